@@ -1,0 +1,46 @@
+# Enlace: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint messages catalogs requirements clean
+
+# The virtual environment, rebuilt when the pins change.
+$(BIN)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+catalogs: $(BIN)/.installed
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+run: $(BIN)/.installed catalogs
+	mkdir -p var
+	DEBUG=1 $(BIN)/enlace migrate --noinput
+	DEBUG=1 $(BIN)/enlace load_demo
+	@echo "Enlace: http://$(HOST):$(PORT)/  (job worker running; Ctrl-C stops both)"
+	DEBUG=1 $(BIN)/enlace run_huey --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/enlace runserver --noreload $(HOST):$(PORT)
+
+test: $(BIN)/.installed catalogs
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+
+# Developers: refresh the Spanish catalog after changing strings (needs GNU gettext).
+messages: $(BIN)/.installed
+	$(BIN)/enlace makemessages --locale es --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+
+requirements: $(BIN)/.installed
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o base.txt base.in && ../$(BIN)/pip-compile --quiet \
+		--strip-extras --no-emit-index-url --no-emit-find-links -o dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,54 @@
+from django.shortcuts import get_object_or_404
+from ninja import Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts import services
+from accounts.models import Nation, Organization
+from accounts.schemas import MeOut, NationOut, OrganizationOut, TokenCreate, TokenCreated, TokenOut
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response=MeOut)
+def me(request):
+    user = request.user
+    return {
+        "username": user.username,
+        "full_name": user.get_full_name(),
+        "organization": user.organization.acronym if user.organization else None,
+        "nation": user.nation.code if user.nation else None,
+        "roles": [role.code for role in user.roles],
+        "time_zone": user.time_zone,
+    }
+
+
+@router.get("/nations", response=list[NationOut])
+@paginate(LimitOffsetPagination)
+def list_nations(request):
+    return Nation.objects.all()
+
+
+@router.get("/organizations", response=list[OrganizationOut])
+@paginate(LimitOffsetPagination)
+def list_organizations(request, nation: str | None = None):
+    qs = Organization.objects.select_related("nation")
+    return qs.filter(nation__code=nation.upper()) if nation else qs
+
+
+@router.get("/tokens", response=list[TokenOut])
+@paginate(LimitOffsetPagination)
+def list_tokens(request):
+    return request.user.api_tokens.all()
+
+
+@router.post("/tokens", response={201: TokenCreated})
+def create_token(request, payload: TokenCreate):
+    token, key = services.create_token(request.user, name=payload.name, write=payload.write,
+                                       days=payload.days)
+    return 201, {**TokenOut.from_orm(token).dict(), "key": key}
+
+
+@router.post("/tokens/{int:token_id}/revoke", response=TokenOut)
+def revoke_token(request, token_id: int):
+    token = get_object_or_404(request.user.api_tokens, pk=token_id)
+    return services.revoke_token(token, actor=request.user)

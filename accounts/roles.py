@@ -1,0 +1,55 @@
+"""The product's roles and the permissions each one carries.
+
+Permissions are named `app_label.codename` and matched with shell patterns, so a domain app that
+adds models (and their `view_`, `add_`, `change_`, `delete_` and marking permissions) is covered by
+the roles without a migration: `sync_roles` runs after every migrate.
+"""
+
+from fnmatch import fnmatch
+
+from django.utils.translation import gettext_noop
+
+ENLACE_APPS = ("accounts", "core", "partnerships")
+
+# (code, English name, Spanish name, permission patterns)
+ROLES = [
+    ("administrator", gettext_noop("Administrator"), "Administrador", ["*"]),
+    ("coordinator", gettext_noop("Partnership coordinator"), "Coordinador de la asociación",
+     ["*.view_*", "partnerships.*"]),
+    ("duty_officer", gettext_noop("Duty officer"), "Oficial de guardia",
+     ["*.view_*"]),
+    ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
+     ["*.view_*"]),
+    ("liaison", gettext_noop("Liaison officer"), "Oficial de enlace",
+     ["*.view_*", "partnerships.add_*", "partnerships.change_*"]),
+    ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*"]),
+    ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*"]),
+]
+
+
+def permissions_for(patterns):
+    from django.contrib.auth.models import Permission
+
+    perms = Permission.objects.filter(content_type__app_label__in=ENLACE_APPS).select_related(
+        "content_type"
+    )
+    return [
+        p for p in perms
+        if any(fnmatch(f"{p.content_type.app_label}.{p.codename}", pat) for pat in patterns)
+    ]
+
+
+def sync_roles():
+    from accounts.models import Role
+
+    for code, name_en, name_es, patterns in ROLES:
+        role, _ = Role.objects.update_or_create(
+            code=code, defaults={"name": code, "name_en": name_en, "name_es": name_es}
+        )
+        role.permissions.set(permissions_for(patterns))
+
+
+def sync_roles_after_migrate(sender, **kwargs):
+    # Each app's permissions exist only after its own post_migrate, so sync after each of ours.
+    if sender.label in ENLACE_APPS:
+        sync_roles()

@@ -1,0 +1,58 @@
+"""Fixtures for the whole suite: reference data and personas of both nations."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import Organization, Role, User
+from accounts.reference import load_reference
+
+
+@pytest.fixture
+def reference(db):
+    return load_reference()
+
+
+@pytest.fixture
+def make_user(reference):
+    def make(username, organization=None, role="viewer", **extra):
+        user = User.objects.create_user(
+            username=username, password="correct horse battery", email=f"{username}@x.test",
+            organization=Organization.objects.get(acronym=organization) if organization
+            else None, **extra,
+        )
+        if role:
+            user.groups.add(Role.objects.get(code=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def us_coordinator(make_user):
+    return make_user("t.us.coordinator", "CalGuard", "coordinator")
+
+
+@pytest.fixture
+def us_viewer(make_user):
+    return make_user("t.us.viewer", "CalOES", "viewer")
+
+
+@pytest.fixture
+def mx_liaison(make_user):
+    return make_user("t.mx.liaison", "DEFENSA", "liaison", time_zone="America/Tijuana")
+
+
+@pytest.fixture
+def outsider(make_user):
+    """Signed in, but of no organization and so of no nation."""
+    return make_user("t.outsider", None, "viewer")
+
+
+@pytest.fixture
+def client_for():
+    def make(user, **defaults):
+        client = Client(**defaults)
+        client.force_login(user)
+        return client
+
+    return make

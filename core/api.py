@@ -1,0 +1,136 @@
+"""What every domain's API shares: authentication, the one error shape, lookups through
+`restrict()`, and pagination."""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from accounts.services import authenticate_token
+from core.history import history_for
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class BearerTokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; read-only tokens may not write."""
+
+    def authenticate(self, request, token):
+        api_token = authenticate_token(token)
+        if api_token is None:
+            return None
+        if request.method not in SAFE_METHODS and not api_token.write:
+            raise AuthorizationError(message=_("This API token is read-only."))
+        request.user = api_token.user
+        return api_token.user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The browser's session cookie, with CSRF enforced on writes."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+def get_visible(queryset, user, pk, action="view"):
+    """One record the user may act on, or 404 — whether it is missing or not releasable."""
+    try:
+        return queryset.restrict(user, action).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def history_out(record):
+    return [
+        {
+            "timestamp": entry.timestamp.isoformat(),
+            "action": entry.get_action_display(),
+            "actor": entry.actor.username if entry.actor else None,
+            "request_id": entry.cid,
+            "changes": entry.changes_dict or {},
+        }
+        for entry in history_for(record)
+    ]
+
+
+# Pydantic's messages are English; these are the ones a client meets, in the user's language.
+def _message(error):
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    messages = {
+        "missing": _("This field is required."),
+        "string_too_long": _("Ensure this value has at most %(max)s characters.")
+        % {"max": ctx.get("max_length")},
+        "string_too_short": _("Ensure this value has at least %(min)s characters.")
+        % {"min": ctx.get("min_length")},
+        "int_parsing": _("Enter a whole number."),
+        "int_type": _("Enter a whole number."),
+        "string_type": _("Enter a text value."),
+        "bool_parsing": _("Enter true or false."),
+        "bool_type": _("Enter true or false."),
+        "literal_error": _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")},
+        "enum": _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")},
+        "greater_than_equal": _("Ensure this value is at least %(min)s.") % {"min": ctx.get("ge")},
+        "less_than_equal": _("Ensure this value is at most %(max)s.") % {"max": ctx.get("le")},
+        "json_invalid": _("The request body is not valid JSON."),
+        "too_long": _("Too many items."),
+        "list_type": _("Enter a list."),
+        "model_attributes_type": _("Enter an object."),
+        "dict_type": _("Enter an object."),
+    }
+    return messages.get(kind, error.get("msg", _("Invalid value.")))
+
+
+def _field(loc):
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "header")]
+    return ".".join(parts) or "__all__"
+
+
+def error_body(detail, errors=()):
+    return {"detail": str(detail), "errors": list(errors)}
+
+
+def install_error_handlers(api):
+    def respond(request, status, detail, errors=()):
+        return api.create_response(request, error_body(detail, errors), status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def on_schema_error(request, exc):
+        errors = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in exc.errors]
+        return respond(request, 422, _("The request is not valid."), errors)
+
+    @api.exception_handler(ValidationError)
+    def on_domain_error(request, exc):
+        if hasattr(exc, "error_dict"):
+            errors = [{"field": field, "message": str(message)}
+                      for field, messages in exc.message_dict.items() for message in messages]
+        else:
+            errors = [{"field": "__all__", "message": str(m)} for m in exc.messages]
+        return respond(request, 422, _("The request is not valid."), errors)
+
+    @api.exception_handler(AuthenticationError)
+    def on_unauthenticated(request, exc):
+        return respond(request, 401, _("Authentication required: sign in or send a valid "
+                                       "bearer token."))
+
+    @api.exception_handler(AuthorizationError)
+    def on_forbidden_token(request, exc):
+        return respond(request, 403, exc.message)
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request, exc):
+        return respond(request, 403, str(exc) or _("You do not have permission to do this."))
+
+    @api.exception_handler(Http404)
+    def on_not_found(request, exc):
+        return respond(request, 404, _("Not found."))
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request, exc):
+        if exc.status_code == 403 and str(exc).startswith("CSRF"):
+            return respond(request, 403, _("The CSRF check failed: reload the page and try "
+                                           "again."))
+        return respond(request, exc.status_code, str(exc))

@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Nation
+from core.models import TLP, Disclosure
+
+
+class MarkingForm(forms.Form):
+    """Who may see a record. Used on its own (change marking) and inside create forms."""
+
+    rel_to = forms.ModelMultipleChoiceField(
+        queryset=Nation.objects.all(), to_field_name="code", required=False,
+        widget=forms.CheckboxSelectMultiple, label=_("Releasable to"),
+        help_text=_("Your own nation is always included."),
+    )
+    disclosure = forms.ChoiceField(choices=Disclosure.choices, initial=Disclosure.NOT_REVIEWED,
+                                   label=_("Foreign disclosure"))
+    tlp = forms.ChoiceField(choices=[("", "—"), *TLP.choices], required=False, label=_("TLP"))
+
+    def marking(self):
+        data = self.cleaned_data
+        return {"rel_to": list(data["rel_to"]), "disclosure": data["disclosure"],
+                "tlp": data.get("tlp") or ""}

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from accounts.reference import load_reference
+from partnerships import demo as partnerships_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: running it again changes and duplicates nothing)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        load_reference()
+        users = accounts_demo.load()
+        partnerships_demo.load(users)
+        self.stdout.write(f"Demo accounts (password: {accounts_demo.DEMO_PASSWORD}):")
+        for username, *_rest, what in accounts_demo.DEMO_USERS:
+            self.stdout.write(f"  {username:<16} {what}")

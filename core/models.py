@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core import markings
+
+
+class Disclosure(models.TextChoices):
+    NOT_REVIEWED = markings.NOT_REVIEWED, _("Not reviewed")
+    IN_REVIEW = markings.IN_REVIEW, _("In review")
+    APPROVED = markings.APPROVED, _("Approved")
+    DENIED = markings.DENIED, _("Denied")
+
+
+class TLP(models.TextChoices):
+    CLEAR = "clear", "TLP:CLEAR"
+    GREEN = "green", "TLP:GREEN"
+    AMBER = "amber", "TLP:AMBER"
+    AMBER_STRICT = "amber+strict", "TLP:AMBER+STRICT"
+    RED = "red", "TLP:RED"
+
+
+def localized(obj, field):
+    """The value of `field_es` for Spanish readers, else `field_en`; either falls back to the
+    other when empty, so a record written in one language still reads in both."""
+    first, second = ("es", "en") if (get_language() or "en").startswith("es") else ("en", "es")
+    return getattr(obj, f"{field}_{first}") or getattr(obj, f"{field}_{second}")
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """Every read of partnership data goes through `restrict(user, action)`.
+
+    `view`: the releasability rule plus the role's view permission. Any other action (change,
+    delete, change_marking, review_disclosure) also requires the user's nation to own the record:
+    a partner reads what is released to it but edits only its own records.
+    """
+
+    def restrict(self, user, action="view"):
+        nation_id = getattr(user, "nation_id", None) if user is not None else None
+        if nation_id is None or not user.is_active:
+            return self.none()
+        meta = self.model._meta
+        if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+            return self.none()
+        visible = self.filter(rel_to=nation_id).filter(
+            Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED)
+        )
+        if action != "view":
+            visible = visible.filter(owner_nation_id=nation_id)
+        return visible.select_related("owner_nation").prefetch_related("rel_to")
+
+
+def marking_permissions(model_name):
+    """The two marking permissions each marked model declares in its Meta."""
+    return [
+        (f"change_marking_{model_name}", f"Can change the releasability marking of {model_name}"),
+        (f"review_disclosure_{model_name}", f"Can decide foreign disclosure of {model_name}"),
+    ]
+
+
+class MarkedModel(models.Model):
+    """Base for every shareable record: owner nation, releasable-to nations, disclosure, TLP."""
+
+    owner_nation = models.ForeignKey(
+        "accounts.Nation", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("owner nation"),
+    )
+    rel_to = models.ManyToManyField(
+        "accounts.Nation", related_name="+", verbose_name=_("releasable to"),
+        help_text=_("Nations that may see this record. Always includes the owner."),
+    )
+    disclosure = models.CharField(
+        _("foreign disclosure"), max_length=16, choices=Disclosure.choices,
+        default=Disclosure.NOT_REVIEWED,
+    )
+    tlp = models.CharField(_("TLP"), max_length=16, choices=TLP.choices, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def marking(self) -> markings.Marking:
+        return markings.Marking(
+            owner=self.owner_nation.code,
+            rel_to=frozenset(n.code for n in self.rel_to.all()),
+            disclosure=self.disclosure,
+            tlp=self.tlp or None,
+        )
+
+    def releasable_to(self, nation_code):
+        return markings.releasable_to(nation_code, self.marking())

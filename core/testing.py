@@ -1,0 +1,87 @@
+"""Test helpers any domain's tests use. Not imported by the product.
+
+`assert_releasability(case)` proves, for one shareable model, that a record not releasable to
+MEX is invisible to a MEX user and visible to a US user on every read path: list page, detail
+page, API list, API detail and export. It also proves the disclosure half of the rule: released
+to MEX but not yet approved is still invisible.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.test import Client
+
+from accounts.models import Nation
+from core.models import Disclosure
+
+
+@dataclass
+class ReleasabilityCase:
+    """How to make a record of the model and where each read path shows it."""
+
+    make: Callable  # make(owner_user) -> a new record owned by that user's nation
+    list_url: str
+    detail_url: Callable  # detail_url(record) -> str
+    api_list_url: str
+    api_detail_url: Callable
+    export_url: str
+    text: Callable  # text(record) -> a string that appears wherever the record is shown
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _api_ids(client, url):
+    response = client.get(url, {"limit": 200})
+    assert response.status_code == 200, response.content
+    return {item["id"] for item in response.json()["items"]}
+
+
+def _reads(user, case, record):
+    """What `user` can see of `record` on each read path, as a dict of booleans."""
+    client = _client(user)
+    list_page = client.get(case.list_url)
+    assert list_page.status_code == 200
+    detail = client.get(case.detail_url(record))
+    assert detail.status_code in (200, 404), detail.status_code
+    api_detail = client.get(case.api_detail_url(record))
+    assert api_detail.status_code in (200, 404), api_detail.status_code
+    if api_detail.status_code == 404:
+        assert json.loads(api_detail.content)["detail"], "404s use the one error shape"
+    export = client.get(case.export_url)
+    assert export.status_code == 200
+    export_text = b"".join(export.streaming_content).decode()
+    return {
+        "list": case.text(record) in list_page.content.decode(),
+        "detail": detail.status_code == 200,
+        "api_list": record.pk in _api_ids(client, case.api_list_url),
+        "api_detail": api_detail.status_code == 200,
+        "export": case.text(record) in export_text,
+    }
+
+
+def _mark(record, codes, disclosure):
+    record.rel_to.set(Nation.objects.filter(code__in=codes))
+    record.disclosure = disclosure
+    record.save(update_fields=["disclosure"])
+
+
+def assert_releasability(case, *, us_user, mx_user):
+    record = case.make(us_user)
+    everywhere = dict.fromkeys(("list", "detail", "api_list", "api_detail", "export"), True)
+    nowhere = dict.fromkeys(everywhere, False)
+
+    _mark(record, ["USA"], Disclosure.APPROVED)
+    assert _reads(us_user, case, record) == everywhere, "US-only record hidden from the owner"
+    assert _reads(mx_user, case, record) == nowhere, "US-only record leaked to MEX"
+
+    _mark(record, ["USA", "MEX"], Disclosure.IN_REVIEW)
+    assert _reads(mx_user, case, record) == nowhere, "record awaiting disclosure leaked to MEX"
+
+    _mark(record, ["USA", "MEX"], Disclosure.APPROVED)
+    assert _reads(mx_user, case, record) == everywhere, "released record hidden from MEX"
+    assert _reads(us_user, case, record) == everywhere

@@ -1,0 +1,25 @@
+"""The REST API: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from ninja import NinjaAPI
+
+from accounts.api import router as accounts_router
+from core.api import BearerTokenAuth, BrowserSessionAuth, install_error_handlers
+from partnerships.api import router as partnerships_router
+
+api = NinjaAPI(
+    title="Enlace API",
+    version="1",
+    description=(
+        "Enlace, the operations platform of the California–Mexico State Partnership Program. "
+        "Authenticate with the browser session (CSRF token on writes) or "
+        "`Authorization: Bearer <token>`. Every list is paginated with `limit` and `offset`. "
+        "Errors share one shape: `{\"detail\": ..., \"errors\": [{\"field\", \"message\"}]}`. "
+        "A record not releasable to your nation answers 404."
+    ),
+    urls_namespace="api",
+    # Bearer first: a session check that fails CSRF would otherwise end the attempt.
+    auth=[BearerTokenAuth(), BrowserSessionAuth(csrf=True)],
+)
+install_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/", partnerships_router)

@@ -1,0 +1,13 @@
+from django import forms
+
+from partnerships.models import Partnership
+
+
+class PartnershipForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["name_en", "name_es", "us_state", "partner_nation", "established",
+                  "combatant_command", "status", "description_en", "description_es"]
+        widgets = {"description_en": forms.Textarea(attrs={"rows": 4}),
+                   "description_es": forms.Textarea(attrs={"rows": 4})}
+
