@@ -1,10 +1,17 @@
 """Fixtures for the whole suite: reference data and personas of both nations."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Organization, Role, User
 from accounts.reference import load_reference
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Login throttling counts in the cache; one test's failed logins must not lock another."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 Permissions are named `app_label.codename` and matched with shell patterns, so a domain app that
 adds models (and their `view_`, `add_`, `change_`, `delete_` and marking permissions) is covered by
-the roles without a migration: `sync_roles` runs after every migrate.
+the roles without a migration: `sync_roles` runs after every migrate. A pattern that starts with
+`!` takes matching permissions away again.
 """
 
 from fnmatch import fnmatch
@@ -21,7 +22,7 @@ ROLES = [
     ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
      ["*.view_*"]),
     ("liaison", gettext_noop("Liaison officer"), "Oficial de enlace",
-     ["*.view_*", "partnerships.add_*", "partnerships.change_*"]),
+     ["*.view_*", "partnerships.add_*", "partnerships.change_*", "!*.change_marking_*"]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*"]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*"]),
 ]
@@ -33,10 +34,14 @@ def permissions_for(patterns):
     perms = Permission.objects.filter(content_type__app_label__in=ENLACE_APPS).select_related(
         "content_type"
     )
-    return [
-        p for p in perms
-        if any(fnmatch(f"{p.content_type.app_label}.{p.codename}", pat) for pat in patterns)
-    ]
+    include = [p for p in patterns if not p.startswith("!")]
+    exclude = [p[1:] for p in patterns if p.startswith("!")]
+
+    def wanted(name):
+        return (any(fnmatch(name, pat) for pat in include)
+                and not any(fnmatch(name, pat) for pat in exclude))
+
+    return [p for p in perms if wanted(f"{p.content_type.app_label}.{p.codename}")]
 
 
 def sync_roles():

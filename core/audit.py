@@ -9,14 +9,11 @@ from auditlog.context import auditlog_value, set_actor
 
 @contextmanager
 def acting_as(user):
+    # auditlog's set_actor leaves its context behind when it exits; put back the one that was
+    # there (the request's, with its remote address) so writes after ours keep their actor.
     prior = auditlog_value.get(None)
-    if prior is not None and prior.get("actor") == user:
-        yield
-        return
-    remote_addr = prior.get("remote_addr") if prior else None
     try:
-        with set_actor(user, remote_addr=remote_addr):
+        with set_actor(user, remote_addr=prior.get("remote_addr") if prior else None):
             yield
     finally:
-        if prior is not None:
-            auditlog_value.set(prior)
+        auditlog_value.set(prior)

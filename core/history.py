@@ -17,16 +17,15 @@ def history_for(record, limit=None):
 
 
 def describe_changes(entry):
-    """(field, before, after) rows for one entry; m2m changes read as added/removed lists."""
-    rows = []
-    for field, change in (entry.changes_dict or {}).items():
-        if isinstance(change, dict) and change.get("type") == "m2m":
-            sign = "+" if change.get("operation") == "add" else "−"
-            rows.append((field, "", f"{sign} {', '.join(change.get('objects', []))}"))
-        else:
-            before, after = change
-            rows.append((field, before, after))
-    return rows
+    """(field, before, after) rows for one entry, with choices and related records shown by
+    name (auditlog's display form); m2m changes read as added or removed lists."""
+    raw = entry.changes_dict or {}
+    m2m = {f: c for f, c in raw.items() if isinstance(c, dict) and c.get("type") == "m2m"}
+    if m2m:
+        return [(field, "", f"{'+' if c.get('operation') == 'add' else '−'} "
+                            f"{', '.join(c.get('objects', []))}") for field, c in m2m.items()]
+    return [(field, *values) for field, values in entry.changes_display_dict.items()
+            if len(values) == 2]
 
 
 def marked_models():

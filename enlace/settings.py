@@ -244,5 +244,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "accounts.user", "exclude_fields": ["password", "last_login"],
      "m2m_fields": ["groups"]},
     {"model": "accounts.apitoken", "exclude_fields": ["key_hash", "last_used_at"]},
-    {"model": "partnerships.partnership", "m2m_fields": ["rel_to"]},
+    {"model": "partnerships.partnership", "m2m_fields": ["rel_to"],
+     "exclude_fields": ["created_at", "updated_at"]},
 )

@@ -14,6 +14,8 @@ class Command(BaseCommand):
         load_reference()
         users = accounts_demo.load()
         partnerships_demo.load(users)
+        if not options["verbosity"]:
+            return
         self.stdout.write(f"Demo accounts (password: {accounts_demo.DEMO_PASSWORD}):")
         for username, *_rest, what in accounts_demo.DEMO_USERS:
             self.stdout.write(f"  {username:<16} {what}")
