@@ -15,9 +15,10 @@ class UserPreferencesMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-        else:
+        try:
+            return self.get_response(request)
+        finally:
             timezone.deactivate()
-        return self.get_response(request)
 
 
 class RequireMFAForRoleMiddleware:
