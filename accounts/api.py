@@ -1,15 +1,16 @@
 from django.shortcuts import get_object_or_404
-from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Status
+from ninja.pagination import paginate
 
 from accounts import services
 from accounts.models import Nation, Organization
 from accounts.schemas import MeOut, NationOut, OrganizationOut, TokenCreate, TokenCreated, TokenOut
+from core.api import Pagination, error_responses
 
 router = Router(tags=["accounts"])
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **error_responses()})
 def me(request):
     user = request.user
     return {
@@ -22,33 +23,35 @@ def me(request):
     }
 
 
-@router.get("/nations", response=list[NationOut])
-@paginate(LimitOffsetPagination)
+@router.get("/nations", response={200: list[NationOut], **error_responses(422)})
+@paginate(Pagination)
 def list_nations(request):
     return Nation.objects.all()
 
 
-@router.get("/organizations", response=list[OrganizationOut])
-@paginate(LimitOffsetPagination)
+@router.get("/organizations",
+            response={200: list[OrganizationOut], **error_responses(422)})
+@paginate(Pagination)
 def list_organizations(request, nation: str | None = None):
     qs = Organization.objects.select_related("nation")
     return qs.filter(nation__code=nation.upper()) if nation else qs
 
 
-@router.get("/tokens", response=list[TokenOut])
-@paginate(LimitOffsetPagination)
+@router.get("/tokens", response={200: list[TokenOut], **error_responses(422)})
+@paginate(Pagination)
 def list_tokens(request):
     return request.user.api_tokens.all()
 
 
-@router.post("/tokens", response={201: TokenCreated})
+@router.post("/tokens", response={201: TokenCreated, **error_responses(403, 422)})
 def create_token(request, payload: TokenCreate):
     token, key = services.create_token(request.user, name=payload.name, write=payload.write,
                                        days=payload.days)
-    return 201, {**TokenOut.from_orm(token).dict(), "key": key}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "key": key})
 
 
-@router.post("/tokens/{int:token_id}/revoke", response=TokenOut)
+@router.post("/tokens/{token_id}/revoke",
+             response={200: TokenOut, **error_responses(403, 404, 422)})
 def revoke_token(request, token_id: int):
     token = get_object_or_404(request.user.api_tokens, pk=token_id)
     return services.revoke_token(token, actor=request.user)

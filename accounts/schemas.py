@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 
 class NationOut(Schema):
@@ -44,7 +45,7 @@ class TokenOut(Schema):
 
 class TokenCreate(Schema):
     name: str = Field(..., min_length=1, max_length=100)
-    write: bool = False
+    write: StrictBool = False
     days: int = Field(90, ge=1, le=366)
 
 

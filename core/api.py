@@ -1,15 +1,19 @@
-"""What every domain's API shares: authentication, the one error shape, lookups through
-`restrict()`, and pagination."""
+"""What every domain's API shares: authentication, request parsing, the one error shape, lookups
+through `restrict()`, and pagination."""
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import Field
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import authenticate_token
 from core.history import history_for
+from core.schemas import ErrorOut
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -35,12 +39,62 @@ class BrowserSessionAuth(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
+def _nul_locations(value, loc):
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield loc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_locations(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_locations(item, (*loc, index))
+
+
+def _refuse_nul(data, loc):
+    errors = [{"type": "string_nul", "loc": at} for at in _nul_locations(data, loc)]
+    if errors:
+        raise NinjaValidationError(errors)
+
+
+class RequestParser(Parser):
+    """JSON bodies and query strings. What no field could accept is a validation error (422):
+    a body that is not JSON, and the NUL character, which the database cannot store."""
+
+    def parse_body(self, request):
+        try:
+            data = super().parse_body(request)
+        except ValueError as exc:
+            raise NinjaValidationError([{"type": "json_invalid", "loc": ("body",)}]) from exc
+        _refuse_nul(data, ("body",))
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(result, ("query",))
+        return result
+
+
+def error_responses(*statuses):
+    """Responses to document besides success: 401 for every operation, plus `statuses`; all
+    answer the one error shape."""
+    return dict.fromkeys((401, *statuses), ErrorOut)
+
+
 def get_visible(queryset, user, pk, action="view"):
     """One record the user may act on, or 404 — whether it is missing or not releasable."""
     try:
         return queryset.restrict(user, action).get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+class Pagination(LimitOffsetPagination):
+    """`limit` and `offset` on every list."""
+
+    class Input(LimitOffsetPagination.Input):
+        # The databases take a signed 64-bit OFFSET; past it they fail instead of an empty page.
+        offset: int = Field(0, ge=0, le=2**63 - 1)
 
 
 def history_out(record):
@@ -76,6 +130,7 @@ def _message(error):
         "greater_than_equal": _("Ensure this value is at least %(min)s.") % {"min": ctx.get("ge")},
         "less_than_equal": _("Ensure this value is at most %(max)s.") % {"max": ctx.get("le")},
         "json_invalid": _("The request body is not valid JSON."),
+        "string_nul": _("Null characters are not allowed."),
         "too_long": _("Too many items."),
         "list_type": _("Enter a list."),
         "model_attributes_type": _("Enter an object."),
@@ -130,6 +185,8 @@ def install_error_handlers(api):
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):
+        if isinstance(exc.__cause__, NinjaValidationError):  # a body RequestParser refused
+            return on_schema_error(request, exc.__cause__)
         if exc.status_code == 403 and str(exc).startswith("CSRF"):
             return respond(request, 403, _("The CSRF check failed: reload the page and try "
                                            "again."))

@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from accounts.api import router as accounts_router
-from core.api import BearerTokenAuth, BrowserSessionAuth, install_error_handlers
+from core.api import BearerTokenAuth, BrowserSessionAuth, RequestParser, install_error_handlers
 from partnerships.api import router as partnerships_router
 
 api = NinjaAPI(
@@ -19,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
     # Bearer first: a session check that fails CSRF would otherwise end the attempt.
     auth=[BearerTokenAuth(), BrowserSessionAuth(csrf=True)],
+    parser=RequestParser(),
 )
 install_error_handlers(api)
 api.add_router("/", accounts_router)

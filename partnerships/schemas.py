@@ -1,3 +1,5 @@
+from typing import Literal
+
 from ninja import Field, Schema
 
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
@@ -29,15 +31,18 @@ class PartnershipOut(Schema):
 
 
 class PartnershipUpdate(Schema):
-    name_en: str | None = Field(None, min_length=1, max_length=200)
-    name_es: str | None = Field(None, min_length=1, max_length=200)
-    us_state: str | None = Field(None, min_length=2, max_length=2, examples=["CA"])
-    partner_nation: str | None = Field(None, min_length=3, max_length=3, examples=["MEX"])
+    """Only the fields sent are changed. A field may be left out but not sent as null, except
+    the year established."""
+
+    name_en: str = Field(None, min_length=1, max_length=200)
+    name_es: str = Field(None, min_length=1, max_length=200)
+    us_state: str = Field(None, min_length=2, max_length=2, examples=["CA"])
+    partner_nation: str = Field(None, min_length=3, max_length=3, examples=["MEX"])
     established: int | None = Field(None, ge=1990, le=2100)
-    combatant_command: str | None = Field(None, max_length=32)
-    status: str | None = Field(None, pattern="^(active|suspended|ended)$")
-    description_en: str | None = Field(None, max_length=10000)
-    description_es: str | None = Field(None, max_length=10000)
+    combatant_command: str = Field(None, max_length=32)
+    status: Literal["active", "suspended", "ended"] = None
+    description_en: str = Field(None, max_length=10000)
+    description_es: str = Field(None, max_length=10000)
 
 
 class PartnershipCreate(PartnershipUpdate):
