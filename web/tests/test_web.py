@@ -89,12 +89,13 @@ def test_api_docs_are_served_locally(client_for, us_coordinator):
     assert "cdn" not in page.lower()
 
 
-def _settings_in_a_fresh_process(**env):
+def _settings_in_a_fresh_process(
+        show="s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.DEBUG", **env):
     base = {k: v for k, v in os.environ.items()
-            if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "ENLACE_TESTING")}
+            if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "ENLACE_TESTING", "REDIS_URL",
+                         "DATABASE_URL")}
     return subprocess.run(
-        [sys.executable, "-c", "import enlace.settings as s; print(s.SESSION_COOKIE_SECURE, "
-                               "s.SECURE_HSTS_SECONDS, s.DEBUG)"],
+        [sys.executable, "-c", f"import enlace.settings as s; print({show})"],
         cwd=ROOT, env={**base, "ENLACE_TESTING": "0", **env}, capture_output=True, text=True)
 
 
@@ -109,3 +110,11 @@ def test_production_defaults_are_secure():
     result = _settings_in_a_fresh_process(SECRET_KEY="x" * 50, ALLOWED_HOSTS="enlace.example")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "31536000", "False"]
+
+
+def test_redis_url_moves_the_job_queue_and_the_cache_to_redis():
+    show = "s.HUEY['huey_class'], s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]"
+    with_redis = _settings_in_a_fresh_process(show, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
+    assert with_redis.stdout.split() == ["huey.RedisHuey", "RedisCache"], with_redis.stderr
+    without = _settings_in_a_fresh_process(show, DEBUG="1")
+    assert without.stdout.split() == ["huey.SqliteHuey", "LocMemCache"], without.stderr
