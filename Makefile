@@ -19,7 +19,7 @@ catalogs: $(BIN)/.installed
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 
 run: $(BIN)/.installed catalogs
-	mkdir -p var
+	mkdir -p var/static
 	DEBUG=1 $(BIN)/enlace migrate --noinput
 	DEBUG=1 $(BIN)/enlace load_demo
 	@echo "Enlace: http://$(HOST):$(PORT)/  (job worker running; Ctrl-C stops both)"
