@@ -5,10 +5,25 @@ from accounts.models import Nation
 from core.models import TLP, Disclosure
 
 
+class NationLabel:
+    """Nations read as "MEX — México" in the reader's language."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} — {obj.name}"
+
+
+class NationChoiceField(NationLabel, forms.ModelChoiceField):
+    pass
+
+
+class NationMultipleChoiceField(NationLabel, forms.ModelMultipleChoiceField):
+    pass
+
+
 class MarkingForm(forms.Form):
     """Who may see a record. Used on its own (change marking) and inside create forms."""
 
-    rel_to = forms.ModelMultipleChoiceField(
+    rel_to = NationMultipleChoiceField(
         queryset=Nation.objects.all(), to_field_name="code", required=False,
         widget=forms.CheckboxSelectMultiple, label=_("Releasable to"),
         help_text=_("Your own nation is always included."),
