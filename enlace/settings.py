@@ -120,6 +120,8 @@ if REDIS_URL:
             "immediate": TESTING}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded job queue opens its SQLite file as soon as huey is imported.
+    VAR_DIR.mkdir(exist_ok=True)
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "enlace",
             "filename": str(VAR_DIR / "huey.sqlite3"), "immediate": TESTING}
 
