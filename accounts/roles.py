@@ -10,21 +10,25 @@ from fnmatch import fnmatch
 
 from django.utils.translation import gettext_noop
 
-ENLACE_APPS = ("accounts", "core", "partnerships")
+ENLACE_APPS = ("accounts", "core", "partnerships", "personnel")
 
 # (code, English name, Spanish name, permission patterns)
+# Passport data is for the personnel officer (and administrators) alone.
+NO_PASSPORTS = "!*.view_passport_*"
+
 ROLES = [
     ("administrator", gettext_noop("Administrator"), "Administrador", ["*"]),
     ("coordinator", gettext_noop("Partnership coordinator"), "Coordinador de la asociación",
-     ["*.view_*", "partnerships.*"]),
+     ["*.view_*", "partnerships.*", NO_PASSPORTS]),
     ("duty_officer", gettext_noop("Duty officer"), "Oficial de guardia",
-     ["*.view_*"]),
+     ["*.view_*", NO_PASSPORTS]),
     ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
-     ["*.view_*"]),
+     ["*.view_*", "personnel.*"]),
     ("liaison", gettext_noop("Liaison officer"), "Oficial de enlace",
-     ["*.view_*", "partnerships.add_*", "partnerships.change_*", "!*.change_marking_*"]),
-    ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*"]),
-    ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*"]),
+     ["*.view_*", "partnerships.add_*", "partnerships.change_*", "!*.change_marking_*",
+      NO_PASSPORTS]),
+    ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
+    ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),
 ]
 
 

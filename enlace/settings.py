@@ -28,6 +28,14 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "enlace-insecure-demo-key-never-use-in-production"
 
+# Sensitive fields (passport numbers) are encrypted with these Fernet keys, newest first.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS and not (DEBUG or TESTING):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS is not set. Generate one with `python -c \"from cryptography."
+        "fernet import Fernet; print(Fernet.generate_key().decode())\"`."
+    )
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     if not (DEBUG or TESTING):
@@ -57,6 +65,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "partnerships",
+    "personnel",
 ]
 
 MIDDLEWARE = [
@@ -247,5 +256,14 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
      "m2m_fields": ["groups"]},
     {"model": "accounts.apitoken", "exclude_fields": ["key_hash", "last_used_at"]},
     {"model": "partnerships.partnership", "m2m_fields": ["rel_to"],
+     "exclude_fields": ["created_at", "updated_at"]},
+    {"model": "personnel.unit", "m2m_fields": ["rel_to"],
+     "exclude_fields": ["created_at", "updated_at"]},
+    # The passport number is encrypted at rest; the history must not keep it in clear.
+    {"model": "personnel.member", "m2m_fields": ["rel_to"], "mask_fields": ["passport_number"],
+     "exclude_fields": ["created_at", "updated_at"]},
+    "personnel.qualification",
+    "personnel.dutyperiod",
+    {"model": "personnel.order", "m2m_fields": ["rel_to"],
      "exclude_fields": ["created_at", "updated_at"]},
 )

@@ -99,15 +99,22 @@ def _settings_in_a_fresh_process(
         cwd=ROOT, env={**base, "ENLACE_TESTING": "0", **env}, capture_output=True, text=True)
 
 
-def test_production_needs_a_secret_key_and_hosts():
+FERNET_KEY = "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
+
+
+def test_production_needs_a_secret_key_an_encryption_key_and_hosts():
     missing_key = _settings_in_a_fresh_process()
     assert missing_key.returncode != 0 and "SECRET_KEY is not set" in missing_key.stderr
-    missing_hosts = _settings_in_a_fresh_process(SECRET_KEY="x" * 50)
+    missing_fernet = _settings_in_a_fresh_process(SECRET_KEY="x" * 50)
+    assert "FIELD_ENCRYPTION_KEYS is not set" in missing_fernet.stderr
+    missing_hosts = _settings_in_a_fresh_process(SECRET_KEY="x" * 50,
+                                                 FIELD_ENCRYPTION_KEYS=FERNET_KEY)
     assert "ALLOWED_HOSTS is not set" in missing_hosts.stderr
 
 
 def test_production_defaults_are_secure():
-    result = _settings_in_a_fresh_process(SECRET_KEY="x" * 50, ALLOWED_HOSTS="enlace.example")
+    result = _settings_in_a_fresh_process(SECRET_KEY="x" * 50, ALLOWED_HOSTS="enlace.example",
+                                          FIELD_ENCRYPTION_KEYS=FERNET_KEY)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "31536000", "False"]
 

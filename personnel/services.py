@@ -1,0 +1,264 @@
+"""Every write on personnel: duty periods and orders. Each runs in one transaction, checks that
+no member's periods overlap, and leaves history."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import acting_as, log_bulk
+from core.models import Disclosure
+from core.services import apply_marking, check_new_marking
+from personnel.models import DutyPeriod, DutyStatus, Member, Order, OrderEffect
+
+CONFLICTS_SHOWN = 10
+
+
+def _require(user, perm, record=None):
+    if not user.has_perm(f"personnel.{perm}"):
+        raise PermissionDenied(_("Your role does not allow this action."))
+    if record is not None and record.owner_nation_id != user.nation_id:
+        raise PermissionDenied(_("Only the owning nation may change this record."))
+
+
+# Duty periods -------------------------------------------------------------------------------
+
+def _check_no_overlap(member, start, end, exclude_pk=None):
+    clash = DutyPeriod.objects.filter(member=member).overlapping(start, end)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    clash = clash.first()
+    if clash:
+        raise ValidationError({"start": _(
+            "This period overlaps %(status)s from %(start)s%(until)s. A member has one duty "
+            "status at a time: end that period first.") % {
+            "status": clash.get_status_display(), "start": timezone.localtime(clash.start)
+            .strftime("%Y-%m-%d %H:%M"),
+            "until": (_(" until %(end)s") % {"end": timezone.localtime(clash.end)
+                      .strftime("%Y-%m-%d %H:%M")}) if clash.end else "",
+        }})
+
+
+def _lock(member):
+    # Serializes writers per member on PostgreSQL; SQLite's IMMEDIATE transactions already
+    # serialize every writer, so the check-then-insert below cannot race on either.
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+
+
+@transaction.atomic
+def add_period(user, member, *, status, start, end=None, **fields):
+    _require(user, "add_dutyperiod", member)
+    period = DutyPeriod(member=member, status=status, start=start, end=end, **fields)
+    period.full_clean(validate_constraints=False)
+    if end is not None and end <= start:
+        raise ValidationError({"end": _("The end must come after the start.")})
+    _lock(member)
+    _check_no_overlap(member, start, end)
+    with acting_as(user):
+        period.save()
+    return period
+
+
+@transaction.atomic
+def end_period(user, period, *, end):
+    _require(user, "change_dutyperiod", period.member)
+    if end <= period.start:
+        raise ValidationError({"end": _("The end must come after the start.")})
+    _lock(period.member)
+    _check_no_overlap(period.member, period.start, end, exclude_pk=period.pk)
+    with acting_as(user):
+        period.end = end
+        period.save(update_fields=["end"])
+    return period
+
+
+@transaction.atomic
+def create_member(user, *, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, **fields):
+    _require(user, "add_member")
+    member = Member(owner_nation=user.nation, disclosure=disclosure, created_by=user, **fields)
+    check_new_marking(user, member, disclosure)
+    member.full_clean()
+    with acting_as(user):
+        apply_marking(member, owner=user.nation, rel_to=rel_to, disclosure=disclosure)
+    return member
+
+
+# Orders -------------------------------------------------------------------------------------
+
+@dataclass
+class PlannedChange:
+    """What an order will do (or did) to one member."""
+
+    member: Member
+    from_status: str
+    to_status: str
+    closes: DutyPeriod | None = None  # the period in effect, to end at the effective time
+    opens_until: datetime | None = None  # the new period's end: the member's next period
+    reopens_until: datetime | None = None  # for a reversal: the end to restore
+    removes: DutyPeriod | None = None  # for a reversal: the period the order had opened
+    conflict: str = ""
+
+    @property
+    def changes(self):
+        return not self.conflict and self.from_status != self.to_status
+
+    def from_label(self):
+        return DutyStatus(self.from_status).label
+
+    def to_label(self):
+        return DutyStatus(self.to_status).label
+
+
+def _plan_apply(order):
+    members = list(order.members.all())
+    ids = [m.pk for m in members]
+    moment = order.effective_at
+    covering = {p.member_id: p for p in DutyPeriod.objects.filter(member_id__in=ids).at(moment)}
+    next_start = dict(DutyPeriod.objects.filter(member_id__in=ids, start__gt=moment)
+                      .values("member_id").annotate(first=Min("start"))
+                      .values_list("member_id", "first"))
+    plan = []
+    for member in members:
+        current = covering.get(member.pk)
+        change = PlannedChange(member=member, to_status=order.target_status,
+                               from_status=current.status if current else DutyStatus.NONE,
+                               closes=current, opens_until=next_start.get(member.pk))
+        if current is not None and current.start == moment:
+            change.conflict = _("A duty period already starts at the effective time.")
+        plan.append(change)
+    return plan
+
+
+def _plan_reversal(order):
+    """Undo an applied order: remove the periods it opened and give back the ends it cut."""
+    effects = list(order.effects.select_related("member", "opened_period", "closed_period"))
+    later = set(OrderEffect.objects.filter(
+        closed_period_id__in=[e.opened_period_id for e in effects if e.opened_period_id])
+        .exclude(order=order).values_list("closed_period_id", flat=True))
+    plan = []
+    for effect in effects:
+        change = PlannedChange(member=effect.member, from_status=effect.to_status,
+                               to_status=effect.from_status, removes=effect.opened_period,
+                               closes=effect.closed_period,
+                               reopens_until=effect.closed_period_end)
+        if effect.opened_period_id in later:
+            change.conflict = _("A later order has changed this member since.")
+        plan.append(change)
+    return plan
+
+
+def plan_order(order):
+    """The preview: what applying `order` would change, member by member. `apply_order` carries
+    out exactly this plan."""
+    if order.kind == Order.Kind.STAY:
+        stayed = order.stays
+        return _plan_reversal(stayed) if stayed and stayed.state == Order.State.APPLIED else []
+    return _plan_apply(order)
+
+
+def _validate_for_apply(order):
+    if order.state != Order.State.DRAFT:
+        raise ValidationError({"state": _("Only a draft order can be applied; this one is "
+                                          "%(state)s.") % {"state": order.get_state_display()}})
+    if order.kind == Order.Kind.STAY:
+        if order.stays is None:
+            raise ValidationError({"stays": _("Name the order this stay suspends.")})
+        if order.stays.state not in (Order.State.DRAFT, Order.State.APPLIED):
+            raise ValidationError({"stays": _("That order is already %(state)s.") % {
+                "state": order.stays.get_state_display()}})
+    elif not order.target_status:
+        raise ValidationError({"target_status": _("Choose the duty status the members move "
+                                                  "to.")})
+
+
+def _refuse_conflicts(plan):
+    conflicts = [c for c in plan if c.conflict]
+    if conflicts:
+        names = "; ".join(f"{c.member} ({c.conflict})" for c in conflicts[:CONFLICTS_SHOWN])
+        more = len(conflicts) - CONFLICTS_SHOWN
+        raise ValidationError({"members": _(
+            "The order cannot be applied to %(count)d member(s): %(names)s%(more)s. Nothing "
+            "was changed.") % {"count": len(conflicts), "names": names,
+                               "more": _(" and %(n)d more") % {"n": more} if more > 0 else ""}})
+
+
+def _period_repr(period):
+    return f"{period.member_id}: {period.status} from {period.start:%Y-%m-%d %H:%M}"
+
+
+def _carry_out(order, plan, actor):
+    moment = order.effective_at
+    changing = [c for c in plan if c.changes]
+    closed = []
+    for change in changing:
+        if change.closes is not None:
+            change.closed_end_before = change.closes.end
+            change.closes.end = moment
+            closed.append(change.closes)
+    DutyPeriod.objects.bulk_update(closed, ["end"], batch_size=1000)
+    opened = DutyPeriod.objects.bulk_create([
+        DutyPeriod(member=c.member, status=c.to_status, start=moment, end=c.opens_until,
+                   orders_reference=order.reference, legal_basis=order.legal_basis,
+                   opened_by=order)
+        for c in changing
+    ], batch_size=1000)
+    OrderEffect.objects.bulk_create([
+        OrderEffect(order=order, member=c.member, from_status=c.from_status,
+                    to_status=c.to_status, closed_period=c.closes,
+                    closed_period_end=getattr(c, "closed_end_before", None), opened_period=p)
+        for c, p in zip(changing, opened, strict=True)
+    ], batch_size=1000)
+    log_bulk(closed, LogEntry.Action.UPDATE,
+             lambda p: {"end": [None, p.end.isoformat()], "order": [None, str(order.pk)]},
+             actor, _period_repr)
+    if opened and opened[0].pk is None:  # backends that do not return ids from bulk_create
+        opened = list(DutyPeriod.objects.filter(opened_by=order))
+    log_bulk(opened, LogEntry.Action.CREATE,
+             lambda p: {"status": [None, p.status], "start": [None, p.start.isoformat()],
+                        "order": [None, str(order.pk)]}, actor, _period_repr)
+
+
+def _undo(order, plan, actor):
+    removed = [c.removes for c in plan if c.removes is not None]
+    restored = []
+    for change in plan:
+        if change.closes is not None:
+            change.closes.end = change.reopens_until
+            restored.append(change.closes)
+    log_bulk(removed, LogEntry.Action.DELETE,
+             lambda p: {"status": [p.status, None], "order": [str(order.pk), None]},
+             actor, _period_repr)
+    DutyPeriod.objects.filter(pk__in=[p.pk for p in removed]).delete()
+    DutyPeriod.objects.bulk_update(restored, ["end"], batch_size=1000)
+    log_bulk(restored, LogEntry.Action.UPDATE,
+             lambda p: {"end": [None, p.end.isoformat() if p.end else None]}, actor, _period_repr)
+
+
+@transaction.atomic
+def apply_order(user, order):
+    """Apply an order: all its members change in one transaction, or none do."""
+    _require(user, "apply_order", order)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _validate_for_apply(order)
+    plan = plan_order(order)
+    _refuse_conflicts(plan)
+    with acting_as(user):
+        if order.kind == Order.Kind.STAY:
+            stayed = order.stays
+            if stayed.state == Order.State.APPLIED:
+                _undo(stayed, plan, user)
+                stayed.state = Order.State.REVERSED
+            else:
+                stayed.state = Order.State.STAYED
+            stayed.save(update_fields=["state", "updated_at"])
+        else:
+            _carry_out(order, plan, user)
+        order.state = Order.State.APPLIED
+        order.applied_at = timezone.now()
+        order.save(update_fields=["state", "applied_at", "updated_at"])
+    return plan
