@@ -47,7 +47,7 @@ class RestrictedQuerySet(models.QuerySet):
         visible = self.filter(rel_to=nation_id).filter(
             Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED)
         )
-        if action != "view":
+        if action != "view" or not self.model.RELEASABLE_TO_OTHER_NATIONS:
             visible = visible.filter(owner_nation_id=nation_id)
         return visible.select_related("owner_nation").prefetch_related("rel_to")
 
@@ -84,6 +84,10 @@ class MarkedModel(models.Model):
     )
 
     objects = RestrictedQuerySet.as_manager()
+
+    # False for records that never leave the owning nation (personnel files), whatever their
+    # marking says: restrict() then shows them only to the owner's users.
+    RELEASABLE_TO_OTHER_NATIONS = True
 
     class Meta:
         abstract = True

@@ -20,6 +20,9 @@ def apply_marking(record, *, owner, rel_to, disclosure=Disclosure.NOT_REVIEWED, 
     """Set a new record's marking; the owner is always among the releasable nations."""
     nations = {n.pk: n for n in rel_to}
     nations[owner.pk] = owner
+    if not record.RELEASABLE_TO_OTHER_NATIONS and len(nations) > 1:
+        raise ValidationError({"rel_to": _("%(kind)s records are never released to other "
+                                           "nations.") % {"kind": record._meta.verbose_name}})
     record.owner_nation = owner
     record.disclosure = disclosure
     record.tlp = tlp or ""

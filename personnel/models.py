@@ -1,5 +1,6 @@
 """Guard members, their qualifications and duty-status periods, and the external orders that
-change those periods. Personnel records are US-only by default: no partner user sees them."""
+change those periods. Personnel records never leave the owning nation: whatever a marking says,
+no partner user sees them (RELEASABLE_TO_OTHER_NATIONS)."""
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -41,6 +42,8 @@ def authority_expression(field="status"):
 
 
 class Unit(MarkedModel):
+    RELEASABLE_TO_OTHER_NATIONS = False
+
     code = models.CharField(_("unit code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     station = models.CharField(_("home station"), max_length=200, blank=True)
@@ -58,6 +61,8 @@ class Unit(MarkedModel):
 
 
 class Member(MarkedModel):
+    RELEASABLE_TO_OTHER_NATIONS = False
+
     class Component(models.TextChoices):
         ARMY = "army", _("Army National Guard")
         AIR = "air", _("Air National Guard")
@@ -132,6 +137,8 @@ class Qualification(models.Model):
 class Order(MarkedModel):
     """An external order that changes members' duty status on an effective date: a
     federalization, a release, a court order, or a stay of an earlier order."""
+
+    RELEASABLE_TO_OTHER_NATIONS = False
 
     class Kind(models.TextChoices):
         FEDERALIZATION = "federalization", _("Federalization order")

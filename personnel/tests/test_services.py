@@ -228,3 +228,20 @@ class TestReleasability:
             stored = cursor.fetchone()[0]
         assert "X1234567" not in stored
         assert Member.objects.get(pk=member.pk).passport_number == "X1234567"
+
+
+def test_personnel_records_cannot_be_marked_for_partners(j1):
+    from accounts.models import Nation
+
+    with pytest.raises(ValidationError):
+        services.create_member(j1, rel_to=[Nation.objects.get(code="MEX")],
+                               service_number="160", last_name="Ruiz", first_name="Luis",
+                               grade="E-4", unit=make_member("161").unit)
+
+
+def test_even_a_forged_marking_does_not_release_personnel(j1, mx_liaison):
+    member = make_member("170")
+    member.rel_to.add(*Member.rel_to.field.related_model.objects.filter(code="MEX"))
+    Member.objects.filter(pk=member.pk).update(disclosure="approved")
+    assert not Member.objects.restrict(mx_liaison).exists()
+    assert Member.objects.restrict(j1).filter(pk=member.pk).exists()
