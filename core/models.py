@@ -102,3 +102,40 @@ class MarkedModel(models.Model):
 
     def releasable_to(self, nation_code):
         return markings.releasable_to(nation_code, self.marking())
+
+
+class Notification(models.Model):
+    """A notice addressed to one user (a deadline coming up, ...), in both languages. Made only
+    by `core.services.notify`, which first checks that the recipient may see the record the
+    notice is about; `key` names what was notified so the same notice is never sent twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    message_en = models.TextField(_("message (English)"))
+    message_es = models.TextField(_("message (Spanish)"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    key = models.CharField(
+        _("key"), max_length=200, blank=True,
+        help_text=_("What was notified, for example deadline:order:12:2025-12-10."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], condition=~Q(key=""),
+                                    name="one_notification_per_recipient_and_key"),
+        ]
+
+    def __str__(self):
+        return self.message
+
+    @property
+    def message(self):
+        return localized(self, "message")

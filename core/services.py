@@ -1,11 +1,16 @@
-"""Writes shared by every domain: markings. Each runs in one transaction and leaves history."""
+"""Writes shared by every domain: markings and notices. Each runs in one transaction; marking
+changes leave history."""
 
+from functools import partial
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
-from core.models import Disclosure
+from core.models import Disclosure, Notification
+from core.tasks import send_email
 
 
 def _check(user, record, action):
@@ -69,3 +74,36 @@ def check_new_marking(user, record, disclosure):
                 {"disclosure": _("Only a foreign disclosure reviewer may approve or deny "
                                  "disclosure.")}
             )
+
+
+def notify(users, record, message_en, message_es, url="", *, key=""):
+    """Tell each of `users` about `record`: a notice in Enlace and an email (through the job
+    queue, once the transaction commits). Only users who may see the record (`restrict`) are
+    told, so a notice never reveals a record to someone it is not released to. With `key`, a
+    user already told under that key is not told again. `url` is a path on this site. Returns
+    the notices made."""
+    if url and (not url.startswith("/") or url.startswith("//")):
+        raise ValueError("A notification links only to a page of this site (a path).")
+    model = type(record)
+    made = []
+    for user in users:
+        if not model.objects.restrict(user).filter(pk=record.pk).exists():
+            continue
+        if key and Notification.objects.filter(recipient=user, key=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                notice = Notification.objects.create(
+                    recipient=user, message_en=message_en, message_es=message_es, url=url,
+                    key=key)
+        except IntegrityError:  # a concurrent run told this user under the same key
+            continue
+        made.append(notice)
+        if user.email:
+            link = f"\n\n{getattr(settings, 'SITE_URL', '').rstrip('/')}{url}" if url else ""
+            line = " ".join(message_en.split())
+            subject = "Enlace: " + (line if len(line) <= 90 else line[:89] + "…")
+            transaction.on_commit(partial(
+                send_email, subject, f"{message_en}\n\n{message_es}{link}\n",
+                settings.DEFAULT_FROM_EMAIL, [user.email]))
+    return made

@@ -259,9 +259,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
      "exclude_fields": ["created_at", "updated_at"]},
     {"model": "personnel.unit", "m2m_fields": ["rel_to"],
      "exclude_fields": ["created_at", "updated_at"]},
-    # The passport number is encrypted at rest; the history must not keep it in clear.
-    {"model": "personnel.member", "m2m_fields": ["rel_to"], "mask_fields": ["passport_number"],
-     "exclude_fields": ["created_at", "updated_at"]},
+    # Passport data is encrypted at rest and for the personnel officer only: never in history.
+    {"model": "personnel.member", "m2m_fields": ["rel_to"],
+     "exclude_fields": ["created_at", "updated_at", "passport_number", "passport_expires"]},
     "personnel.qualification",
     "personnel.dutyperiod",
     {"model": "personnel.order", "m2m_fields": ["rel_to"],

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("partnerships/", include("partnerships.urls")),
+    path("personnel/", include("personnel.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -80,8 +80,9 @@ def eligibility(member, moment=None, period=None):
         abroad = Verdict(False, _("Members abroad must be on Title 10 orders; this member is "
                                   "not (%(status)s).") % {"status": label})
     if abroad.ok and member.passport_expires and member.passport_expires < moment.date():
-        abroad = Verdict(False, _("On Title 10 orders, but the passport expired on %(date)s.")
-                         % {"date": member.passport_expires.isoformat()})
+        # No date here: passport data is for the personnel officer's eyes only.
+        abroad = Verdict(False, _("On Title 10 orders, but the passport is not valid on this "
+                                  "date."))
 
     if federal:
         aid = Verdict(False, _("Under federal control: not available for state mutual-aid "

@@ -3,11 +3,12 @@ orders and the deadline tracker."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from personnel.models import (
+    FEDERAL_STATUSES,
     Authority,
     DutyPeriod,
     DutyStatus,
@@ -28,11 +29,16 @@ def periods_for(user):
 
 
 def status_at_expression(moment):
-    return Coalesce(
-        Subquery(DutyPeriod.objects.filter(member=OuterRef("pk")).at(moment)
-                 .values("status")[:1]),
-        Value(DutyStatus.NONE),
-    )
+    """A member's duty status at `moment` ("none" without a period in effect). A member's
+    periods never overlap, so the one in effect, if any, is the latest starting at or before
+    `moment`: one backward seek on the (member, start) index per member, however long their
+    history, instead of scanning every earlier period."""
+    latest = (DutyPeriod.objects.filter(member=OuterRef("pk"), start__lte=moment)
+              .order_by("-start")
+              .annotate(in_effect=Case(When(Q(end__isnull=True) | Q(end__gt=moment),
+                                            then=F("status"))))
+              .values("in_effect")[:1])
+    return Coalesce(Subquery(latest), Value(DutyStatus.NONE))
 
 
 def roster(user, moment, *, unit=None, status=None, authority=None, q=None):
@@ -63,17 +69,16 @@ class RosterCounts:
 
 
 def roster_counts(user, moment, *, unit=None):
-    """Counts by status and authority at `moment` in two aggregate queries."""
+    """Counts by status and authority at `moment` in one aggregate query."""
     members = Member.objects.restrict(user)
     if unit:
         members = members.filter(unit__code=unit)
-    total = members.count()
-    in_effect = dict(
-        DutyPeriod.objects.at(moment).filter(member__in=members.values("pk"))
-        .values("status").annotate(n=Count("pk")).values_list("status", "n")
+    counts = dict(
+        members.annotate(status_at=status_at_expression(moment)).order_by()
+        .values("status_at").annotate(n=Count("pk")).values_list("status_at", "n")
     )
-    by_status = {s: in_effect.get(s, 0) for s in DutyStatus.values}
-    by_status[DutyStatus.NONE] += total - sum(in_effect.values())
+    total = sum(counts.values())
+    by_status = {s: counts.get(s, 0) for s in DutyStatus.values}
     by_authority = {a: 0 for a in Authority.values}
     for s, n in by_status.items():
         by_authority[authority_of(s)] += n
@@ -102,16 +107,19 @@ class Deadline:
 
 def deadlines(user, now=None):
     """Orders that require members back under state control by a date, with how many covered
-    members are still under federal control now."""
+    members are still under federal control now (one query, however many orders)."""
     now = now or timezone.now()
-    tracked = Order.objects.restrict(user).filter(deadline__isnull=False).exclude(
-        state__in=[Order.State.REVERSED]).order_by("deadline")
-    result = []
-    for order in tracked:
-        outstanding = federal_members(order, now).count()
-        result.append(Deadline(order=order, outstanding=outstanding,
-                               remaining=order.deadline - now))
-    return result
+    federal_now = DutyPeriod.objects.at(now).filter(
+        status__in=list(FEDERAL_STATUSES)).values("member_id")
+    outstanding = Subquery(
+        Order.members.through.objects.filter(order_id=OuterRef("pk"),
+                                             member_id__in=federal_now)
+        .values("order_id").annotate(n=Count("member_id")).values("n")[:1])
+    tracked = (Order.objects.restrict(user).prefetch_related(None)
+               .filter(deadline__isnull=False).exclude(state__in=[Order.State.REVERSED])
+               .annotate(outstanding=Coalesce(outstanding, Value(0))).order_by("deadline"))
+    return [Deadline(order=order, outstanding=order.outstanding,
+                     remaining=order.deadline - now) for order in tracked]
 
 
 def federal_members(order, moment):

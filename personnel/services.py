@@ -11,12 +11,14 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import bulk
 from core.audit import acting_as, log_bulk
 from core.models import Disclosure
 from core.services import apply_marking, check_new_marking
 from personnel.models import DutyPeriod, DutyStatus, Member, Order, OrderEffect
 
 CONFLICTS_SHOWN = 10
+IN_CHUNK = 900  # ids per `IN (...)`, under SQLite's oldest limit of 999 parameters
 
 
 def _require(user, perm, record=None):
@@ -200,24 +202,32 @@ def _carry_out(order, plan, actor):
             change.closed_end_before = change.closes.end
             change.closes.end = moment
             closed.append(change.closes)
-    DutyPeriod.objects.bulk_update(closed, ["end"], batch_size=1000)
-    opened = DutyPeriod.objects.bulk_create([
+    # Every closed period ends at the same moment: one UPDATE per chunk of ids (bulk_update
+    # would send a CASE with a branch per row, which dominated large orders).
+    closed_ids = [p.pk for p in closed]
+    for start in range(0, len(closed_ids), IN_CHUNK):
+        DutyPeriod.objects.filter(pk__in=closed_ids[start:start + IN_CHUNK]).update(end=moment)
+    opened = [
         DutyPeriod(member=c.member, status=c.to_status, start=moment, end=c.opens_until,
                    orders_reference=order.reference, legal_basis=order.legal_basis,
                    opened_by=order)
         for c in changing
-    ], batch_size=1000)
-    OrderEffect.objects.bulk_create([
+    ]
+    bulk.insert(opened)
+    # The order opens at most one period per member: read the new ids back by member.
+    ids = dict(DutyPeriod.objects.filter(opened_by=order).values_list("member_id", "pk"))
+    for period in opened:
+        period.pk = ids[period.member_id]
+        period._state.adding = False
+    bulk.insert([
         OrderEffect(order=order, member=c.member, from_status=c.from_status,
                     to_status=c.to_status, closed_period=c.closes,
                     closed_period_end=getattr(c, "closed_end_before", None), opened_period=p)
         for c, p in zip(changing, opened, strict=True)
-    ], batch_size=1000)
+    ])
     log_bulk(closed, LogEntry.Action.UPDATE,
              lambda p: {"end": [None, p.end.isoformat()], "order": [None, str(order.pk)]},
              actor, _period_repr)
-    if opened and opened[0].pk is None:  # backends that do not return ids from bulk_create
-        opened = list(DutyPeriod.objects.filter(opened_by=order))
     log_bulk(opened, LogEntry.Action.CREATE,
              lambda p: {"status": [None, p.status], "start": [None, p.start.isoformat()],
                         "order": [None, str(order.pk)]}, actor, _period_repr)
@@ -262,3 +272,54 @@ def apply_order(user, order):
         order.applied_at = timezone.now()
         order.save(update_fields=["state", "applied_at", "updated_at"])
     return plan
+
+
+ORDER_FIELDS = ("kind", "title_en", "title_es", "reference", "issued_by", "issued_on",
+                "effective_at", "target_status", "deadline", "stays", "legal_basis")
+
+
+def _check_order(user, order, members):
+    errors = {}
+    if order.kind == Order.Kind.STAY:
+        if order.stays is None:
+            errors["stays"] = _("Name the order this stay suspends.")
+        elif order.stays.state not in (Order.State.DRAFT, Order.State.APPLIED):
+            errors["stays"] = _("That order is already %(state)s.") % {
+                "state": order.stays.get_state_display()}
+        elif not Order.objects.restrict(user).filter(pk=order.stays_id).exists():
+            errors["stays"] = _("Choose an order you may see.")
+    else:
+        if order.stays_id is not None:
+            errors["stays"] = _("Only a stay suspends another order.")
+        if not order.target_status:
+            errors["target_status"] = _("Choose the duty status the members move to.")
+        if not members:
+            errors["members"] = _("Choose the members this order covers.")
+    if order.deadline and order.effective_at and order.deadline <= order.effective_at:
+        errors["deadline"] = _("The deadline must come after the effective time.")
+    ids = {m.pk for m in members}
+    if ids and Member.objects.restrict(user).filter(pk__in=ids).count() != len(ids):
+        errors["members"] = _("Some of these members are not visible to you.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_order(user, *, members, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, tlp="",
+                 **fields):
+    """A new draft order owned by the user's nation, covering `members` (records the user may
+    see). It changes nothing until `apply_order`."""
+    _require(user, "add_order")
+    if user.nation is None:
+        raise PermissionDenied(_("Your account belongs to no organization."))
+    members = list(members)
+    order = Order(**{k: fields[k] for k in ORDER_FIELDS if k in fields},
+                  owner_nation=user.nation, disclosure=disclosure, tlp=tlp,
+                  state=Order.State.DRAFT, created_by=user)
+    check_new_marking(user, order, disclosure)
+    order.full_clean()
+    _check_order(user, order, members)
+    with acting_as(user):
+        apply_marking(order, owner=user.nation, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
+        order.members.set(members)
+    return order

@@ -22,6 +22,8 @@ from accounts.services import create_token
 from enlace.wsgi import application
 from partnerships.models import Partnership
 from partnerships.tests.factories import make_partnership
+from personnel.models import Member
+from personnel.tests.factories import make_member, make_order
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -40,7 +42,9 @@ class Seeded:
 def seeded(db, us_coordinator, mx_liaison):
     """Records of every kind the detail endpoints look up: US-owned and editable, US-owned and
     released to Mexico, Mexican-owned and released to the US (visible, not editable), and
-    Mexican-owned only (exists, answers 404). (CA, MEX) stays free so a create can succeed."""
+    Mexican-owned only (exists, answers 404). (CA, MEX) stays free so a create can succeed.
+    Personnel: a US member on Title 10 with a draft order covering it, and a Mexican-only
+    member (exists, answers 404)."""
     us_only = make_partnership(us_coordinator, partner="UKR")
     shared = make_partnership(us_coordinator, partner="NGA", rel_to=("USA", "MEX"))
     released = make_partnership(mx_liaison, partner="UKR", us_state="AZ",
@@ -48,6 +52,11 @@ def seeded(db, us_coordinator, mx_liaison):
     Partnership.objects.filter(pk=released.pk).update(disclosure="approved")
     mexican = make_partnership(mx_liaison, partner="NGA", us_state="AZ", rel_to=("MEX",),
                                disclosure="in_review")
+    member = make_member("S100", status="t10_12406", passport_number="X1")
+    hidden = make_member("S200")
+    Member.objects.filter(pk=hidden.pk).update(owner_nation=mx_liaison.nation)
+    hidden.rel_to.set([mx_liaison.nation])
+    order = make_order([member], us_coordinator, target="sad")
     spare, _ = create_token(us_coordinator, name="spare")
     auth, key = create_token(us_coordinator, name="schemathesis", write=True)
     # As Django's test client does: the end of a request must not close the test's transaction.
@@ -57,7 +66,8 @@ def seeded(db, us_coordinator, mx_liaison):
         headers={"Authorization": f"Bearer {key}"},
         auth_token_id=auth.pk,
         existing={"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
-                  "token_id": [spare.pk]},
+                  "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
+                  "order_id": [order.pk]},
     )
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

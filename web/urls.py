@@ -5,4 +5,5 @@ from web import views
 app_name = "web"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -1,11 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.history import recent_activity
+from core.models import Notification
+from core.views import paginate
 from partnerships.selectors import partnerships_for
 
 
@@ -21,6 +24,25 @@ def dashboard(request):
         "active_tokens": user.api_tokens.active().count(),
         "roles": list(user.roles),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The user's own notices, newest first. POST `notification=<id>` marks one as read,
+    POST `all` marks every unread one."""
+    mine = Notification.objects.filter(recipient=request.user)
+    if request.method == "POST":
+        unread = mine.filter(read_at__isnull=True)
+        if "all" in request.POST:
+            unread.update(read_at=timezone.now())
+        else:
+            pk = request.POST.get("notification", "")
+            if not pk.isdigit() or not mine.filter(pk=pk).exists():
+                raise Http404
+            unread.filter(pk=pk).update(read_at=timezone.now())
+        return redirect("web:notifications")
+    return render(request, "web/notifications.html", {"page": paginate(request, mine)})
 
 
 @never_cache

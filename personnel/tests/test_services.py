@@ -199,7 +199,7 @@ class TestEligibility:
         member = make_member("131", status=DutyStatus.T10_ACTIVE,
                              passport_expires=date(2025, 1, 1))
         verdict = eligibility(member, at(2025, 6, 1)).partnership_event_abroad
-        assert not verdict.ok and "expired" in verdict.reason
+        assert not verdict.ok and "passport is not valid" in verdict.reason
 
     def test_the_reason_names_the_orders(self, j1):
         member = make_member("132")

@@ -4,6 +4,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from accounts.reference import load_reference
 from partnerships import demo as partnerships_demo
+from personnel import demo as personnel_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         load_reference()
         users = accounts_demo.load()
         partnerships_demo.load(users)
+        personnel_demo.load(users)
         if not options["verbosity"]:
             return
         self.stdout.write(f"Demo accounts (password: {accounts_demo.DEMO_PASSWORD}):")
