@@ -163,3 +163,10 @@ class OrderForm(forms.ModelForm):
 
     def member_bound_fields(self):
         return [self[name] for name in self.MEMBER_FIELDS]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=[
+        ("members", _("Guard members")), ("periods", _("Duty periods"))])
+    file = forms.FileField(label=_("CSV file"), help_text=_(
+        "UTF-8 CSV with a header row. Nothing is stored unless every row is valid."))

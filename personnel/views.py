@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.forms import MarkingForm
 from core.history import history_for
 from core.views import paginate, run_service
-from personnel import selectors, services
+from personnel import exports, imports, selectors, services
 from personnel.eligibility import eligibility
-from personnel.forms import AsOfForm, OrderFilterForm, OrderForm, RosterFilterForm
+from personnel.forms import AsOfForm, ImportForm, OrderFilterForm, OrderForm, RosterFilterForm
 from personnel.models import Member, Order, Unit
 
 
@@ -46,6 +46,39 @@ def roster(request):
         "as_of_query": form.as_of_query(),
         "can_add_order": user.has_perm("personnel.add_order"),
     })
+
+
+@login_required
+def roster_export(request):
+    """The roster as shown (moment and filters) as CSV or XLSX."""
+    user = request.user
+    form = RosterFilterForm(request.GET, units=list(Unit.objects.restrict(user)))
+    return exports.roster_export(user, form.moment(), form.filters(),
+                                 format="xlsx" if request.GET.get("format") == "xlsx" else "csv")
+
+
+@login_required
+@permission_required("personnel.add_member", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_file(request):
+    """Upload members or duty periods; every row is checked before anything is stored."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        run = imports.import_members if form.cleaned_data["kind"] == "members" \
+            else imports.import_periods
+        try:
+            report = run(request.user, form.cleaned_data["file"])
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        if report is not None and report.ok:
+            messages.success(request, _(
+                "Imported %(rows)d rows: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged.") % {"rows": report.rows, "created": report.created,
+                                               "updated": report.updated,
+                                               "unchanged": report.unchanged})
+            return redirect("personnel:import")
+    return render(request, "personnel/import.html", {"form": form, "report": report})
 
 
 # Member --------------------------------------------------------------------------------------

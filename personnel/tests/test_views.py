@@ -394,3 +394,32 @@ def test_member_history_shows_bulk_written_entries(client_for, j1, unit):
              lambda m: {"grade": [None, "E-5"], "passport_number": [None, "**99"]}, j1)
     page = client_for(j1).get(soldier.get_absolute_url())
     assert page.status_code == 200 and "E-5" in text(page)
+
+
+def test_import_page_reports_bad_rows_and_stores_nothing(client_for, j1, unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from personnel.models import Member
+
+    csv = ("service_number,last_name,first_name,grade,component,unit_code,specialty,languages\n"
+           f"900,Vega,Rosa,E-4,army,{unit.code},12B,\"en,es\"\n"
+           "901,Lara,Juan,E-4,army,NO-SUCH-UNIT,12B,en\n")
+    client = client_for(j1)
+    page = client.post(reverse("personnel:import"), {
+        "kind": "members", "file": SimpleUploadedFile("m.csv", csv.encode())})
+    assert page.status_code == 200
+    assert page.context["report"].error_count == 1 and "NO-SUCH-UNIT" in text(page)
+    assert not Member.objects.filter(service_number__in=["900", "901"]).exists()
+    good = csv.splitlines()[0] + "\n" + csv.splitlines()[1] + "\n"
+    done = client.post(reverse("personnel:import"), {
+        "kind": "members", "file": SimpleUploadedFile("m.csv", good.encode())})
+    assert done.status_code == 302
+    assert Member.objects.filter(service_number="900").exists()
+
+
+def test_roster_export_follows_the_page(client_for, j1, unit):
+    member(j1, unit, "100", "Soto", status=DutyStatus.SAD)
+    response = client_for(j1).get(reverse("personnel:roster_export"), {"format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml")
