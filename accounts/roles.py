@@ -10,7 +10,7 @@ from fnmatch import fnmatch
 
 from django.utils.translation import gettext_noop
 
-ENLACE_APPS = ("accounts", "core", "partnerships", "personnel")
+ENLACE_APPS = ("accounts", "core", "partnerships", "personnel", "engagements")
 
 # (code, English name, Spanish name, permission patterns)
 # Passport data is for the personnel officer (and administrators) alone.
@@ -19,14 +19,19 @@ NO_PASSPORTS = "!*.view_passport_*"
 ROLES = [
     ("administrator", gettext_noop("Administrator"), "Administrador", ["*"]),
     ("coordinator", gettext_noop("Partnership coordinator"), "Coordinador de la asociación",
-     ["*.view_*", "partnerships.*", NO_PASSPORTS]),
+     ["*.view_*", "partnerships.*", "engagements.*", NO_PASSPORTS]),
     ("duty_officer", gettext_noop("Duty officer"), "Oficial de guardia",
      ["*.view_*", NO_PASSPORTS]),
     ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
      ["*.view_*", "personnel.*"]),
+    # A partner's liaison registers its own nation's participants and writes after-action
+    # reports with us; approving, recording and markings stay with the owning nation's roles.
     ("liaison", gettext_noop("Liaison officer"), "Oficial de enlace",
-     ["*.view_*", "partnerships.add_*", "partnerships.change_*", "!*.change_marking_*",
-      NO_PASSPORTS]),
+     ["*.view_*", "partnerships.add_*", "partnerships.change_*",
+      "engagements.add_person", "engagements.change_person", "engagements.add_participation",
+      "engagements.change_afteractionreport", "engagements.add_attendance",
+      "engagements.add_observation", "engagements.add_followonproposal",
+      "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),
 ]

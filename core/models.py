@@ -34,7 +34,9 @@ class RestrictedQuerySet(models.QuerySet):
 
     `view`: the releasability rule plus the role's view permission. Any other action (change,
     delete, change_marking, review_disclosure) also requires the user's nation to own the record:
-    a partner reads what is released to it but edits only its own records.
+    a partner reads what is released to it but edits only its own records — except the actions a
+    model lists in PARTNER_ACTIONS (a jointly written after-action report), which any nation the
+    record is released to may take.
     """
 
     def restrict(self, user, action="view"):
@@ -47,7 +49,8 @@ class RestrictedQuerySet(models.QuerySet):
         visible = self.filter(rel_to=nation_id).filter(
             Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED)
         )
-        if action != "view" or not self.model.RELEASABLE_TO_OTHER_NATIONS:
+        if not self.model.RELEASABLE_TO_OTHER_NATIONS or (
+                action != "view" and action not in self.model.PARTNER_ACTIONS):
             visible = visible.filter(owner_nation_id=nation_id)
         return visible.select_related("owner_nation").prefetch_related("rel_to")
 
@@ -88,6 +91,8 @@ class MarkedModel(models.Model):
     # False for records that never leave the owning nation (personnel files), whatever their
     # marking says: restrict() then shows them only to the owner's users.
     RELEASABLE_TO_OTHER_NATIONS = True
+    # Actions besides "view" that the nations a record is released to may take on it.
+    PARTNER_ACTIONS = frozenset()
 
     class Meta:
         abstract = True

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "partnerships",
     "personnel",
+    "engagements",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,9 @@ NINJA_PAGINATION_PER_PAGE = API_PAGE_SIZE_DEFAULT
 NINJA_PAGINATION_MAX_LIMIT = API_PAGE_SIZE_MAX
 API_TOKEN_DEFAULT_DAYS = 90
 
+# After-action reports are due this many days after an engagement ends.
+AAR_DUE_DAYS = env.int("AAR_DUE_DAYS", default=30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -266,4 +270,14 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "personnel.dutyperiod",
     {"model": "personnel.order", "m2m_fields": ["rel_to"],
      "exclude_fields": ["created_at", "updated_at"]},
+    *({"model": f"partnerships.{name}", "m2m_fields": ["rel_to"],
+       "exclude_fields": ["created_at", "updated_at"]}
+      for name in ("agreement", "lineofeffort", "objective", "indicator", "measurement",
+                   "assessment")),
+    {"model": "engagements.engagement", "m2m_fields": ["rel_to", "objectives"],
+     "exclude_fields": ["created_at", "updated_at"]},
+    *({"model": f"engagements.{name}", "m2m_fields": ["rel_to"],
+       "exclude_fields": ["created_at", "updated_at"]}
+      for name in ("budgetline", "person", "participation", "afteractionreport", "attendance",
+                   "observation", "followonproposal")),
 )
