@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from accounts.api import router as accounts_router
+from engagements.api import router as engagements_router
 from core.api import BearerTokenAuth, BrowserSessionAuth, RequestParser, install_error_handlers
 from partnerships.api import router as partnerships_router
 from personnel.api import router as personnel_router
@@ -25,4 +26,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", partnerships_router)
+api.add_router("/", engagements_router)
 api.add_router("/", personnel_router)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("personnel/", include("personnel.urls")),
+    path("engagements/", include("engagements.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

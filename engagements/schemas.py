@@ -1,0 +1,4 @@
+# ---- Engagements, budget lines, people, participants ----------------------------------------
+
+
+# ---- After-action reports, dashboards -------------------------------------------------------

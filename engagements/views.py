@@ -1,0 +1,4 @@
+# ---- Engagements, budget lines, people, participants, checklist -----------------------------
+
+
+# ---- After-action reports, dashboards, calendar, exports ------------------------------------
