@@ -29,6 +29,7 @@ ROLES = [
     ("liaison", gettext_noop("Liaison officer"), "Oficial de enlace",
      ["*.view_*", "partnerships.add_*", "partnerships.change_*",
       "engagements.add_person", "engagements.change_person", "engagements.add_participation",
+      "engagements.change_participation",
       "engagements.change_afteractionreport", "engagements.add_attendance",
       "engagements.add_observation", "engagements.add_followonproposal",
       "!*.change_marking_*", NO_PASSPORTS]),

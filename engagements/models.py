@@ -1,6 +1,8 @@
 """Engagements (the partnership's events), their participants and compliance gates, budgets and
 after-action reports."""
 
+import hashlib
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -187,6 +189,10 @@ class Participation(MarkedModel):
     """One person in one engagement, with the compliance gates that must be green before the
     engagement is ready."""
 
+    # A partner's liaison records the visa of its own nation's people (services restrict which
+    # gates and whose).
+    PARTNER_ACTIONS = frozenset({"change"})
+
     class Vetting(models.TextChoices):
         NOT_REQUIRED = "not_required", _("Not required")
         PENDING = "pending", _("Pending")
@@ -280,6 +286,10 @@ class AfterActionReport(MarkedModel):
                                     verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     return_reason = models.TextField(_("reason returned"), blank=True)
+    # What the report measured for the indicators of the engagement's objectives:
+    # {"<indicator id>": "<decimal value>"}. Recording the report turns each into a Measurement
+    # with the report and the engagement as its evidence.
+    indicator_values = models.JSONField(_("indicator values"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("after-action report")
@@ -362,3 +372,39 @@ class FollowOnProposal(MarkedModel):
 
     def __str__(self):
         return localized(self, "title")
+
+
+class CalendarFeed(models.Model):
+    """A personal iCalendar subscription to one partnership's engagements. The URL carries a
+    random key; only its SHA-256 is stored (the key is shown once). The feed shows what the
+    user may see at the moment it is read, and stops answering once revoked."""
+
+    PREFIX = "cal_"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="calendar_feeds", verbose_name=_("user"))
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE,
+                                    related_name="+", verbose_name=_("partnership"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("key begins"), max_length=12, editable=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default="en",
+                                help_text=_("The language of the events' titles."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"{self.partnership_id} ({self.hint}…)"
+
+    @classmethod
+    def new_key(cls):
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_key(key):
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,4 +1,835 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from icalendar import Calendar as ICalendar
+from icalendar import Event as ICalEvent
+
+from core.forms import MarkingForm
+from core.history import history_for
+from core.views import paginate, run_service
+from engagements import selectors, services
+from engagements import selectors as aar_selectors
+from engagements import services as aar_services
+from engagements.exports import engagements_export
+from engagements.fiscal import fiscal_year_bounds
+from engagements.forms import (
+    AARForm,
+    AttendanceFormSet,
+    BudgetLineForm,
+    CalendarFeedForm,
+    CalendarFilterForm,
+    EngagementFilterForm,
+    EngagementForm,
+    FollowOnForm,
+    GatesForm,
+    ObservationForm,
+    ParticipantForm,
+    PersonForm,
+    ProposalForm,
+    ReturnForm,
+    TransitionForm,
+    attendance_rows,
+)
+from engagements.models import (
+    AfterActionReport,
+    Attendance,
+    CalendarFeed,
+    Engagement,
+    FollowOnProposal,
+    Observation,
+)
+from partnerships.models import Partnership
+
 # ---- Engagements, budget lines, people, participants, checklist -----------------------------
+
+def _one(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _may(queryset, pk):
+    return queryset.filter(pk=pk).exists()
+
+
+@login_required
+def engagement_list(request):
+    user = request.user
+    form = EngagementFilterForm(request.GET, user=user)
+    filters = form.filters()
+    page = paginate(request, selectors.engagements_for(user, **filters))
+    template = "engagements/_engagements.html" if request.htmx else "engagements/list.html"
+    return render(request, template, {
+        "form": form, "page": page, "filters": filters,
+        "can_add": user.has_perm("engagements.add_engagement"),
+    })
+
+
+def _participant_rows(user, engagement, checklist):
+    own = user.nation_id == engagement.owner_nation_id
+    rows = []
+    for participation in selectors.participants_for(user, engagement):
+        rows.append({
+            "participation": participation,
+            "gates": selectors.gate_rows(engagement, participation, checklist.blockers, own),
+            "blockers": [f for f in checklist.blockers
+                         if f.participation is not None
+                         and f.participation.pk == participation.pk],
+        })
+    return rows
+
+
+@login_required
+def engagement_detail(request, pk):
+    user = request.user
+    engagement = _one(selectors.engagements_for(user), pk)
+    checklist = selectors.checklist(user, engagement)
+    rows = _participant_rows(user, engagement, checklist)
+    can_change = _may(selectors.engagements_for(user, action="change"), pk)
+    return render(request, "engagements/detail.html", {
+        "engagement": engagement,
+        "objectives": list(engagement.objectives.all()),
+        "participants": rows,
+        "participants_not_shown": engagement.participations.count() - len(rows),
+        "budget_lines": list(selectors.budget_lines_for(user, engagement)),
+        "checklist": checklist,
+        "transitions": services.transitions_for(user, engagement),
+        "transition_form": TransitionForm(initial={
+            "tracking_reference": engagement.tracking_reference}),
+        "can_change": can_change and engagement.state not in services.FINAL_STATES,
+        "can_mark": _may(selectors.engagements_for(user, action="change_marking"), pk),
+        "can_add_participant": user.has_perm("engagements.add_participation")
+        and engagement.state not in services.FINAL_STATES,
+        "can_add_budget": can_change and user.has_perm("engagements.add_budgetline"),
+        "has_report": AfterActionReport.objects.filter(engagement=engagement).exists(),
+        "history": history_for(engagement),
+    })
+
+
+@login_required
+def engagement_checklist(request, pk):
+    """What still blocks "ready", participant by participant, and what deserves attention."""
+    user = request.user
+    engagement = _one(selectors.engagements_for(user), pk)
+    checklist = selectors.checklist(user, engagement)
+    return render(request, "engagements/checklist.html", {
+        "engagement": engagement, "checklist": checklist,
+        "participants": _participant_rows(user, engagement, checklist),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@permission_required("engagements.add_engagement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def engagement_create(request):
+    user = request.user
+    initial = {}
+    if request.GET.get("partnership", "").isdigit():
+        initial["partnership"] = request.GET["partnership"]
+    form = EngagementForm(request.POST or None, user=user, prefix="e", initial=initial)
+    marking_form = MarkingForm(request.POST or None, prefix="m",
+                               initial={"rel_to": [user.nation]})
+    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
+        engagement = run_service(form, services.create_engagement, user,
+                                 **marking_form.marking(), **form.service_fields())
+        if engagement is not None:
+            messages.success(request, _("Engagement created as a concept."))
+            return redirect(engagement)
+    return render(request, "engagements/form.html",
+                  {"form": form, "marking_form": marking_form, "engagement": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_update(request, pk):
+    user = request.user
+    engagement = _one(selectors.engagements_for(user, action="change"), pk)
+    form = EngagementForm(request.POST or None, instance=engagement, user=user, prefix="e")
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        # The form wrote its values onto the instance: the service checks and saves them.
+        if run_service(form, services.update_engagement, user, engagement, **fields):
+            messages.success(request, _("Engagement updated."))
+            return redirect(engagement)
+    return render(request, "engagements/form.html",
+                  {"form": form, "marking_form": None, "engagement": engagement})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_marking(request, pk):
+    user = request.user
+    engagement = _one(selectors.engagements_for(user, action="change_marking"), pk)
+    form = MarkingForm(request.POST or None, initial={
+        "rel_to": list(engagement.rel_to.all()), "disclosure": engagement.disclosure,
+        "tlp": engagement.tlp})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.change_engagement_marking, user, engagement,
+                       **form.marking()):
+            messages.success(request, _("Marking changed."))
+            return redirect(engagement)
+    return render(request, "engagements/marking.html",
+                  {"form": form, "engagement": engagement})
+
+
+@login_required
+@require_POST
+def engagement_transition(request, pk, name):
+    """One lifecycle step; a guard's refusal comes back as a message on the engagement's
+    page."""
+    user = request.user
+    engagement = _one(selectors.engagements_for(user), pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(engagement)
+    try:
+        services.transition(user, engagement, name,
+                            **form.data_for(services.TRANSITION_DATA.get(name, ())))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        engagement.refresh_from_db()
+        messages.success(request, _("The engagement is now %(state)s.")
+                         % {"state": engagement.get_state_display().lower()})
+    return redirect(engagement)
+
+
+# Participants --------------------------------------------------------------------------------
+
+def _addable_people(user, engagement):
+    """Whom the user may add: people they may see not yet in the engagement; a partner, its
+    own nation's people."""
+    people = (selectors.people_for(user).exclude(participations__engagement=engagement)
+              .order_by("full_name"))
+    if engagement.owner_nation_id != user.nation_id:
+        people = people.filter(owner_nation_id=user.nation_id, nation_id=user.nation_id)
+    return people
+
+
+@login_required
+@permission_required("engagements.add_participation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def participant_add(request, pk):
+    """Add a registered person, or register a new one, with their gates. A partner's liaison
+    registers its own nation's people and records their visa."""
+    user = request.user
+    engagement = _one(selectors.engagements_for(user), pk)
+    partner = engagement.owner_nation_id != user.nation_id
+    data = request.POST or None
+    choose = ParticipantForm(data, people=_addable_people(user, engagement), prefix="c")
+    person_form = PersonForm(data, user=user, prefix="p", own_nation_only=partner,
+                             initial={"nation": user.nation})
+    gates_form = GatesForm(data, partner=partner, prefix="g")
+    if request.method == "POST" and choose.is_valid() and gates_form.is_valid():
+        person = choose.cleaned_data["person"]
+        participation = None
+        if person is not None:
+            participation = run_service(choose, services.add_participant, user, engagement,
+                                        person, **gates_form.gates())
+        elif person_form.is_valid():
+            participation = run_service(person_form, services.register_participant, user,
+                                        engagement, gates=gates_form.gates(),
+                                        **person_form.service_fields())
+        if participation is not None:
+            messages.success(request, _("%(person)s added to the engagement.")
+                             % {"person": participation.person})
+            return redirect(engagement)
+        if person is not None:  # the new-person fields were not used: show them empty
+            person_form = PersonForm(user=user, prefix="p", own_nation_only=partner,
+                                     initial={"nation": user.nation})
+    return render(request, "engagements/participant_form.html", {
+        "engagement": engagement, "choose": choose, "person_form": person_form,
+        "gates_form": gates_form, "partner": partner, "participation": None})
+
+
+@login_required
+def participant_detail(request, pk):
+    user = request.user
+    participation = _one(selectors.participants_for(user), pk)
+    engagement = participation.engagement
+    checklist = selectors.checklist(user, engagement)
+    mine = [f for f in [*checklist.blockers, *checklist.warnings]
+            if f.participation is not None and f.participation.pk == participation.pk]
+    own = user.nation_id == engagement.owner_nation_id
+    return render(request, "engagements/participant.html", {
+        "participation": participation, "engagement": engagement, "person": participation.person,
+        "gates": selectors.gate_rows(engagement, participation, checklist.blockers, own),
+        "findings": mine,
+        "engagement_visible": _may(selectors.engagements_for(user), engagement.pk),
+        "can_change": _may(selectors.participants_for(user, action="change"), pk)
+        and (own or participation.person.owner_nation_id == user.nation_id),
+        "can_remove": _may(selectors.participants_for(user, action="delete"), pk),
+        "history": history_for(participation),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_update(request, pk):
+    user = request.user
+    participation = _one(selectors.participants_for(user, action="change"), pk)
+    engagement = participation.engagement
+    partner = participation.owner_nation_id != user.nation_id
+    if partner and participation.person.owner_nation_id != user.nation_id:
+        raise Http404
+    form = GatesForm(request.POST or None, instance=participation, partner=partner,
+                     prefix="g")
+    if request.method == "POST" and form.is_valid():
+        gates = form.gates()
+        participation.refresh_from_db()  # the service applies the gates to the stored record
+        if run_service(form, services.update_participation, user, participation, **gates):
+            messages.success(request, _("Gates recorded for %(person)s.")
+                             % {"person": participation.person})
+            return redirect("engagements:participant", pk=participation.pk)
+    return render(request, "engagements/gates_form.html", {
+        "engagement": engagement, "participation": participation, "form": form,
+        "partner": partner})
+
+
+@login_required
+@require_POST
+def participant_remove(request, pk):
+    user = request.user
+    participation = _one(selectors.participants_for(user, action="delete"), pk)
+    engagement = participation.engagement
+    try:
+        services.remove_participant(user, participation)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("%(person)s removed from the engagement.")
+                         % {"person": participation.person})
+    return redirect(engagement)
+
+
+# Budget lines --------------------------------------------------------------------------------
+
+@login_required
+@permission_required("engagements.add_budgetline", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def budget_line_add(request, pk):
+    user = request.user
+    engagement = _one(selectors.engagements_for(user, action="change"), pk)
+    form = BudgetLineForm(request.POST or None, prefix="b")
+    marking_form = MarkingForm(request.POST or None, prefix="m",
+                               initial={"rel_to": [user.nation]})
+    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
+        line = run_service(form, services.create_budget_line, user, engagement,
+                           **marking_form.marking(), **form.cleaned_data)
+        if line is not None:
+            messages.success(request, _("Budget line added."))
+            return redirect(engagement)
+    return render(request, "engagements/budget_line_form.html", {
+        "engagement": engagement, "form": form, "marking_form": marking_form, "line": None})
+
+
+@login_required
+def budget_line_detail(request, pk):
+    user = request.user
+    line = _one(selectors.budget_lines_for(user), pk)
+    return render(request, "engagements/budget_line.html", {
+        "line": line, "engagement": line.engagement,
+        "engagement_visible": _may(selectors.engagements_for(user), line.engagement_id),
+        "can_change": _may(selectors.budget_lines_for(user, action="change"), pk),
+        "history": history_for(line),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_line_update(request, pk):
+    user = request.user
+    line = _one(selectors.budget_lines_for(user, action="change"), pk)
+    form = BudgetLineForm(request.POST or None, instance=line, prefix="b")
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.update_budget_line, user, line, **form.cleaned_data):
+            messages.success(request, _("Budget line updated."))
+            return redirect("engagements:budget_line", pk=line.pk)
+    return render(request, "engagements/budget_line_form.html", {
+        "engagement": line.engagement, "form": form, "marking_form": None, "line": line})
+
+
+# People --------------------------------------------------------------------------------------
+
+@login_required
+def person_list(request):
+    filters = {"nation": (request.GET.get("nation") or "").strip()[:3] or None,
+               "q": (request.GET.get("q") or "").strip()[:100] or None}
+    page = paginate(request, selectors.people_for(request.user, **filters))
+    template = "engagements/_people.html" if request.htmx else "engagements/people.html"
+    return render(request, template, {
+        "page": page, "filters": filters,
+        "can_add": request.user.has_perm("engagements.add_person"),
+    })
+
+
+@login_required
+def person_detail(request, pk):
+    user = request.user
+    person = _one(selectors.people_for(user), pk)
+    return render(request, "engagements/person.html", {
+        "person": person,
+        "participations": list(selectors.participants_for(user).filter(person=person)
+                               .order_by("engagement__start_date")),
+        "show_guard_member": person.guard_member_id and person.owner_nation_id == user.nation_id,
+        "can_change": _may(selectors.people_for(user, action="change"), pk),
+        "history": history_for(person),
+    })
+
+
+@login_required
+@permission_required("engagements.add_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    user = request.user
+    form = PersonForm(request.POST or None, user=user, prefix="p",
+                      initial={"nation": user.nation})
+    marking_form = MarkingForm(request.POST or None, prefix="m",
+                               initial={"rel_to": [user.nation]})
+    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
+        person = run_service(form, services.create_person, user, **marking_form.marking(),
+                             **form.service_fields())
+        if person is not None:
+            messages.success(request, _("Person registered."))
+            return redirect("engagements:person", pk=person.pk)
+    return render(request, "engagements/person_form.html",
+                  {"form": form, "marking_form": marking_form, "person": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_update(request, pk):
+    user = request.user
+    person = _one(selectors.people_for(user, action="change"), pk)
+    form = PersonForm(request.POST or None, instance=person, user=user, prefix="p")
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.update_person, user, person, **form.service_fields()):
+            messages.success(request, _("Person updated."))
+            return redirect("engagements:person", pk=person.pk)
+    return render(request, "engagements/person_form.html",
+                  {"form": form, "marking_form": None, "person": person})
+
 
 
 # ---- After-action reports, dashboards, calendar, exports ------------------------------------
+
+def _aar_engagement(request, engagement_id):
+    try:
+        return (Engagement.objects.restrict(request.user)
+                .select_related("partnership__partner_nation", "lead").get(pk=engagement_id))
+    except Engagement.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _aar_report(request, engagement):
+    """The engagement's report the user may see; None when there is none yet. A report that
+    exists but is not released to the user answers 404, as any record they may not see."""
+    report = aar_selectors.visible_report(request.user, engagement)
+    if report is None and aar_selectors.report_exists(engagement):
+        raise Http404
+    return report
+
+
+def _aar_page(request, engagement, report, *, status=200, **bound):
+    """The report's page: state, due date, sections (editable while it is a draft and the
+    user may write it), the steps the user may take, and its history."""
+    user = request.user
+    today = timezone.localdate()
+    due_date = engagement.end_date + timedelta(days=settings.AAR_DUE_DAYS)
+    context = {"engagement": engagement, "report": report, "due_date": due_date,
+               "due_days": settings.AAR_DUE_DAYS, "can_start": False, "can_write": False,
+               "step_errors": bound.get("step_errors")}
+    if report is None:
+        context["can_start"] = (engagement.state in aar_services.AAR_STARTS_FROM
+                                and user.has_perm("engagements.change_afteractionreport"))
+        context["overdue"] = (engagement.state in aar_services.AAR_STARTS_FROM
+                              and today > due_date)
+        return render(request, "engagements/aar.html", context, status=status)
+    can_write = (report.state in aar_services.AAR_EDITABLE_STATES
+                 and AfterActionReport.objects.restrict(user, "change")
+                 .filter(pk=report.pk).exists())
+    indicators = list(aar_services.report_indicators(report, user))
+    values = report.indicator_values or {}
+    attendance = list(aar_selectors.rows_of(Attendance, user, report)
+                      .select_related("nation", "organization"))
+    context.update({
+        "can_write": can_write,
+        "can_add_attendance": can_write and user.has_perm("engagements.add_attendance"),
+        "can_add_observation": can_write and user.has_perm("engagements.add_observation"),
+        "can_add_proposal": can_write and user.has_perm("engagements.add_followonproposal"),
+        "can_follow_on": (user.has_perm("engagements.add_engagement")
+                          and report.owner_nation_id == user.nation_id),
+        "can_mark": AfterActionReport.objects.restrict(user, "change_marking")
+        .filter(pk=report.pk).exists(),
+        "overdue": today > report.due_date and report.state in aar_selectors.AAR_OWED_STATES,
+        "indicator_values": [(i, values.get(str(i.pk))) for i in indicators],
+        "attendance": attendance,
+        "attendance_total": sum(a.count for a in attendance),
+        "observations": list(aar_selectors.rows_of(Observation, user, report)),
+        "proposals": list(aar_selectors.rows_of(FollowOnProposal, user, report)
+                          .select_related("engagement")),
+        "transitions": aar_services.aar_transitions_for(user, report),
+        "history": history_for(report),
+        "form": bound.get("form") or (
+            AARForm(instance=report, indicators=indicators, prefix="aar") if can_write
+            else None),
+        "attendance_formset": bound.get("attendance_formset") or AttendanceFormSet(
+            prefix="att", initial=[
+                {"nation": a.nation, "organization": a.organization, "grade": a.grade,
+                 "gender": a.gender, "count": a.count} for a in attendance]),
+        "observation_form": bound.get("observation_form") or ObservationForm(prefix="obs"),
+        "proposal_form": bound.get("proposal_form") or ProposalForm(prefix="fop"),
+        "return_form": bound.get("return_form") or ReturnForm(prefix="ret"),
+        "follow_on_form": bound.get("follow_on_form") or FollowOnForm(prefix="fo"),
+    })
+    return render(request, "engagements/aar.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aar(request, engagement_id):
+    """The engagement's after-action report; POST saves the draft."""
+    engagement = _aar_engagement(request, engagement_id)
+    report = _aar_report(request, engagement)
+    if request.method == "POST":
+        if report is None:
+            raise Http404
+        form = AARForm(request.POST, instance=AfterActionReport.objects.get(pk=report.pk),
+                       indicators=aar_services.report_indicators(report, request.user),
+                       prefix="aar")
+        if form.is_valid():
+            # The form wrote the cleaned values onto its instance; the service validates again
+            # and saves them (or refuses, and the form shows why).
+            if run_service(form, aar_services.save_aar_draft, request.user, report,
+                           **form.draft()) is not None:
+                messages.success(request, _("Draft saved."))
+                return redirect("engagements:aar", engagement.pk)
+        return _aar_page(request, engagement, _aar_report(request, engagement), form=form)
+    return _aar_page(request, engagement, report)
+
+
+def _aar_for_post(request, engagement_id):
+    engagement = _aar_engagement(request, engagement_id)
+    report = _aar_report(request, engagement)
+    if report is None:
+        raise Http404
+    return engagement, report
+
+
+@login_required
+@require_POST
+def aar_start(request, engagement_id):
+    engagement = _aar_engagement(request, engagement_id)
+    _aar_report(request, engagement)
+    try:
+        aar_services.start_aar(request.user, engagement)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, _("After-action report started."))
+    return redirect("engagements:aar", engagement.pk)
+
+
+def _messages_of(exc):
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc) or _("You do not have permission to do this.")]
+
+
+@login_required
+@require_POST
+def aar_attendance(request, engagement_id):
+    engagement, report = _aar_for_post(request, engagement_id)
+    formset = AttendanceFormSet(request.POST, prefix="att")
+    if formset.is_valid():
+        try:
+            aar_services.set_attendance(request.user, report, attendance_rows(formset))
+        except (ValidationError, PermissionDenied) as exc:
+            formset._non_form_errors = formset.error_class(_messages_of(exc))
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect("engagements:aar", engagement.pk)
+    return _aar_page(request, engagement, report, attendance_formset=formset)
+
+
+@login_required
+@require_POST
+def aar_observation_add(request, engagement_id):
+    engagement, report = _aar_for_post(request, engagement_id)
+    form = ObservationForm(request.POST, prefix="obs")
+    if form.is_valid() and run_service(form, aar_services.add_observation, request.user, report,
+                                       **form.cleaned_data):
+        messages.success(request, _("Observation added."))
+        return redirect("engagements:aar", engagement.pk)
+    return _aar_page(request, engagement, report, observation_form=form)
+
+
+@login_required
+@require_POST
+def aar_observation_remove(request, engagement_id, observation_id):
+    engagement, report = _aar_for_post(request, engagement_id)
+    observation = _get_row(Observation, request, report, observation_id)
+    try:
+        aar_services.remove_observation(request.user, observation)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, _("Observation removed."))
+    return redirect("engagements:aar", engagement.pk)
+
+
+def _get_row(model, request, report, pk):
+    try:
+        return aar_selectors.rows_of(model, request.user, report).get(pk=pk)
+    except model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_POST
+def aar_proposal_add(request, engagement_id):
+    engagement, report = _aar_for_post(request, engagement_id)
+    form = ProposalForm(request.POST, prefix="fop")
+    if form.is_valid() and run_service(form, aar_services.add_follow_on, request.user, report,
+                                       **form.cleaned_data):
+        messages.success(request, _("Follow-on proposal added."))
+        return redirect("engagements:aar", engagement.pk)
+    return _aar_page(request, engagement, report, proposal_form=form)
+
+
+@login_required
+@require_POST
+def aar_proposal_remove(request, engagement_id, proposal_id):
+    engagement, report = _aar_for_post(request, engagement_id)
+    proposal = _get_row(FollowOnProposal, request, report, proposal_id)
+    try:
+        aar_services.remove_follow_on(request.user, proposal)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, _("Follow-on proposal removed."))
+    return redirect("engagements:aar", engagement.pk)
+
+
+@login_required
+@require_POST
+def aar_follow_on(request, engagement_id, proposal_id):
+    """One click: the proposal becomes an engagement concept; its page opens for the planner
+    to date and complete it."""
+    engagement, report = _aar_for_post(request, engagement_id)
+    proposal = _get_row(FollowOnProposal, request, report, proposal_id)
+    form = FollowOnForm(request.POST, prefix="fo")
+    if form.is_valid():
+        concept = run_service(form, aar_services.propose_follow_on, request.user, proposal,
+                              **form.cleaned_data)
+        if concept is not None:
+            messages.success(request, _("Engagement concept created: date it and complete it."))
+            return redirect(concept)
+    return _aar_page(request, engagement, report, follow_on_form=form,
+                     step_errors=[str(e) for errors in form.errors.values() for e in errors])
+
+
+@login_required
+@require_POST
+def aar_transition(request, engagement_id, name):
+    """Take one step: submit, return (with a reason), approve, record or publish. A refusal
+    shows the page again with the reason."""
+    engagement, report = _aar_for_post(request, engagement_id)
+    return_form = ReturnForm(request.POST, prefix="ret") if name == "return" else None
+    if return_form is not None and not return_form.is_valid():
+        return _aar_page(request, engagement, report, return_form=return_form)
+    try:
+        aar_services.transition_aar(request.user, report, name,
+                                    reason=return_form.cleaned_data["reason"]
+                                    if return_form else "")
+    except (ValidationError, PermissionDenied) as exc:
+        return _aar_page(request, engagement, _aar_report(request, engagement),
+                         return_form=return_form, step_errors=_messages_of(exc))
+    done = {"submit": _("Report submitted."), "return": _("Report returned for changes."),
+            "approve": _("Report approved."),
+            "record": _("Report recorded: the engagement is recorded complete."),
+            "publish": _("Report published to the partner.")}
+    messages.success(request, done[name])
+    return redirect("engagements:aar", engagement.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aar_marking(request, engagement_id):
+    engagement = _aar_engagement(request, engagement_id)
+    report = _aar_report(request, engagement)
+    if report is None or not AfterActionReport.objects.restrict(
+            request.user, "change_marking").filter(pk=report.pk).exists():
+        raise Http404
+    form = MarkingForm(request.POST or None, initial={
+        "rel_to": list(report.rel_to.all()), "disclosure": report.disclosure,
+        "tlp": report.tlp})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, aar_services.change_aar_marking, request.user, report,
+                       **form.marking()):
+            messages.success(request, _("Marking changed."))
+            return redirect("engagements:aar", engagement.pk)
+    return render(request, "engagements/aar_marking.html",
+                  {"form": form, "report": report, "engagement": engagement})
+
+
+@login_required
+def aar_list(request):
+    """After-action reports the user may see, by state."""
+    state = request.GET.get("state") or None
+    if state not in AfterActionReport.State.values:
+        state = None
+    page = paginate(request, aar_selectors.reports_for(request.user, state=state))
+    return render(request, "engagements/aar_list.html", {
+        "page": page, "state": state, "states": AfterActionReport.State.choices,
+        "today": timezone.localdate()})
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _visible_partnerships(user):
+    return Partnership.objects.restrict(user).prefetch_related(None).order_by("name_en")
+
+
+@login_required
+@permission_required("engagements.view_engagement", raise_exception=True)
+def dashboard(request):
+    """What waits to be recorded complete, and the share recorded complete within 30 days of
+    the end per fiscal year and quarter."""
+    user = request.user
+    partnership = _int_param(request, "partnership")
+    waiting = aar_selectors.not_yet_recorded(user, partnership=partnership)
+    page = paginate(request, waiting, per_page=50)
+    return render(request, "engagements/dashboard.html", {
+        "page": page,
+        "rows": aar_selectors.describe_not_recorded(page.object_list),
+        "shares": aar_selectors.recorded_within_shares(user, partnership=partnership),
+        "window_days": aar_selectors.RECORDED_WITHIN_DAYS,
+        "due_days": settings.AAR_DUE_DAYS,
+        "partnerships": _visible_partnerships(user),
+        "partnership": partnership,
+    })
+
+
+@login_required
+@permission_required("engagements.view_engagement", raise_exception=True)
+def calendar(request, fy=None):
+    """The fiscal year's engagements by month, with their state."""
+    user = request.user
+    year = fy or aar_selectors.current_fiscal_year()
+    if not 2000 <= year <= 2100:
+        raise Http404
+    partnerships = _visible_partnerships(user)
+    form = CalendarFilterForm(request.GET or None, partnerships=partnerships)
+    partnership = form.cleaned_data["partnership"] if form.is_valid() else None
+    months = aar_selectors.fiscal_calendar(user, year, partnership=partnership)
+    start, end = fiscal_year_bounds(year)
+    return render(request, "engagements/calendar.html", {
+        "fy": year, "months": months, "form": form, "start": start, "end": end,
+        "count": sum(len(items) for _month, items in months),
+        "previous": year - 1, "next": year + 1,
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@permission_required("engagements.view_engagement", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def calendar_feeds(request):
+    """The user's calendar subscriptions: create one per partnership (the link is shown once)
+    or revoke one."""
+    user = request.user
+    form = CalendarFeedForm(request.POST or None, partnerships=_visible_partnerships(user),
+                            initial={"language": translation.get_language()[:2]})
+    feed_url = None
+    if request.method == "POST" and form.is_valid():
+        created = run_service(form, aar_services.create_calendar_feed, user,
+                              form.cleaned_data["partnership"],
+                              language=form.cleaned_data["language"])
+        if created is not None:
+            _feed, key = created
+            feed_url = request.build_absolute_uri(
+                reverse("engagements:calendar_feed", args=[key]))
+            form = CalendarFeedForm(partnerships=_visible_partnerships(user),
+                                    initial={"language": translation.get_language()[:2]})
+    return render(request, "engagements/calendar_feeds.html", {
+        "form": form, "feed_url": feed_url,
+        "feeds": user.calendar_feeds.select_related("partnership"),
+    })
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke(request, pk):
+    feed = get_object_or_404(request.user.calendar_feeds, pk=pk)
+    aar_services.revoke_calendar_feed(request.user, feed)
+    messages.success(request, _("Calendar feed revoked."))
+    return redirect("engagements:calendar_feeds")
+
+
+_FEED_STATUS = {Engagement.State.CANCELLED: "CANCELLED",
+                Engagement.State.CONCEPT: "TENTATIVE", Engagement.State.NOMINATED: "TENTATIVE",
+                Engagement.State.DEFERRED: "TENTATIVE", Engagement.State.POSTPONED: "TENTATIVE"}
+
+
+@require_GET
+def calendar_feed(request, key):
+    """The iCalendar (RFC 5545) feed behind a personal key: no session needed. It holds the
+    partnership's engagements the key's user may see now; a revoked or unknown key is 404."""
+    feed = (CalendarFeed.objects.select_related("user", "partnership")
+            .filter(key_hash=CalendarFeed.hash_key(key), revoked_at__isnull=True,
+                    user__is_active=True).first())
+    if feed is None or not Partnership.objects.restrict(feed.user).filter(
+            pk=feed.partnership_id).exists():
+        raise Http404
+    host = request.get_host().split(":")[0]
+    with translation.override(feed.language):
+        calendar = ICalendar()
+        calendar.add("prodid", "-//Enlace//Engagements//EN")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-calname", f"Enlace · {feed.partnership.name}")
+        for engagement in aar_selectors.calendar_feed_engagements(feed):
+            event = ICalEvent()
+            event.add("uid", f"engagement-{engagement.pk}@{host}")
+            event.add("dtstamp", engagement.updated_at)
+            event.add("last-modified", engagement.updated_at)
+            event.add("dtstart", engagement.start_date)
+            event.add("dtend", engagement.end_date + timedelta(days=1))  # exclusive
+            event.add("summary", engagement.title)
+            event.add("location", engagement.location)
+            event.add("status", _FEED_STATUS.get(engagement.state, "CONFIRMED"))
+            event.add("description", f"{engagement.get_type_display()} · "
+                                     f"{engagement.get_state_display()}")
+            event.add("url", request.build_absolute_uri(engagement.get_absolute_url()))
+            calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="engagements.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+def export(request):
+    """The engagements the user may see, filtered as on the list page, as CSV or XLSX."""
+    filters = EngagementFilterForm(request.GET, user=request.user).filters()
+    return engagements_export(request.user, filters,
+                              format="xlsx" if request.GET.get("format") == "xlsx" else "csv")

@@ -280,4 +280,5 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
        "exclude_fields": ["created_at", "updated_at"]}
       for name in ("budgetline", "person", "participation", "afteractionreport", "attendance",
                    "observation", "followonproposal")),
+    {"model": "engagements.calendarfeed", "exclude_fields": ["key_hash"]},
 )

@@ -1,7 +1,14 @@
-"""Demo partnerships: California's three, each releasable only to its own partner."""
+"""Demo partnerships: California's three, each releasable only to its own partner, and the
+California–Mexico program."""
 
-from accounts.models import Nation
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import Nation, Organization
 from core.models import Disclosure
+from partnerships import services
 from partnerships.models import Partnership
 from partnerships.services import create_partnership
 
@@ -37,3 +44,103 @@ def load(users):
             established=year, combatant_command=command, description_en=desc_en,
             description_es=desc_es,
         )
+    load_program(users["us.coordinator"])
+
+
+# The California–Mexico program: the letter of intent, its four lines of effort, one objective
+# and indicator each, the first measurements and the initial assessment. Marked like the
+# partnership (released to Mexico). Skipped once the partnership has lines of effort.
+
+LETTER_OF_INTENT = {
+    "kind": "letter_of_intent",
+    "title_en": "Letter of intent: California National Guard – Secretariat of National Defense",
+    "title_es": "Carta de intención: Guardia Nacional de California – Secretaría de la Defensa "
+                "Nacional",
+    "parties": "California National Guard\nSecretaría de la Defensa Nacional (DEFENSA)",
+    "signatories": "The Adjutant General, California National Guard\n"
+                   "Secretary of National Defense, Mexico",
+    "signed_on": date(2025, 10, 28), "signed_at_place": "Mexico City",
+    "focus_areas_en": "Border security; coordinated-operations training; cyber security; "
+                      "humanitarian assistance and disaster response, including wildfire.",
+    "focus_areas_es": "Seguridad fronteriza; adiestramiento en operaciones coordinadas; "
+                      "ciberseguridad; asistencia humanitaria y respuesta a desastres, incluidos "
+                      "los incendios forestales.",
+}
+
+# (code, names, objective code, statements, owner, indicator, measurements, states)
+LINES = [
+    ("border", "Border security", "Seguridad fronteriza", "BORDER-1",
+     "Share border-zone incident reports with the counterpart within a day.",
+     "Compartir con la contraparte los reportes de incidentes en la zona fronteriza en menos de "
+     "un día.", "CalGuard",
+     {"name_en": "Hours from incident to shared report",
+      "name_es": "Horas del incidente al reporte compartido", "kind": "outcome",
+      "unit": "hours", "direction": "decrease", "baseline_value": 72, "target_value": 24,
+      "frequency": "quarterly"},
+     [(date(2026, 1, 31), 60, "Joint operations center log, Q2 FY26")], ("approved",
+                                                                           "in_progress")),
+    ("training", "Coordinated-operations training", "Adiestramiento en operaciones coordinadas",
+     "TRAIN-1", "Conduct the fiscal year's coordinated-operations training engagements and "
+     "record each complete with an after-action report.",
+     "Realizar los eventos de adiestramiento en operaciones coordinadas del año fiscal y "
+     "registrar cada uno como concluido con su informe posterior a la acción.", "CalGuard",
+     {"name_en": "Engagements recorded complete", "name_es": "Eventos registrados como "
+      "concluidos", "kind": "output", "unit": "engagements", "direction": "increase",
+      "baseline_value": 0, "target_value": 8, "frequency": "per_event"},
+     [], ("approved",)),
+    ("cyber", "Cyber security", "Ciberseguridad", "CYBER-1",
+     "Exchange cyber threat indicators under TLP through a standard interface.",
+     "Intercambiar indicadores de ciberamenazas bajo TLP mediante una interfaz estándar.",
+     "DEFENSA",
+     {"name_en": "Indicators shared per quarter", "name_es": "Indicadores compartidos por "
+      "trimestre", "kind": "output", "unit": "indicators", "direction": "increase",
+      "baseline_value": 0, "target_value": 50, "frequency": "quarterly"},
+     [], ()),
+    ("hadr", "Humanitarian assistance and disaster response",
+     "Asistencia humanitaria y respuesta a desastres", "HADR-1",
+     "Interoperable incident command between California and Mexican responders for wildfire "
+     "and disaster response.",
+     "Mando de incidentes interoperable entre los equipos de respuesta de California y de "
+     "México para incendios forestales y desastres.", "CalGuard",
+     {"name_en": "Responders trained in the ICS–SCI crosswalk",
+      "name_es": "Personal capacitado en la equivalencia SCI–ICS", "kind": "capability_milestone",
+      "unit": "people", "direction": "increase", "baseline_value": 0, "target_value": 120,
+      "frequency": "per_event"},
+     [(date(2025, 12, 12), 24, "Wildfire subject-matter expert exchange roster")],
+     ("approved", "in_progress")),
+]
+
+
+def load_program(user):
+    partnership = Partnership.objects.filter(us_state="CA", partner_nation__code="MEX").first()
+    if partnership is None or partnership.lines_of_effort.exists():
+        return
+    today = timezone.localdate()
+    letter = services.create_agreement(user, partnership, **LETTER_OF_INTENT)
+    for state in ("in_coordination", "signed", "in_force"):
+        letter = services.transition_agreement(user, letter, state)
+    for position, (code, name_en, name_es, objective_code, statement_en, statement_es, owner,
+                   indicator, measurements, states) in enumerate(LINES, start=1):
+        line = services.create_line_of_effort(user, partnership, code=code, name_en=name_en,
+                                              name_es=name_es, position=position)
+        objective = services.create_objective(
+            user, line, code=objective_code, statement_en=statement_en,
+            statement_es=statement_es, owner=Organization.objects.get(acronym=owner),
+            target_date=date(2027, 9, 30))
+        made = services.create_indicator(
+            user, objective, baseline_date=date(2025, 10, 28), target_date=date(2027, 9, 30),
+            **{**indicator, "baseline_value": Decimal(indicator["baseline_value"]),
+               "target_value": Decimal(indicator["target_value"])})
+        for as_of, value, source in measurements:
+            if as_of <= today:
+                services.record_measurement(user, made, Decimal(value), as_of, source)
+        for state in states:
+            objective = services.transition_objective(user, objective, state)
+    if date(2025, 11, 14) <= today:
+        services.create_assessment(
+            user, partnership, kind="initial", assessed_on=date(2025, 11, 14),
+            rating="not_rated",
+            findings_en="Baselines set for the four lines of effort named in the letter of "
+                        "intent. The first engagements are being planned.",
+            findings_es="Líneas base establecidas para las cuatro líneas de esfuerzo de la "
+                        "carta de intención. Se planean los primeros eventos.")

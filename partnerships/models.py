@@ -102,6 +102,13 @@ class Agreement(MarkedModel):
     def title(self):
         return localized(self, "title")
 
+    @property
+    def focus_areas(self):
+        return localized(self, "focus_areas")
+
+    def get_absolute_url(self):
+        return reverse("partnerships:agreement", args=[self.pk])
+
 
 class LineOfEffort(MarkedModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT,
@@ -128,6 +135,13 @@ class LineOfEffort(MarkedModel):
     @property
     def name(self):
         return localized(self, "name")
+
+    @property
+    def description(self):
+        return localized(self, "description")
+
+    def get_absolute_url(self):
+        return reverse("partnerships:line", args=[self.pk])
 
 
 class Objective(MarkedModel):
@@ -164,6 +178,9 @@ class Objective(MarkedModel):
     @property
     def statement(self):
         return localized(self, "statement")
+
+    def get_absolute_url(self):
+        return reverse("partnerships:objective", args=[self.pk])
 
 
 class Indicator(MarkedModel):
@@ -213,6 +230,9 @@ class Indicator(MarkedModel):
     def name(self):
         return localized(self, "name")
 
+    def get_absolute_url(self):
+        return reverse("partnerships:indicator", args=[self.pk])
+
 
 class Measurement(MarkedModel):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT,
@@ -239,6 +259,13 @@ class Measurement(MarkedModel):
 
     def __str__(self):
         return f"{self.indicator}: {self.value} ({self.as_of})"
+
+    @property
+    def verified(self):
+        return self.verified_at is not None
+
+    def get_absolute_url(self):
+        return reverse("partnerships:measurement", args=[self.pk])
 
 
 class Assessment(MarkedModel):
@@ -273,3 +300,10 @@ class Assessment(MarkedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.assessed_on}"
+
+    @property
+    def findings(self):
+        return localized(self, "findings")
+
+    def get_absolute_url(self):
+        return reverse("partnerships:assessment", args=[self.pk])

@@ -1,13 +1,25 @@
 """Every write on partnerships: validate, save, history, in one transaction."""
 
-from django.core.exceptions import PermissionDenied
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
 from core.models import Disclosure
-from core.services import apply_marking, check_new_marking
-from partnerships.models import Partnership
+from core.services import apply_marking, change_marking, check_new_marking
+from partnerships.models import (
+    Agreement,
+    Assessment,
+    Indicator,
+    LineOfEffort,
+    Measurement,
+    Objective,
+    Partnership,
+)
 
 EDITABLE_FIELDS = ("name_en", "name_es", "us_state", "partner_nation", "established",
                    "combatant_command", "status", "description_en", "description_es")
@@ -46,3 +58,458 @@ def update_partnership(user, partnership, **fields):
     with acting_as(user):
         partnership.save()
     return partnership
+
+
+# The partnership program: agreements, lines of effort, objectives, indicators, measurements and
+# assessments. A record added under another (an agreement under its partnership, an indicator
+# under its objective, ...) belongs to the parent's owning nation, and only that nation's users
+# add it. Unless a marking is given, it copies the parent's: the same releasable-to nations,
+# disclosure review and TLP. It is never released to a nation its parent is not released to.
+
+AGREEMENT_FIELDS = ("kind", "title_en", "title_es", "parties", "signatories", "signed_on",
+                    "signed_at_place", "focus_areas_en", "focus_areas_es", "expires_on")
+LINE_FIELDS = ("code", "name_en", "name_es", "description_en", "description_es", "position")
+OBJECTIVE_FIELDS = ("code", "statement_en", "statement_es", "owner", "target_date")
+INDICATOR_FIELDS = ("name_en", "name_es", "kind", "unit", "direction", "baseline_value",
+                    "baseline_date", "target_value", "target_date", "frequency")
+MEASUREMENT_FIELDS = ("value", "as_of", "source", "engagement", "after_action_report")
+ASSESSMENT_FIELDS = ("line_of_effort", "kind", "assessed_on", "findings_en", "findings_es",
+                     "rating")
+
+
+def _require_owner(user, record):
+    if user.nation_id is None or record.owner_nation_id != user.nation_id:
+        raise PermissionDenied(_("Only the owning nation may change this record."))
+
+
+def _new_child(user, model, parent, fields, allowed):
+    """An unsaved child of `parent` with the fields given and the parent's owner."""
+    _require(user, f"add_{model._meta.model_name}")
+    if user.nation_id is None:
+        raise PermissionDenied(_("Your account belongs to no organization."))
+    if parent.owner_nation_id != user.nation_id:
+        raise PermissionDenied(_("Only the nation that owns %(parent)s may add to it.")
+                               % {"parent": parent})
+    return model(**{k: fields[k] for k in allowed if k in fields},
+                 owner_nation_id=parent.owner_nation_id, created_by=user)
+
+
+def _check_within_parent(record, parent, rel_to):
+    """A child is never released to a nation its parent is not released to."""
+    allowed = {n.pk for n in parent.rel_to.all()}
+    outside = sorted(n.code for n in rel_to if n.pk not in allowed)
+    if outside:
+        raise ValidationError({"rel_to": _(
+            "%(record)s cannot be released to %(nations)s: %(parent)s is not released to "
+            "them.") % {"record": capfirst(record._meta.verbose_name),
+                        "nations": ", ".join(outside), "parent": parent}})
+
+
+def _mark_child(user, record, parent, rel_to, disclosure, tlp, check):
+    """Validate and save a new child with its marking (the parent's unless given): the fields
+    first, then `check(record)`, the domain's rules."""
+    given_disclosure = disclosure is not None
+    rel_to = list(parent.rel_to.all()) if rel_to is None else list(rel_to)
+    disclosure = parent.disclosure if disclosure is None else disclosure
+    tlp = parent.tlp if tlp is None else (tlp or "")
+    if given_disclosure and disclosure != parent.disclosure:
+        check_new_marking(user, record, disclosure)
+    record.disclosure, record.tlp = disclosure, tlp
+    # Uniqueness is each check's business, with a message that names the field.
+    record.full_clean(validate_constraints=False)
+    check(record)
+    _check_within_parent(record, parent, rel_to)
+    with acting_as(user):
+        apply_marking(record, owner=parent.owner_nation, rel_to=rel_to, disclosure=disclosure,
+                      tlp=tlp)
+    return record
+
+
+def _fresh(record):
+    """The record as stored now, locked until the transaction ends: a write never saves what a
+    caller's stale copy says about fields it did not mean to change (a state, a verification)."""
+    return type(record).objects.select_for_update().get(pk=record.pk)
+
+
+def _update(user, record, allowed, fields, check):
+    _require(user, f"change_{record._meta.model_name}")
+    _require_owner(user, record)
+    record = _fresh(record)
+    for name in allowed:
+        if name in fields:
+            setattr(record, name, fields[name])
+    record.full_clean(validate_constraints=False)
+    check(record)
+    with acting_as(user):
+        record.save()
+    return record
+
+
+@transaction.atomic
+def change_program_marking(user, record, *, rel_to, disclosure, tlp=""):
+    """Change the marking of an agreement, line of effort, objective, indicator, measurement or
+    assessment: the core rule (marking and disclosure-review permissions, owning nation), and
+    never wider than its parent."""
+    _require(user, f"change_marking_{record._meta.model_name}")
+    _require_owner(user, record)
+    _check_within_parent(record, _parent(record), rel_to)
+    return change_marking(record, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
+
+
+def _parent(record):
+    if isinstance(record, Agreement | LineOfEffort | Assessment):
+        return record.partnership
+    if isinstance(record, Objective):
+        return record.line_of_effort
+    if isinstance(record, Indicator):
+        return record.objective
+    return record.indicator
+
+
+def _refuse(field, message):
+    raise ValidationError({field: message})
+
+
+# Agreements ---------------------------------------------------------------------------------
+
+# The states an agreement may move to, and the states it may move from.
+AGREEMENT_TRANSITIONS = {
+    Agreement.State.IN_COORDINATION: (Agreement.State.DRAFT,),
+    Agreement.State.DRAFT: (Agreement.State.IN_COORDINATION,),
+    Agreement.State.SIGNED: (Agreement.State.IN_COORDINATION,),
+    Agreement.State.IN_FORCE: (Agreement.State.SIGNED,),
+    Agreement.State.SUPERSEDED: (Agreement.State.IN_FORCE,),
+    Agreement.State.EXPIRED: (Agreement.State.IN_FORCE,),
+}
+SIGNED_STATES = (Agreement.State.SIGNED, Agreement.State.IN_FORCE, Agreement.State.SUPERSEDED,
+                 Agreement.State.EXPIRED)
+
+
+def _check_agreement(agreement):
+    today = timezone.localdate()
+    if agreement.signed_on and agreement.signed_on > today:
+        _refuse("signed_on", _("The signature date cannot be in the future."))
+    if agreement.signed_on and agreement.expires_on and agreement.expires_on <= agreement.signed_on:
+        _refuse("expires_on", _("The agreement must expire after it is signed."))
+    if agreement.state in SIGNED_STATES:
+        if not agreement.signed_on:
+            _refuse("signed_on", _("A signed agreement keeps its signature date."))
+        if not agreement.signatories.strip():
+            _refuse("signatories", _("A signed agreement keeps its signatories."))
+
+
+@transaction.atomic
+def create_agreement(user, partnership, *, rel_to=None, disclosure=None, tlp=None, **fields):
+    """A new draft agreement of `partnership`."""
+    agreement = _new_child(user, Agreement, partnership, fields, AGREEMENT_FIELDS)
+    agreement.partnership = partnership
+    agreement.state = Agreement.State.DRAFT
+    return _mark_child(user, agreement, partnership, rel_to, disclosure, tlp, _check_agreement)
+
+
+@transaction.atomic
+def update_agreement(user, agreement, **fields):
+    """Change an agreement's text and dates; its state changes only by `transition_agreement`."""
+    return _update(user, agreement, AGREEMENT_FIELDS, fields, _check_agreement)
+
+
+def agreement_transitions(agreement):
+    """The states `agreement` may move to from where it is (their guards apply on moving)."""
+    return [target for target, sources in AGREEMENT_TRANSITIONS.items()
+            if agreement.state in sources]
+
+
+def _refuse_transition(record, target):
+    raise ValidationError({"state": _(
+        "%(record)s cannot move from %(current)s to %(target)s.") % {
+        "record": capfirst(record._meta.verbose_name), "current": record.get_state_display(),
+        "target": target.label}})
+
+
+@transaction.atomic
+def transition_agreement(user, agreement, state, *, superseded_by=None):
+    """Move an agreement through draft → in coordination → signed → in force → superseded or
+    expired. Signing needs the signature date and the signatories; superseding needs the
+    agreement that replaces it, itself in force."""
+    _require(user, "change_agreement")
+    _require_owner(user, agreement)
+    agreement = _fresh(agreement)
+    if state not in AGREEMENT_TRANSITIONS:
+        _refuse("state", _("Unknown state: %(state)s.") % {"state": state})
+    target = Agreement.State(state)
+    if agreement.state not in AGREEMENT_TRANSITIONS[target]:
+        if target == Agreement.State.IN_FORCE:
+            _refuse("state", _("An agreement enters into force only after it is signed; this "
+                               "one is %(state)s.") % {"state": agreement.get_state_display()})
+        _refuse_transition(agreement, target)
+    if target == Agreement.State.SIGNED:
+        errors = {}
+        if not agreement.signed_on:
+            errors["signed_on"] = _("Enter the date it was signed before marking the "
+                                    "agreement signed.")
+        if not agreement.signatories.strip():
+            errors["signatories"] = _("Name the signatories before marking the agreement "
+                                      "signed.")
+        if errors:
+            raise ValidationError(errors)
+    if target == Agreement.State.EXPIRED and agreement.expires_on \
+            and agreement.expires_on > timezone.localdate():
+        _refuse("expires_on", _("This agreement is in force until %(date)s; it cannot expire "
+                                "before then.") % {"date": agreement.expires_on.isoformat()})
+    if target == Agreement.State.SUPERSEDED:
+        replacement = superseded_by or agreement.superseded_by
+        if replacement is None:
+            _refuse("superseded_by", _("Name the agreement that supersedes this one."))
+        replacement = Agreement.objects.get(pk=replacement.pk)  # its state now, not as passed
+        if replacement.pk == agreement.pk:
+            _refuse("superseded_by", _("An agreement cannot supersede itself."))
+        if replacement.partnership_id != agreement.partnership_id:
+            _refuse("superseded_by", _("The superseding agreement must belong to the same "
+                                       "partnership."))
+        if replacement.state != Agreement.State.IN_FORCE:
+            _refuse("superseded_by", _("The superseding agreement must be in force; it is "
+                                       "%(state)s.") % {"state": replacement.get_state_display()})
+        agreement.superseded_by = replacement
+    agreement.state = target
+    with acting_as(user):
+        agreement.save()
+    return agreement
+
+
+# Lines of effort ----------------------------------------------------------------------------
+
+def _check_line(line):
+    clash = LineOfEffort.objects.filter(partnership_id=line.partnership_id, code=line.code)
+    if clash.exclude(pk=line.pk).exists():
+        _refuse("code", _("Another line of effort of this partnership already has the code "
+                          "%(code)s.") % {"code": line.code})
+
+
+@transaction.atomic
+def create_line_of_effort(user, partnership, *, rel_to=None, disclosure=None, tlp=None,
+                          **fields):
+    line = _new_child(user, LineOfEffort, partnership, fields, LINE_FIELDS)
+    line.partnership = partnership
+    return _mark_child(user, line, partnership, rel_to, disclosure, tlp, _check_line)
+
+
+@transaction.atomic
+def update_line_of_effort(user, line, **fields):
+    return _update(user, line, LINE_FIELDS, fields, _check_line)
+
+
+# Objectives ---------------------------------------------------------------------------------
+
+OBJECTIVE_FINAL = (Objective.State.ACHIEVED, Objective.State.PARTIALLY_ACHIEVED,
+                   Objective.State.NOT_ACHIEVED, Objective.State.CANCELLED)
+OBJECTIVE_OUTCOMES = (Objective.State.ACHIEVED, Objective.State.PARTIALLY_ACHIEVED,
+                      Objective.State.NOT_ACHIEVED)
+OBJECTIVE_TRANSITIONS = {
+    Objective.State.APPROVED: (Objective.State.DRAFT,),
+    Objective.State.IN_PROGRESS: (Objective.State.APPROVED,),
+    **dict.fromkeys(OBJECTIVE_OUTCOMES, (Objective.State.IN_PROGRESS,)),
+    Objective.State.CANCELLED: (Objective.State.DRAFT, Objective.State.APPROVED,
+                                Objective.State.IN_PROGRESS),
+}
+
+
+def _check_objective(objective):
+    partnership_id = LineOfEffort.objects.filter(pk=objective.line_of_effort_id).values(
+        "partnership_id")
+    clash = Objective.objects.filter(line_of_effort__partnership_id__in=partnership_id,
+                                     code=objective.code)
+    if clash.exclude(pk=objective.pk).exists():
+        _refuse("code", _("Another objective of this partnership already has the code "
+                          "%(code)s.") % {"code": objective.code})
+
+
+@transaction.atomic
+def create_objective(user, line_of_effort, *, rel_to=None, disclosure=None, tlp=None, **fields):
+    """A new draft objective under `line_of_effort`; `owner` is the organization answerable
+    for it."""
+    objective = _new_child(user, Objective, line_of_effort, fields, OBJECTIVE_FIELDS)
+    objective.line_of_effort = line_of_effort
+    objective.state = Objective.State.DRAFT
+    return _mark_child(user, objective, line_of_effort, rel_to, disclosure, tlp,
+                       _check_objective)
+
+
+@transaction.atomic
+def update_objective(user, objective, **fields):
+    """Change an objective's text, owner and date; its state changes only by
+    `transition_objective`."""
+    return _update(user, objective, OBJECTIVE_FIELDS, fields, _check_objective)
+
+
+def objective_transitions(objective):
+    return [target for target, sources in OBJECTIVE_TRANSITIONS.items()
+            if objective.state in sources]
+
+
+@transaction.atomic
+def transition_objective(user, objective, state):
+    """Move an objective: draft → approved (needs an indicator) → in progress → achieved,
+    partially achieved or not achieved; cancelled from any state not yet final."""
+    _require(user, "change_objective")
+    _require_owner(user, objective)
+    objective = _fresh(objective)
+    if state not in OBJECTIVE_TRANSITIONS:
+        _refuse("state", _("Unknown state: %(state)s.") % {"state": state})
+    target = Objective.State(state)
+    current = objective.get_state_display()
+    if objective.state not in OBJECTIVE_TRANSITIONS[target]:
+        if target == Objective.State.CANCELLED:
+            _refuse("state", _("This objective is already %(state)s; only an objective not yet "
+                               "closed can be cancelled.") % {"state": current})
+        if target in OBJECTIVE_OUTCOMES:
+            _refuse("state", _("Only an objective in progress can be marked %(target)s; this "
+                               "one is %(state)s.") % {"target": target.label, "state": current})
+        _refuse_transition(objective, target)
+    if target == Objective.State.APPROVED and not objective.indicators.exists():
+        _refuse("state", _("Add at least one indicator before approving the objective: it "
+                           "says how progress will be measured."))
+    objective.state = target
+    with acting_as(user):
+        objective.save()
+    return objective
+
+
+# Indicators ---------------------------------------------------------------------------------
+
+def _check_indicator(indicator):
+    errors = {}
+    if indicator.target_date <= indicator.baseline_date:
+        errors["target_date"] = _("The target date must come after the baseline date.")
+    if indicator.direction == Indicator.Direction.INCREASE \
+            and indicator.target_value <= indicator.baseline_value:
+        errors["target_value"] = _("Higher is better: the target must be above the baseline.")
+    if indicator.direction == Indicator.Direction.DECREASE \
+            and indicator.target_value >= indicator.baseline_value:
+        errors["target_value"] = _("Lower is better: the target must be below the baseline.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_indicator(user, objective, *, rel_to=None, disclosure=None, tlp=None, **fields):
+    indicator = _new_child(user, Indicator, objective, fields, INDICATOR_FIELDS)
+    indicator.objective = objective
+    return _mark_child(user, indicator, objective, rel_to, disclosure, tlp, _check_indicator)
+
+
+@transaction.atomic
+def update_indicator(user, indicator, **fields):
+    return _update(user, indicator, INDICATOR_FIELDS, fields, _check_indicator)
+
+
+# Measurements -------------------------------------------------------------------------------
+
+def _check_measurement(user, measurement):
+    """The date is not in the future nor before the baseline; the evidence is an engagement
+    of the indicator's partnership the user may see, and its after-action report."""
+    from engagements.models import AfterActionReport, Engagement
+
+    indicator = measurement.indicator
+    if measurement.as_of > timezone.localdate():
+        _refuse("as_of", _("A measurement cannot be dated in the future."))
+    if measurement.as_of < indicator.baseline_date:
+        _refuse("as_of", _("A measurement cannot come before the indicator's baseline date "
+                           "(%(date)s).") % {"date": indicator.baseline_date.isoformat()})
+    report = measurement.after_action_report
+    if report is not None:
+        if not AfterActionReport.objects.restrict(user).filter(pk=report.pk).exists():
+            _refuse("after_action_report", _("Choose an after-action report you may see."))
+        if measurement.engagement_id is None:
+            measurement.engagement_id = report.engagement_id
+        elif measurement.engagement_id != report.engagement_id:
+            _refuse("after_action_report", _("This after-action report is of another "
+                                             "engagement."))
+    if measurement.engagement_id is not None:
+        engagement = Engagement.objects.restrict(user).filter(pk=measurement.engagement_id) \
+            .values_list("partnership_id", flat=True).first()
+        if engagement is None:
+            _refuse("engagement", _("Choose an engagement you may see."))
+        partnership_id = Objective.objects.filter(pk=indicator.objective_id).values_list(
+            "line_of_effort__partnership_id", flat=True).first()
+        if engagement != partnership_id:
+            _refuse("engagement", _("The engagement must belong to the indicator's "
+                                    "partnership."))
+
+
+@transaction.atomic
+def record_measurement(user, indicator, value, as_of, source, engagement=None,
+                       after_action_report=None, *, rel_to=None, disclosure=None, tlp=None):
+    """Record a value of `indicator` as of a date, from `source`, optionally with its evidence:
+    the engagement and after-action report it came from (the report's engagement is taken when
+    only the report is given). The user must belong to the indicator's owning nation; the
+    measurement is marked like the indicator unless a marking is given. It starts unverified."""
+    measurement = _new_child(user, Measurement, indicator, {}, ())
+    measurement.indicator = indicator
+    measurement.value, measurement.as_of, measurement.source = value, as_of, source
+    measurement.engagement, measurement.after_action_report = engagement, after_action_report
+    return _mark_child(user, measurement, indicator, rel_to, disclosure, tlp,
+                       partial(_check_measurement, user))
+
+
+@transaction.atomic
+def update_measurement(user, measurement, **fields):
+    """Correct a measurement. Changing its value, date or source takes its verification away:
+    someone must verify it again."""
+    _require(user, "change_measurement")
+    _require_owner(user, measurement)
+    measurement = _fresh(measurement)
+    before = (measurement.value, measurement.as_of, measurement.source)
+    for name in MEASUREMENT_FIELDS:
+        if name in fields:
+            setattr(measurement, name, fields[name])
+    measurement.full_clean(validate_constraints=False)
+    _check_measurement(user, measurement)
+    if (measurement.value, measurement.as_of, measurement.source) != before:
+        measurement.verified_by, measurement.verified_at = None, None
+    with acting_as(user):
+        measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def verify_measurement(user, measurement):
+    """Confirm a measurement against its source. Someone other than who recorded it verifies
+    it, once."""
+    _require(user, "change_measurement")
+    _require_owner(user, measurement)
+    measurement = _fresh(measurement)
+    if measurement.verified_at is not None:
+        _refuse("verified_at", _("This measurement was already verified."))
+    if measurement.created_by_id == user.pk:
+        raise PermissionDenied(_("A measurement is verified by someone other than who "
+                                 "recorded it."))
+    measurement.verified_by, measurement.verified_at = user, timezone.now()
+    with acting_as(user):
+        measurement.save(update_fields=["verified_by", "verified_at", "updated_at"])
+    return measurement
+
+
+# Assessments --------------------------------------------------------------------------------
+
+def _check_assessment(assessment):
+    if assessment.assessed_on > timezone.localdate():
+        _refuse("assessed_on", _("An assessment cannot be dated in the future."))
+    line = assessment.line_of_effort
+    if line is not None and line.partnership_id != assessment.partnership_id:
+        _refuse("line_of_effort", _("The line of effort must belong to the assessed "
+                                    "partnership."))
+
+
+@transaction.atomic
+def create_assessment(user, partnership, *, rel_to=None, disclosure=None, tlp=None, **fields):
+    """An initial, periodic or final assessment of `partnership`, or of one of its lines of
+    effort."""
+    assessment = _new_child(user, Assessment, partnership, fields, ASSESSMENT_FIELDS)
+    assessment.partnership = partnership
+    return _mark_child(user, assessment, partnership, rel_to, disclosure, tlp,
+                       _check_assessment)
+
+
+@transaction.atomic
+def update_assessment(user, assessment, **fields):
+    return _update(user, assessment, ASSESSMENT_FIELDS, fields, _check_assessment)

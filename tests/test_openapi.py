@@ -19,9 +19,11 @@ from schemathesis.checks import (
 )
 
 from accounts.services import create_token
+from engagements.tests.aar_factories import add_aar_seeds
+from engagements.tests.factories import add_engagement_seeds
 from enlace.wsgi import application
 from partnerships.models import Partnership
-from partnerships.tests.factories import make_partnership
+from partnerships.tests.factories import add_program_seeds, make_partnership
 from personnel.models import Member
 from personnel.tests.factories import make_member, make_order
 
@@ -65,9 +67,11 @@ def seeded(db, us_coordinator, mx_liaison):
     yield Seeded(
         headers={"Authorization": f"Bearer {key}"},
         auth_token_id=auth.pk,
-        existing={"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
-                  "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
-                  "order_id": [order.pk]},
+        existing=add_program_seeds(add_engagement_seeds(add_aar_seeds(
+            {"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
+             "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
+             "order_id": [order.pk]}, us_coordinator, mx_liaison), us_coordinator, mx_liaison),
+            us_coordinator, mx_liaison),
     )
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

@@ -18,6 +18,8 @@ def navigation(request):
         items.append((reverse("web:dashboard"), _("Dashboard"), "dashboard"))
         if user.has_perm("partnerships.view_partnership"):
             items.append((reverse("partnerships:list"), _("Partnerships"), "partnerships"))
+        if user.has_perm("engagements.view_engagement"):
+            items.append((reverse("engagements:list"), _("Engagements"), "engagements"))
         if user.has_perm("personnel.view_member"):
             items.append((reverse("personnel:roster"), _("Personnel"), "personnel"))
         items.append((reverse("accounts:organizations"), _("Organizations"), "organizations"))

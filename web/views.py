@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.history import recent_activity
 from core.models import Notification
 from core.views import paginate
+from engagements.selectors import not_yet_recorded
 from partnerships.selectors import partnerships_for
 
 
@@ -16,7 +17,12 @@ from partnerships.selectors import partnerships_for
 def dashboard(request):
     user = request.user
     partnerships = partnerships_for(user)
+    # Engagements that took place and still wait to be recorded complete, for those who may
+    # see engagements.
+    not_recorded = (not_yet_recorded(user).count()
+                    if user.has_perm("engagements.view_engagement") else None)
     return render(request, "web/dashboard.html", {
+        "not_recorded_count": not_recorded,
         "partnerships": partnerships[:10],
         "partnership_count": partnerships.count(),
         "activity": recent_activity(user),

@@ -1,0 +1,82 @@
+"""Engagements for download: CSV (streamed) and XLSX (openpyxl's write-only workbook, spooled to
+disk past a few megabytes). Both read through `selectors.engagements_to_export`, so a user
+exports exactly the engagements they may see, filtered as on the list page."""
+
+import tempfile
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from core.exports import csv_response
+from core.models import localized
+from engagements.models import AfterActionReport, Engagement
+from engagements.selectors import EXPORT_FILTERS, engagements_to_export
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a spreadsheet would run as a formula if a cell began with it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DATE_COLUMNS = (6, 7)  # start, end (0-based)
+
+
+def _header():
+    return [_("ID"), _("Title (English)"), _("Title (Spanish)"), _("Partnership"), _("Type"),
+            _("State"), _("Start"), _("End"), _("Fiscal year"), _("Quarter"), _("Location"),
+            _("Lead"), _("After-action report"), _("Tracking system reference"),
+            _("Owner nation"), _("Releasable to"), _("Foreign disclosure")]
+
+
+def _rows(user, filters):
+    filters = {k: v for k, v in (filters or {}).items() if k in EXPORT_FILTERS and v}
+    for e in engagements_to_export(user, **filters).iterator(chunk_size=500):
+        aar = (str(AfterActionReport.State(e.aar_state).label) if e.aar_state
+               else str(AfterActionReport.State.NOT_STARTED.label))
+        lead = (e.lead.get_full_name() or e.lead.username) if e.lead else ""
+        # A partnership not released to the reader is not named.
+        partnership = localized(e.partnership, "name") if e.partnership_visible else ""
+        yield [e.pk, e.title_en, e.title_es, partnership,
+               str(Engagement.Type(e.type).label), str(Engagement.State(e.state).label),
+               e.start_date, e.end_date, e.fiscal_year, f"Q{e.fiscal_quarter}", e.location,
+               lead, aar, e.tracking_reference, e.owner_nation.code,
+               " ".join(sorted(n.code for n in e.rel_to.all())), e.get_disclosure_display()]
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def engagements_csv(user, filters=None):
+    rows = ([_safe(v.isoformat() if hasattr(v, "isoformat") else v) for v in row]
+            for row in _rows(user, filters))
+    return csv_response("engagements.csv", _header(), rows)
+
+
+def engagements_xlsx(user, filters=None):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Engagements"))
+    for column, width in (("B", 40), ("C", 40), ("D", 28), ("E", 28), ("F", 20), ("K", 24)):
+        sheet.column_dimensions[column].width = width
+    sheet.append(_header())
+    for row in _rows(user, filters):
+        cells = []
+        for index, value in enumerate(row):
+            cell = WriteOnlyCell(sheet, value)
+            if index in DATE_COLUMNS:
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it begins with
+            cells.append(cell)
+        sheet.append(cells)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename="engagements.xlsx",
+                        content_type=XLSX_TYPE)
+
+
+def engagements_export(user, filters=None, format="csv"):
+    """The engagements download in `format` ("csv" or "xlsx")."""
+    return (engagements_xlsx if format == "xlsx" else engagements_csv)(user, filters)
