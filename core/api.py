@@ -1,7 +1,7 @@
 """What every domain's API shares: authentication, request parsing, the one error shape, lookups
 through `restrict()`, and pagination."""
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field
@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from accounts.services import authenticate_token
 from core.history import history_for
 from core.schemas import ErrorOut
+from core.views import get_one
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -83,10 +84,7 @@ def error_responses(*statuses):
 
 def get_visible(queryset, user, pk, action="view"):
     """One record the user may act on, or 404 — whether it is missing or not releasable."""
-    try:
-        return queryset.restrict(user, action).get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_one(queryset.restrict(user, action), pk)
 
 
 class Pagination(LimitOffsetPagination):

@@ -1,7 +1,8 @@
 """View helpers every domain shares: run a service and turn its refusals into form errors."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 
 
 def run_service(form, service, *args, **kwargs):
@@ -22,3 +23,12 @@ def run_service(form, service, *args, **kwargs):
 
 def paginate(request, queryset, per_page=25):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def get_one(queryset, pk):
+    """Record `pk` of an already restricted queryset, or 404 — whether it is missing, not
+    releasable to the user, or `pk` is not an id at all."""
+    try:
+        return queryset.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,7 +1,7 @@
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -11,6 +11,7 @@ from accounts.models import Organization, User
 from core.api import Pagination, error_responses, get_visible, history_out
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.services import nations_by_code
+from core.views import get_one
 from engagements import exports, selectors, services
 from engagements.models import (
     AfterActionReport,
@@ -62,15 +63,9 @@ router = Router(tags=["engagements"])
 
 # ---- Engagements, budget lines, people, participants, transitions ---------------------------
 
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
 
 def _engagement(request, engagement_id):
-    return _get(selectors.engagements_for(request.user), engagement_id)
+    return get_one(selectors.engagements_for(request.user), engagement_id)
 
 
 def _chosen_partnership(user, pk):
@@ -171,7 +166,7 @@ def _engagement_detail(request, engagement_id):
 
 
 def _participant(request, participation_id):
-    participation = _get(selectors.participants_for(request.user), participation_id)
+    participation = get_one(selectors.participants_for(request.user), participation_id)
     engagement = participation.engagement
     checklist = selectors.checklist(request.user, engagement)
     return _with_gates(request.user, engagement, [participation], checklist)[0]
@@ -216,22 +211,22 @@ def create_person(request, payload: PersonCreate):
     person = services.create_person(request.user, engagement=engagement,
                                     **_marking_args(payload.marking),
                                     **_person_fields(request, payload))
-    return Status(201, _get(selectors.people_for(request.user), person.pk))
+    return Status(201, get_one(selectors.people_for(request.user), person.pk))
 
 
 @router.get("/engagements/people/{person_id}",
             response={200: PersonOut, **error_responses(404, 422)})
 def get_person(request, person_id: int):
-    return _get(selectors.people_for(request.user), person_id)
+    return get_one(selectors.people_for(request.user), person_id)
 
 
 @router.patch("/engagements/people/{person_id}",
               response={200: PersonOut, **error_responses(403, 404, 422)})
 def update_person(request, person_id: int, payload: PersonUpdate):
     """Change the fields sent; only the owning nation may."""
-    person = _get(selectors.people_for(request.user), person_id)
+    person = get_one(selectors.people_for(request.user), person_id)
     services.update_person(request.user, person, **_person_fields(request, payload))
-    return _get(selectors.people_for(request.user), person_id)
+    return get_one(selectors.people_for(request.user), person_id)
 
 
 # Participants ---------------------------------------------------------------------------------
@@ -248,7 +243,7 @@ def get_participant(request, participation_id: int):
 def update_participant(request, participation_id: int, payload: GatesIn):
     """Record gates. The owning nation records every gate; a partner's liaison, the visa or
     diplomatic note of its own nation's people."""
-    participation = _get(selectors.participants_for(request.user), participation_id)
+    participation = get_one(selectors.participants_for(request.user), participation_id)
     services.update_participation(request.user, participation,
                                   **payload.dict(exclude_unset=True))
     return _participant(request, participation_id)
@@ -257,7 +252,7 @@ def update_participant(request, participation_id: int, payload: GatesIn):
 @router.delete("/engagements/participants/{participation_id}",
                response={204: None, **error_responses(403, 404, 422)})
 def remove_participant(request, participation_id: int):
-    participation = _get(selectors.participants_for(request.user), participation_id)
+    participation = get_one(selectors.participants_for(request.user), participation_id)
     services.remove_participant(request.user, participation)
     return Status(204, None)
 
@@ -267,7 +262,7 @@ def remove_participant(request, participation_id: int):
 @router.get("/engagements/budget-lines/{budget_line_id}",
             response={200: BudgetLineOut, **error_responses(404, 422)})
 def get_budget_line(request, budget_line_id: int):
-    return _get(selectors.budget_lines_for(request.user), budget_line_id)
+    return get_one(selectors.budget_lines_for(request.user), budget_line_id)
 
 
 @router.patch("/engagements/budget-lines/{budget_line_id}",
@@ -275,9 +270,9 @@ def get_budget_line(request, budget_line_id: int):
 def update_budget_line(request, budget_line_id: int, payload: BudgetLineUpdate):
     """Change the fields sent, the state among them (planned, allotted, obligated,
     expended)."""
-    line = _get(selectors.budget_lines_for(request.user), budget_line_id)
+    line = get_one(selectors.budget_lines_for(request.user), budget_line_id)
     services.update_budget_line(request.user, line, **payload.dict(exclude_unset=True))
-    return _get(selectors.budget_lines_for(request.user), budget_line_id)
+    return get_one(selectors.budget_lines_for(request.user), budget_line_id)
 
 
 # Engagements ----------------------------------------------------------------------------------
@@ -406,7 +401,7 @@ def create_budget_line(request, engagement_id: int, payload: BudgetLineCreate):
     line = services.create_budget_line(request.user, engagement,
                                        **_marking_args(payload.marking),
                                        **payload.dict(exclude_unset=True, exclude={"marking"}))
-    return Status(201, _get(selectors.budget_lines_for(request.user), line.pk))
+    return Status(201, get_one(selectors.budget_lines_for(request.user), line.pk))
 
 
 

@@ -15,7 +15,7 @@ from icalendar import Event as ICalEvent
 
 from core.forms import MarkingForm
 from core.history import history_for
-from core.views import paginate, run_service
+from core.views import get_one, paginate, run_service
 from engagements import selectors, services
 from engagements import selectors as aar_selectors
 from engagements import services as aar_services
@@ -50,12 +50,6 @@ from engagements.models import (
 from partnerships.models import Partnership
 
 # ---- Engagements, budget lines, people, participants, checklist -----------------------------
-
-def _one(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _may(queryset, pk):
@@ -92,7 +86,7 @@ def _participant_rows(user, engagement, checklist):
 @login_required
 def engagement_detail(request, pk):
     user = request.user
-    engagement = _one(selectors.engagements_for(user), pk)
+    engagement = get_one(selectors.engagements_for(user), pk)
     checklist = selectors.checklist(user, engagement)
     rows = _participant_rows(user, engagement, checklist)
     can_change = _may(selectors.engagements_for(user, action="change"), pk)
@@ -120,7 +114,7 @@ def engagement_detail(request, pk):
 def engagement_checklist(request, pk):
     """What still blocks "ready", participant by participant, and what deserves attention."""
     user = request.user
-    engagement = _one(selectors.engagements_for(user), pk)
+    engagement = get_one(selectors.engagements_for(user), pk)
     checklist = selectors.checklist(user, engagement)
     return render(request, "engagements/checklist.html", {
         "engagement": engagement, "checklist": checklist,
@@ -154,7 +148,7 @@ def engagement_create(request):
 @require_http_methods(["GET", "POST"])
 def engagement_update(request, pk):
     user = request.user
-    engagement = _one(selectors.engagements_for(user, action="change"), pk)
+    engagement = get_one(selectors.engagements_for(user, action="change"), pk)
     form = EngagementForm(request.POST or None, instance=engagement, user=user, prefix="e")
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
@@ -170,7 +164,7 @@ def engagement_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def engagement_marking(request, pk):
     user = request.user
-    engagement = _one(selectors.engagements_for(user, action="change_marking"), pk)
+    engagement = get_one(selectors.engagements_for(user, action="change_marking"), pk)
     form = MarkingForm(request.POST or None, initial={
         "rel_to": list(engagement.rel_to.all()), "disclosure": engagement.disclosure,
         "tlp": engagement.tlp})
@@ -189,7 +183,7 @@ def engagement_transition(request, pk, name):
     """One lifecycle step; a guard's refusal comes back as a message on the engagement's
     page."""
     user = request.user
-    engagement = _one(selectors.engagements_for(user), pk)
+    engagement = get_one(selectors.engagements_for(user), pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -227,7 +221,7 @@ def participant_add(request, pk):
     """Add a registered person, or register a new one, with their gates. A partner's liaison
     registers its own nation's people and records their visa."""
     user = request.user
-    engagement = _one(selectors.engagements_for(user), pk)
+    engagement = get_one(selectors.engagements_for(user), pk)
     partner = engagement.owner_nation_id != user.nation_id
     data = request.POST or None
     choose = ParticipantForm(data, people=_addable_people(user, engagement), prefix="c")
@@ -259,7 +253,7 @@ def participant_add(request, pk):
 @login_required
 def participant_detail(request, pk):
     user = request.user
-    participation = _one(selectors.participants_for(user), pk)
+    participation = get_one(selectors.participants_for(user), pk)
     engagement = participation.engagement
     checklist = selectors.checklist(user, engagement)
     mine = [f for f in [*checklist.blockers, *checklist.warnings]
@@ -281,7 +275,7 @@ def participant_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def participant_update(request, pk):
     user = request.user
-    participation = _one(selectors.participants_for(user, action="change"), pk)
+    participation = get_one(selectors.participants_for(user, action="change"), pk)
     engagement = participation.engagement
     partner = participation.owner_nation_id != user.nation_id
     if partner and participation.person.owner_nation_id != user.nation_id:
@@ -304,7 +298,7 @@ def participant_update(request, pk):
 @require_POST
 def participant_remove(request, pk):
     user = request.user
-    participation = _one(selectors.participants_for(user, action="delete"), pk)
+    participation = get_one(selectors.participants_for(user, action="delete"), pk)
     engagement = participation.engagement
     try:
         services.remove_participant(user, participation)
@@ -323,7 +317,7 @@ def participant_remove(request, pk):
 @require_http_methods(["GET", "POST"])
 def budget_line_add(request, pk):
     user = request.user
-    engagement = _one(selectors.engagements_for(user, action="change"), pk)
+    engagement = get_one(selectors.engagements_for(user, action="change"), pk)
     form = BudgetLineForm(request.POST or None, prefix="b")
     marking_form = MarkingForm(request.POST or None, prefix="m",
                                initial={"rel_to": [user.nation]})
@@ -340,7 +334,7 @@ def budget_line_add(request, pk):
 @login_required
 def budget_line_detail(request, pk):
     user = request.user
-    line = _one(selectors.budget_lines_for(user), pk)
+    line = get_one(selectors.budget_lines_for(user), pk)
     return render(request, "engagements/budget_line.html", {
         "line": line, "engagement": line.engagement,
         "engagement_visible": _may(selectors.engagements_for(user), line.engagement_id),
@@ -353,7 +347,7 @@ def budget_line_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def budget_line_update(request, pk):
     user = request.user
-    line = _one(selectors.budget_lines_for(user, action="change"), pk)
+    line = get_one(selectors.budget_lines_for(user, action="change"), pk)
     form = BudgetLineForm(request.POST or None, instance=line, prefix="b")
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.update_budget_line, user, line, **form.cleaned_data):
@@ -380,7 +374,7 @@ def person_list(request):
 @login_required
 def person_detail(request, pk):
     user = request.user
-    person = _one(selectors.people_for(user), pk)
+    person = get_one(selectors.people_for(user), pk)
     return render(request, "engagements/person.html", {
         "person": person,
         "participations": list(selectors.participants_for(user).filter(person=person)
@@ -414,7 +408,7 @@ def person_create(request):
 @require_http_methods(["GET", "POST"])
 def person_update(request, pk):
     user = request.user
-    person = _one(selectors.people_for(user, action="change"), pk)
+    person = get_one(selectors.people_for(user, action="change"), pk)
     form = PersonForm(request.POST or None, instance=person, user=user, prefix="p")
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.update_person, user, person, **form.service_fields()):
@@ -428,11 +422,8 @@ def person_update(request, pk):
 # ---- After-action reports, dashboards, calendar, exports ------------------------------------
 
 def _aar_engagement(request, engagement_id):
-    try:
-        return (Engagement.objects.restrict(request.user)
-                .select_related("partnership__partner_nation", "lead").get(pk=engagement_id))
-    except Engagement.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_one(Engagement.objects.restrict(request.user)
+                   .select_related("partnership__partner_nation", "lead"), engagement_id)
 
 
 def _aar_report(request, engagement):
@@ -593,10 +584,7 @@ def aar_observation_remove(request, engagement_id, observation_id):
 
 
 def _get_row(model, request, report, pk):
-    try:
-        return aar_selectors.rows_of(model, request.user, report).get(pk=pk)
-    except model.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_one(aar_selectors.rows_of(model, request.user, report), pk)
 
 
 @login_required

@@ -1,5 +1,4 @@
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -8,6 +7,7 @@ from accounts.models import Organization
 from core.api import Pagination, error_responses, get_visible, history_out
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.services import change_marking, nations_by_code
+from core.views import get_one
 from engagements.models import AfterActionReport, Engagement
 from partnerships import selectors, services
 from partnerships.models import Partnership
@@ -114,12 +114,6 @@ def partnership_history(request, partnership_id: int):
 # and assessments. Each is visible when it and every record above it are; a record you may not
 # see answers 404, a parent you may not see named in a body answers 422 on its field.
 
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
 
 def _pick(queryset, pk, field):
     """A record named in a request body, which the user must be able to see."""
@@ -162,11 +156,11 @@ def _program_fields(request, payload, exclude=()):
 
 
 def _set_marking(request, queryset, pk, payload):
-    record = _get(queryset, pk)
+    record = get_one(queryset, pk)
     services.change_program_marking(request.user, record,
                                     rel_to=nations_by_code(payload.rel_to),
                                     disclosure=payload.disclosure, tlp=payload.tlp or "")
-    return MarkingOut.of(_get(queryset, pk))
+    return MarkingOut.of(get_one(queryset, pk))
 
 
 # Agreements
@@ -182,7 +176,7 @@ def list_agreements(request, filters: Query[AgreementFilter]):
 @router.get("/agreements/{agreement_id}",
             response={200: AgreementOut, **error_responses(404, 422)})
 def get_agreement(request, agreement_id: int):
-    return _get(selectors.agreements_for(request.user), agreement_id)
+    return get_one(selectors.agreements_for(request.user), agreement_id)
 
 
 @router.post("/agreements", response={201: AgreementOut, **error_responses(403, 422)})
@@ -192,16 +186,16 @@ def create_agreement(request, payload: AgreementCreate):
     partnership = _pick(selectors.partnerships_for(user), payload.partnership, "partnership")
     agreement = services.create_agreement(user, partnership, **_marking_of(payload),
                                           **_program_fields(request, payload, ["partnership"]))
-    return Status(201, _get(selectors.agreements_for(user), agreement.pk))
+    return Status(201, get_one(selectors.agreements_for(user), agreement.pk))
 
 
 @router.patch("/agreements/{agreement_id}",
               response={200: AgreementOut, **error_responses(403, 404, 422)})
 def update_agreement(request, agreement_id: int, payload: AgreementUpdate):
     user = request.user
-    agreement = _get(selectors.agreements_for(user), agreement_id)
+    agreement = get_one(selectors.agreements_for(user), agreement_id)
     services.update_agreement(user, agreement, **_program_fields(request, payload))
-    return _get(selectors.agreements_for(user), agreement_id)
+    return get_one(selectors.agreements_for(user), agreement_id)
 
 
 @router.post("/agreements/{agreement_id}/transitions/{name}",
@@ -213,13 +207,13 @@ def transition_agreement(request, agreement_id: int, name: AgreementState,
     of the same partnership in force) or expired (not before `expires_on`). An agreement in
     coordination may go back to draft. A refused move answers 422 saying why."""
     user = request.user
-    agreement = _get(selectors.agreements_for(user), agreement_id)
+    agreement = get_one(selectors.agreements_for(user), agreement_id)
     replacement = None
     if query.superseded_by is not None:
         replacement = _pick(selectors.agreements_for(user), query.superseded_by,
                             "superseded_by")
     services.transition_agreement(user, agreement, name, superseded_by=replacement)
-    return _get(selectors.agreements_for(user), agreement_id)
+    return get_one(selectors.agreements_for(user), agreement_id)
 
 
 @router.put("/agreements/{agreement_id}/marking",
@@ -231,7 +225,7 @@ def set_agreement_marking(request, agreement_id: int, payload: MarkingIn):
 @router.get("/agreements/{agreement_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def agreement_history(request, agreement_id: int):
-    return history_out(_get(selectors.agreements_for(request.user), agreement_id))
+    return history_out(get_one(selectors.agreements_for(request.user), agreement_id))
 
 
 # Lines of effort
@@ -246,7 +240,7 @@ def list_lines_of_effort(request, filters: Query[LineOfEffortFilter]):
 @router.get("/lines-of-effort/{line_id}",
             response={200: LineOfEffortOut, **error_responses(404, 422)})
 def get_line_of_effort(request, line_id: int):
-    return _get(selectors.lines_for(request.user), line_id)
+    return get_one(selectors.lines_for(request.user), line_id)
 
 
 @router.post("/lines-of-effort", response={201: LineOfEffortOut, **error_responses(403, 422)})
@@ -255,16 +249,16 @@ def create_line_of_effort(request, payload: LineOfEffortCreate):
     partnership = _pick(selectors.partnerships_for(user), payload.partnership, "partnership")
     line = services.create_line_of_effort(user, partnership, **_marking_of(payload),
                                           **_program_fields(request, payload, ["partnership"]))
-    return Status(201, _get(selectors.lines_for(user), line.pk))
+    return Status(201, get_one(selectors.lines_for(user), line.pk))
 
 
 @router.patch("/lines-of-effort/{line_id}",
               response={200: LineOfEffortOut, **error_responses(403, 404, 422)})
 def update_line_of_effort(request, line_id: int, payload: LineOfEffortUpdate):
     user = request.user
-    line = _get(selectors.lines_for(user), line_id)
+    line = get_one(selectors.lines_for(user), line_id)
     services.update_line_of_effort(user, line, **_program_fields(request, payload))
-    return _get(selectors.lines_for(user), line_id)
+    return get_one(selectors.lines_for(user), line_id)
 
 
 @router.put("/lines-of-effort/{line_id}/marking",
@@ -276,7 +270,7 @@ def set_line_of_effort_marking(request, line_id: int, payload: MarkingIn):
 @router.get("/lines-of-effort/{line_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def line_of_effort_history(request, line_id: int):
-    return history_out(_get(selectors.lines_for(request.user), line_id))
+    return history_out(get_one(selectors.lines_for(request.user), line_id))
 
 
 # Objectives
@@ -291,7 +285,7 @@ def list_objectives(request, filters: Query[ObjectiveFilter]):
 @router.get("/objectives/{objective_id}",
             response={200: ObjectiveOut, **error_responses(404, 422)})
 def get_objective(request, objective_id: int):
-    return _get(selectors.objectives_for(request.user), objective_id)
+    return get_one(selectors.objectives_for(request.user), objective_id)
 
 
 @router.post("/objectives", response={201: ObjectiveOut, **error_responses(403, 422)})
@@ -303,16 +297,16 @@ def create_objective(request, payload: ObjectiveCreate):
     objective = services.create_objective(
         user, line, **_marking_of(payload), **_program_fields(request, payload,
                                                               ["line_of_effort"]))
-    return Status(201, _get(selectors.objectives_for(user), objective.pk))
+    return Status(201, get_one(selectors.objectives_for(user), objective.pk))
 
 
 @router.patch("/objectives/{objective_id}",
               response={200: ObjectiveOut, **error_responses(403, 404, 422)})
 def update_objective(request, objective_id: int, payload: ObjectiveUpdate):
     user = request.user
-    objective = _get(selectors.objectives_for(user), objective_id)
+    objective = get_one(selectors.objectives_for(user), objective_id)
     services.update_objective(user, objective, **_program_fields(request, payload))
-    return _get(selectors.objectives_for(user), objective_id)
+    return get_one(selectors.objectives_for(user), objective_id)
 
 
 @router.post("/objectives/{objective_id}/transitions/{name}",
@@ -322,9 +316,9 @@ def transition_objective(request, objective_id: int, name: ObjectiveState):
     in_progress → achieved, partially_achieved or not_achieved; cancelled from any state not
     yet final. A refused move answers 422 saying why."""
     user = request.user
-    objective = _get(selectors.objectives_for(user), objective_id)
+    objective = get_one(selectors.objectives_for(user), objective_id)
     services.transition_objective(user, objective, name)
-    return _get(selectors.objectives_for(user), objective_id)
+    return get_one(selectors.objectives_for(user), objective_id)
 
 
 @router.put("/objectives/{objective_id}/marking",
@@ -336,7 +330,7 @@ def set_objective_marking(request, objective_id: int, payload: MarkingIn):
 @router.get("/objectives/{objective_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def objective_history(request, objective_id: int):
-    return history_out(_get(selectors.objectives_for(request.user), objective_id))
+    return history_out(get_one(selectors.objectives_for(request.user), objective_id))
 
 
 # Indicators
@@ -351,7 +345,7 @@ def list_indicators(request, filters: Query[IndicatorFilter]):
 @router.get("/indicators/{indicator_id}",
             response={200: IndicatorOut, **error_responses(404, 422)})
 def get_indicator(request, indicator_id: int):
-    return _get(selectors.indicators_for(request.user), indicator_id)
+    return get_one(selectors.indicators_for(request.user), indicator_id)
 
 
 @router.post("/indicators", response={201: IndicatorOut, **error_responses(403, 422)})
@@ -362,16 +356,16 @@ def create_indicator(request, payload: IndicatorCreate):
     objective = _pick(selectors.objectives_for(user), payload.objective, "objective")
     indicator = services.create_indicator(user, objective, **_marking_of(payload),
                                           **_program_fields(request, payload, ["objective"]))
-    return Status(201, _get(selectors.indicators_for(user), indicator.pk))
+    return Status(201, get_one(selectors.indicators_for(user), indicator.pk))
 
 
 @router.patch("/indicators/{indicator_id}",
               response={200: IndicatorOut, **error_responses(403, 404, 422)})
 def update_indicator(request, indicator_id: int, payload: IndicatorUpdate):
     user = request.user
-    indicator = _get(selectors.indicators_for(user), indicator_id)
+    indicator = get_one(selectors.indicators_for(user), indicator_id)
     services.update_indicator(user, indicator, **_program_fields(request, payload))
-    return _get(selectors.indicators_for(user), indicator_id)
+    return get_one(selectors.indicators_for(user), indicator_id)
 
 
 @router.put("/indicators/{indicator_id}/marking",
@@ -383,7 +377,7 @@ def set_indicator_marking(request, indicator_id: int, payload: MarkingIn):
 @router.get("/indicators/{indicator_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def indicator_history(request, indicator_id: int):
-    return history_out(_get(selectors.indicators_for(request.user), indicator_id))
+    return history_out(get_one(selectors.indicators_for(request.user), indicator_id))
 
 
 # Measurements
@@ -398,7 +392,7 @@ def list_measurements(request, filters: Query[MeasurementFilter]):
 @router.get("/measurements/{measurement_id}",
             response={200: MeasurementOut, **error_responses(404, 422)})
 def get_measurement(request, measurement_id: int):
-    return _get(selectors.measurements_for(request.user), measurement_id)
+    return get_one(selectors.measurements_for(request.user), measurement_id)
 
 
 @router.post("/measurements", response={201: MeasurementOut, **error_responses(403, 422)})
@@ -412,7 +406,7 @@ def create_measurement(request, payload: MeasurementCreate):
         user, indicator, fields["value"], fields["as_of"], fields["source"],
         engagement=fields.get("engagement"), after_action_report=fields.get("after_action_report"),
         **_marking_of(payload))
-    return Status(201, _get(selectors.measurements_for(user), measurement.pk))
+    return Status(201, get_one(selectors.measurements_for(user), measurement.pk))
 
 
 @router.patch("/measurements/{measurement_id}",
@@ -421,9 +415,9 @@ def update_measurement(request, measurement_id: int, payload: MeasurementUpdate)
     """Correct a measurement; changing its value, date or source takes its verification
     away."""
     user = request.user
-    measurement = _get(selectors.measurements_for(user), measurement_id)
+    measurement = get_one(selectors.measurements_for(user), measurement_id)
     services.update_measurement(user, measurement, **_program_fields(request, payload))
-    return _get(selectors.measurements_for(user), measurement_id)
+    return get_one(selectors.measurements_for(user), measurement_id)
 
 
 @router.post("/measurements/{measurement_id}/verify",
@@ -431,8 +425,8 @@ def update_measurement(request, measurement_id: int, payload: MeasurementUpdate)
 def verify_measurement(request, measurement_id: int):
     """Confirm the measurement against its source: someone other than who recorded it, once."""
     user = request.user
-    services.verify_measurement(user, _get(selectors.measurements_for(user), measurement_id))
-    return _get(selectors.measurements_for(user), measurement_id)
+    services.verify_measurement(user, get_one(selectors.measurements_for(user), measurement_id))
+    return get_one(selectors.measurements_for(user), measurement_id)
 
 
 @router.put("/measurements/{measurement_id}/marking",
@@ -445,7 +439,7 @@ def set_measurement_marking(request, measurement_id: int, payload: MarkingIn):
 @router.get("/measurements/{measurement_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def measurement_history(request, measurement_id: int):
-    return history_out(_get(selectors.measurements_for(request.user), measurement_id))
+    return history_out(get_one(selectors.measurements_for(request.user), measurement_id))
 
 
 # Assessments
@@ -460,7 +454,7 @@ def list_assessments(request, filters: Query[AssessmentFilter]):
 @router.get("/assessments/{assessment_id}",
             response={200: AssessmentOut, **error_responses(404, 422)})
 def get_assessment(request, assessment_id: int):
-    return _get(selectors.assessments_for(request.user), assessment_id)
+    return get_one(selectors.assessments_for(request.user), assessment_id)
 
 
 def _assessment_line(request, data, partnership_id):
@@ -480,18 +474,18 @@ def create_assessment(request, payload: AssessmentCreate):
     fields = _assessment_line(request, _program_fields(request, payload, ["partnership"]),
                               partnership.pk)
     assessment = services.create_assessment(user, partnership, **_marking_of(payload), **fields)
-    return Status(201, _get(selectors.assessments_for(user), assessment.pk))
+    return Status(201, get_one(selectors.assessments_for(user), assessment.pk))
 
 
 @router.patch("/assessments/{assessment_id}",
               response={200: AssessmentOut, **error_responses(403, 404, 422)})
 def update_assessment(request, assessment_id: int, payload: AssessmentUpdate):
     user = request.user
-    assessment = _get(selectors.assessments_for(user), assessment_id)
+    assessment = get_one(selectors.assessments_for(user), assessment_id)
     fields = _assessment_line(request, _program_fields(request, payload),
                               assessment.partnership_id)
     services.update_assessment(user, assessment, **fields)
-    return _get(selectors.assessments_for(user), assessment_id)
+    return get_one(selectors.assessments_for(user), assessment_id)
 
 
 @router.put("/assessments/{assessment_id}/marking",
@@ -504,7 +498,7 @@ def set_assessment_marking(request, assessment_id: int, payload: MarkingIn):
 @router.get("/assessments/{assessment_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def assessment_history(request, assessment_id: int):
-    return history_out(_get(selectors.assessments_for(request.user), assessment_id))
+    return history_out(get_one(selectors.assessments_for(request.user), assessment_id))
 
 
 # Progress
@@ -547,7 +541,7 @@ def partnership_progress(request, partnership_id: int):
     than 10 points behind a straight line from baseline to target), and the evidence — the
     engagements and after-action reports — behind every measurement."""
     user = request.user
-    partnership = _get(selectors.partnerships_for(user), partnership_id)
+    partnership = get_one(selectors.partnerships_for(user), partnership_id)
     lines = selectors.objective_progress(user, partnership)
     return {
         "partnership": partnership.pk,

@@ -13,7 +13,7 @@ from core.exports import csv_response
 from core.forms import MarkingForm
 from core.history import history_for
 from core.services import change_marking
-from core.views import paginate, run_service
+from core.views import get_one, paginate, run_service
 from engagements.models import AfterActionReport, Engagement
 from partnerships import forms, selectors, services
 from partnerships.forms import PartnershipForm
@@ -22,10 +22,7 @@ from partnerships.selectors import partnerships_for
 
 
 def _visible(request, pk, action="view"):
-    try:
-        return Partnership.objects.restrict(request.user, action).get(pk=pk)
-    except Partnership.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_one(Partnership.objects.restrict(request.user, action), pk)
 
 
 def _filters(request):
@@ -131,12 +128,6 @@ def partnership_marking(request, pk):
 # through the selectors (a record shows when it and every record above it may be seen); writes
 # through the services. New records are added under a parent the user may change.
 
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
-
 
 def _can(user, select, record, action):
     return select(user, action).filter(pk=record.pk).exists()
@@ -198,7 +189,7 @@ def _update(request, record, form_class, service, *, heading, **form_kwargs):
 
 
 def _marking(request, select, pk):
-    record = _get(select(request.user, "change_marking"), pk)
+    record = get_one(select(request.user, "change_marking"), pk)
     form = MarkingForm(request.POST or None, initial=_parent_marking(record))
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.change_program_marking, request.user, record,
@@ -255,7 +246,7 @@ def agreement_list(request):
 @login_required
 def agreement_detail(request, pk):
     user = request.user
-    agreement = _get(selectors.agreements_for(user), pk)
+    agreement = get_one(selectors.agreements_for(user), pk)
     can_change = _can(user, selectors.agreements_for, agreement, "change")
     transitions = [(state, AGREEMENT_ACTIONS[state])
                    for state in services.agreement_transitions(agreement)] if can_change else []
@@ -281,7 +272,7 @@ def agreement_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_update(request, pk):
-    agreement = _get(selectors.agreements_for(request.user, "change"), pk)
+    agreement = get_one(selectors.agreements_for(request.user, "change"), pk)
     return _update(request, agreement, forms.AgreementForm, services.update_agreement,
                    heading=_("Edit agreement"))
 
@@ -289,7 +280,7 @@ def agreement_update(request, pk):
 @login_required
 @require_POST
 def agreement_transition(request, pk, state):
-    agreement = _get(selectors.agreements_for(request.user, "change"), pk)
+    agreement = get_one(selectors.agreements_for(request.user, "change"), pk)
     if state not in services.AGREEMENT_TRANSITIONS:
         raise Http404
     replacement = None
@@ -317,7 +308,7 @@ def line_list(request):
 @login_required
 def line_detail(request, pk):
     user = request.user
-    line = _get(selectors.lines_for(user), pk)
+    line = get_one(selectors.lines_for(user), pk)
     progress = next((lp for lp in selectors.objective_progress(user, line.partnership)
                      if lp.line.pk == line.pk), None)
     return _detail(request, "partnerships/line.html", line, selectors.lines_for,
@@ -337,7 +328,7 @@ def line_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def line_update(request, pk):
-    line = _get(selectors.lines_for(request.user, "change"), pk)
+    line = get_one(selectors.lines_for(request.user, "change"), pk)
     return _update(request, line, forms.LineOfEffortForm, services.update_line_of_effort,
                    heading=_("Edit line of effort"))
 
@@ -359,7 +350,7 @@ def objective_list(request):
 @login_required
 def objective_detail(request, pk):
     user = request.user
-    objective = _get(selectors.objectives_for(user), pk)
+    objective = get_one(selectors.objectives_for(user), pk)
     can_change = _can(user, selectors.objectives_for, objective, "change")
     indicators = selectors.indicators_for(user, objective=objective).order_by("pk")
     return _detail(
@@ -375,7 +366,7 @@ def objective_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_create(request, pk):
-    line = _get(selectors.lines_for(request.user, "change"), pk)
+    line = get_one(selectors.lines_for(request.user, "change"), pk)
     _require_add(request, "objective")
     return _create(request, line, forms.ObjectiveForm, services.create_objective,
                    heading=_("New objective"), cancel=line.get_absolute_url())
@@ -384,7 +375,7 @@ def objective_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_update(request, pk):
-    objective = _get(selectors.objectives_for(request.user, "change"), pk)
+    objective = get_one(selectors.objectives_for(request.user, "change"), pk)
     return _update(request, objective, forms.ObjectiveForm, services.update_objective,
                    heading=_("Edit objective"))
 
@@ -392,7 +383,7 @@ def objective_update(request, pk):
 @login_required
 @require_POST
 def objective_transition(request, pk, state):
-    objective = _get(selectors.objectives_for(request.user, "change"), pk)
+    objective = get_one(selectors.objectives_for(request.user, "change"), pk)
     if state not in services.OBJECTIVE_TRANSITIONS:
         raise Http404
     return _transition(request, objective, services.transition_objective, state)
@@ -415,7 +406,7 @@ def indicator_list(request):
 @login_required
 def indicator_detail(request, pk):
     user = request.user
-    indicator = _get(selectors.indicators_for(user), pk)
+    indicator = get_one(selectors.indicators_for(user), pk)
     progress = selectors.indicator_progress(user, [indicator])[0]
     return _detail(request, "partnerships/indicator.html", indicator, selectors.indicators_for,
                    progress=progress)
@@ -424,7 +415,7 @@ def indicator_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_create(request, pk):
-    objective = _get(selectors.objectives_for(request.user, "change"), pk)
+    objective = get_one(selectors.objectives_for(request.user, "change"), pk)
     _require_add(request, "indicator")
     return _create(request, objective, forms.IndicatorForm, services.create_indicator,
                    heading=_("New indicator"), cancel=objective.get_absolute_url())
@@ -433,7 +424,7 @@ def indicator_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_update(request, pk):
-    indicator = _get(selectors.indicators_for(request.user, "change"), pk)
+    indicator = get_one(selectors.indicators_for(request.user, "change"), pk)
     return _update(request, indicator, forms.IndicatorForm, services.update_indicator,
                    heading=_("Edit indicator"))
 
@@ -455,7 +446,7 @@ def measurement_list(request):
 @login_required
 def measurement_detail(request, pk):
     user = request.user
-    measurement = _get(selectors.measurements_for(user), pk)
+    measurement = get_one(selectors.measurements_for(user), pk)
     report = None
     if measurement.evidence_report_id:
         report = AfterActionReport.objects.restrict(user).prefetch_related(None).filter(
@@ -471,7 +462,7 @@ def measurement_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def measurement_create(request, pk):
     user = request.user
-    indicator = _get(selectors.indicators_for(user, "change"), pk)
+    indicator = get_one(selectors.indicators_for(user, "change"), pk)
     _require_add(request, "measurement")
     return _create(request, indicator, forms.MeasurementForm, services.record_measurement,
                    heading=_("Record a measurement"), cancel=indicator.get_absolute_url(),
@@ -482,7 +473,7 @@ def measurement_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def measurement_update(request, pk):
     user = request.user
-    measurement = _get(selectors.measurements_for(user, "change"), pk)
+    measurement = get_one(selectors.measurements_for(user, "change"), pk)
     return _update(request, measurement, forms.MeasurementForm, services.update_measurement,
                    heading=_("Edit measurement"), user=user,
                    partnership=measurement.indicator.objective.line_of_effort.partnership)
@@ -491,7 +482,7 @@ def measurement_update(request, pk):
 @login_required
 @require_POST
 def measurement_verify(request, pk):
-    measurement = _get(selectors.measurements_for(request.user, "change"), pk)
+    measurement = get_one(selectors.measurements_for(request.user, "change"), pk)
     try:
         services.verify_measurement(request.user, measurement)
     except ValidationError as exc:
@@ -519,7 +510,7 @@ def assessment_list(request):
 
 @login_required
 def assessment_detail(request, pk):
-    assessment = _get(selectors.assessments_for(request.user), pk)
+    assessment = get_one(selectors.assessments_for(request.user), pk)
     return _detail(request, "partnerships/assessment.html", assessment,
                    selectors.assessments_for)
 
@@ -539,7 +530,7 @@ def assessment_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def assessment_update(request, pk):
     user = request.user
-    assessment = _get(selectors.assessments_for(user, "change"), pk)
+    assessment = get_one(selectors.assessments_for(user, "change"), pk)
     return _update(request, assessment, forms.AssessmentForm, services.update_assessment,
                    heading=_("Edit assessment"), user=user, partnership=assessment.partnership)
 

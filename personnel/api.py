@@ -3,8 +3,7 @@ orders with their preview and application, CSV imports and roster exports."""
 
 import zoneinfo
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, UploadedFile
@@ -12,6 +11,7 @@ from ninja.pagination import paginate
 
 from core.api import Pagination, error_responses, history_out
 from core.schemas import HistoryEntryOut
+from core.views import get_one
 from personnel import exports, imports, services
 from personnel.eligibility import eligibility
 from personnel.models import Authority, Member, Order, authority_of
@@ -50,21 +50,15 @@ def _moment(request, at):
     return at
 
 
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
 
 def _member(request, member_id, at=None):
     """A member the user may see, with its status and authority at the moment."""
     members = roster(request.user, _moment(request, at)).prefetch_related("qualifications")
-    return _get(members, member_id)
+    return get_one(members, member_id)
 
 
 def _order(request, order_id):
-    return _get(orders_for(request.user), order_id)
+    return get_one(orders_for(request.user), order_id)
 
 
 def _visible_member_ids(user, ids):

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -11,18 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import MarkingForm
 from core.history import history_for
-from core.views import paginate, run_service
+from core.views import get_one, paginate, run_service
 from personnel import exports, imports, selectors, services
 from personnel.eligibility import eligibility
 from personnel.forms import AsOfForm, ImportForm, OrderFilterForm, OrderForm, RosterFilterForm
 from personnel.models import Member, Order, Unit
-
-
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def _can_see_passports(user):
@@ -110,7 +102,7 @@ def _in_effect(periods, moment):
 @login_required
 def member_detail(request, pk):
     user = request.user
-    member = _get(selectors.members_for(user), pk)
+    member = get_one(selectors.members_for(user), pk)
     form = AsOfForm(request.GET)
     moment = form.moment()
     can_see_passport = _can_see_passports(user)
@@ -201,7 +193,7 @@ def _preview(user, order):
 @login_required
 def order_detail(request, pk):
     user = request.user
-    order = _get(selectors.orders_for(user), pk)
+    order = get_one(selectors.orders_for(user), pk)
     preview = page = None
     if order.state == Order.State.DRAFT:
         preview = _preview(user, order)
@@ -230,7 +222,7 @@ def order_detail(request, pk):
 @require_POST
 def order_apply(request, pk):
     user = request.user
-    order = _get(Order.objects.restrict(user, "apply"), pk)
+    order = get_one(Order.objects.restrict(user, "apply"), pk)
     try:
         plan = services.apply_order(user, order)
     except ValidationError as exc:
