@@ -10,7 +10,7 @@ from fnmatch import fnmatch
 
 from django.utils.translation import gettext_noop
 
-ENLACE_APPS = ("accounts", "core", "partnerships", "personnel", "engagements")
+ENLACE_APPS = ("accounts", "core", "partnerships", "personnel", "engagements", "response")
 
 # (code, English name, Spanish name, permission patterns)
 # Passport data is for the personnel officer (and administrators) alone.
@@ -19,9 +19,9 @@ NO_PASSPORTS = "!*.view_passport_*"
 ROLES = [
     ("administrator", gettext_noop("Administrator"), "Administrador", ["*"]),
     ("coordinator", gettext_noop("Partnership coordinator"), "Coordinador de la asociación",
-     ["*.view_*", "partnerships.*", "engagements.*", NO_PASSPORTS]),
+     ["*.view_*", "partnerships.*", "engagements.*", "response.*", NO_PASSPORTS]),
     ("duty_officer", gettext_noop("Duty officer"), "Oficial de guardia",
-     ["*.view_*", NO_PASSPORTS]),
+     ["*.view_*", "response.*", NO_PASSPORTS]),
     ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
      ["*.view_*", "personnel.*"]),
     # A partner's liaison registers its own nation's participants and writes after-action
@@ -32,6 +32,15 @@ ROLES = [
       "engagements.change_participation",
       "engagements.change_afteractionreport", "engagements.add_attendance",
       "engagements.add_observation", "engagements.add_followonproposal",
+      # Mutual aid: a partner's liaison asks for help when its nation is hit, offers help,
+      # signs for its organization and reports on teams its nation hosts.
+      "response.add_incident", "response.change_incident", "response.add_resourcerequest",
+      "response.change_resourcerequest", "response.transition_resourcerequest",
+      "response.add_offer", "response.change_offer", "response.transition_offer",
+      "response.add_unit", "response.change_unit", "response.sign_aidagreement",
+      "response.add_deployment", "response.change_deployment",
+      "response.transition_deployment", "response.report_deployment",
+      "response.add_rostermember", "response.change_rostermember",
       "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),

@@ -7,6 +7,7 @@ from core.api import BearerTokenAuth, BrowserSessionAuth, RequestParser, install
 from engagements.api import router as engagements_router
 from partnerships.api import router as partnerships_router
 from personnel.api import router as personnel_router
+from response.api import router as response_router
 
 api = NinjaAPI(
     title="Enlace API",
@@ -28,3 +29,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", partnerships_router)
 api.add_router("/", engagements_router)
 api.add_router("/", personnel_router)
+api.add_router("/", response_router)

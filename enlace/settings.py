@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "partnerships",
     "personnel",
     "engagements",
+    "response",
 ]
 
 MIDDLEWARE = [
@@ -281,4 +282,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
       for name in ("budgetline", "person", "participation", "afteractionreport", "attendance",
                    "observation", "followonproposal")),
     {"model": "engagements.calendarfeed", "exclude_fields": ["key_hash"]},
+    *({"model": f"response.{name}", "m2m_fields": ["rel_to"],
+       "exclude_fields": ["created_at", "updated_at"]}
+      for name in ("incident", "unit", "resourcerequest", "offer", "aidagreement", "deployment",
+                   "rostermember", "deploymentcost")),
+    *(f"response.{name}" for name in ("offerline", "signature", "onboardingitem", "checkin",
+                                      "dailystatus", "shiftlog")),
 )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("personnel/", include("personnel.urls")),
     path("engagements/", include("engagements.urls")),
+    path("response/", include("response.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,9 @@ def navigation(request):
             items.append((reverse("partnerships:list"), _("Partnerships"), "partnerships"))
         if user.has_perm("engagements.view_engagement"):
             items.append((reverse("engagements:list"), _("Engagements"), "engagements"))
+        if user.has_perm("response.view_incident"):
+            items.append((reverse("response:incidents"), _("Mutual aid"), "response"))
+            items.append((reverse("response:map"), _("Map"), "map"))
         if user.has_perm("personnel.view_member"):
             items.append((reverse("personnel:roster"), _("Personnel"), "personnel"))
         items.append((reverse("accounts:organizations"), _("Organizations"), "organizations"))

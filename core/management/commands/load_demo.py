@@ -6,6 +6,7 @@ from accounts.reference import load_reference
 from engagements import demo as engagements_demo
 from partnerships import demo as partnerships_demo
 from personnel import demo as personnel_demo
+from response import demo as response_demo
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         partnerships_demo.load(users)
         personnel_demo.load(users)
         engagements_demo.load(users)
+        response_demo.load(users)
         if not options["verbosity"]:
             return
         self.stdout.write(f"Demo accounts (password: {accounts_demo.DEMO_PASSWORD}):")

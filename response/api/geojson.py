@@ -1,0 +1,4 @@
+"""Placeholder until written."""
+from ninja import Router
+
+router = Router()
