@@ -54,7 +54,7 @@ def _segment_km(lat, lon, a, b):
 def distance_to_boundary_km(lat, lon):
     """The shortest distance from the point to the boundary line, in kilometres."""
     points, _ = boundary()
-    return min(_segment_km(lat, lon, a, b) for a, b in zip(points, points[1:]))
+    return min(_segment_km(lat, lon, a, b) for a, b in zip(points, points[1:], strict=False))
 
 
 def side_of_boundary(lat, lon):
@@ -62,7 +62,7 @@ def side_of_boundary(lat, lon):
     the line's ends, beyond which the boundary follows the river and then other states)."""
     points, _ = boundary()
     lon_c = max(points[0][0], min(points[-1][0], lon))
-    for a, b in zip(points, points[1:]):
+    for a, b in zip(points, points[1:], strict=False):
         if a[0] <= lon_c <= b[0]:
             t = 0.0 if b[0] == a[0] else (lon_c - a[0]) / (b[0] - a[0])
             return "USA" if lat >= a[1] + t * (b[1] - a[1]) else "MEX"
@@ -87,7 +87,7 @@ def border_zone_polygon(zone_km=BORDER_ZONE_KM, cap_points=8):
         return -dy / length, dx / length
 
     normals = []
-    for i, p in enumerate(points):
+    for i in range(len(points)):
         ns = [normal(points[j], points[j + 1]) for j in (i - 1, i) if 0 <= j < len(points) - 1]
         nx, ny = sum(n[0] for n in ns), sum(n[1] for n in ns)
         length = math.hypot(nx, ny)
@@ -104,8 +104,8 @@ def border_zone_polygon(zone_km=BORDER_ZONE_KM, cap_points=8):
                  round(p[1] + math.sin(base + start_angle + k * math.pi / cap_points)
                        * zone_km / ky, 5)] for k in range(1, cap_points)]
 
-    north = [offset(p, n, 1) for p, n in zip(points, normals)]
-    south = [offset(p, n, -1) for p, n in zip(points, normals)]
+    north = [offset(p, n, 1) for p, n in zip(points, normals, strict=True)]
+    south = [offset(p, n, -1) for p, n in zip(points, normals, strict=True)]
     ring = (north + cap(points[-1], normals[-1], 0) + south[::-1]
             + cap(points[0], normals[0], math.pi))
     ring.append(ring[0])

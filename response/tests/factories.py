@@ -3,8 +3,7 @@ slice's tests (incidents, aid, deployments, map) can set up any state without th
 services. Service tests make their records through the services instead."""
 
 import hashlib
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 
 from accounts.models import Nation, Organization
 from core.services import apply_marking
@@ -21,7 +20,7 @@ from response.models import (
     Unit,
 )
 
-START = datetime(2025, 1, 7, 18, 30, tzinfo=tz.utc)
+START = datetime(2025, 1, 7, 18, 30, tzinfo=UTC)
 
 
 def nations(*codes):
@@ -109,7 +108,7 @@ def make_deployment(sending_user, agreement, *, name="CONAFOR/DEFENSA contingent
                     state=Deployment.State.MOBILIZING, transport=Deployment.Transport.AIR,
                     rel_to=None, **fields):
     """A deployment owned by the sending nation, released to the host nation."""
-    host = agreement.request.incident.country if agreement.request else agreement.offer.incident.country
+    host = agreement.offer.incident.country
     defaults = {"arrival_airport": "March Air Reserve Base", "reception_site": "Beaumont",
                 "planned_crossing_at": START + timedelta(days=4)}
     deployment = Deployment(agreement=agreement, incident=agreement.offer.incident,
