@@ -1,6 +1,8 @@
-"""Pages of mutual aid. Each capability's views live in their own module under views/."""
+"""Pages of mutual aid. Each capability's views live in their own module under views/ and end
+with its `urlpatterns`."""
 
-from response.views import aid, deployments, incidents
+from response.views import aid, deployments, incidents, map
 
 app_name = "response"
-urlpatterns = [*incidents.urlpatterns, *aid.urlpatterns, *deployments.urlpatterns]
+urlpatterns = [*incidents.urlpatterns, *aid.urlpatterns, *deployments.urlpatterns,
+               *map.urlpatterns]
