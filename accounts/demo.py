@@ -18,6 +18,8 @@ DEMO_USERS = [
      "DEFENSA liaison officer"),
     ("mx.bc", "Jorge", "Castillo", "PC-BC", "liaison", "America/Tijuana",
      "Baja California state civil protection"),
+    ("mx.bcs", "Lucía", "Amador", "PC-BCS", "liaison", "America/Mazatlan",
+     "Baja California Sur state civil protection"),
     ("admin", "Platform", "Administrator", "CalGuard", "administrator", "America/Los_Angeles",
      "platform administrator"),
 ]

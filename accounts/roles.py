@@ -33,7 +33,9 @@ ROLES = [
       "engagements.change_afteractionreport", "engagements.add_attendance",
       "engagements.add_observation", "engagements.add_followonproposal",
       # Mutual aid: a partner's liaison asks for help when its nation is hit, offers help,
-      # signs for its organization and reports on teams its nation hosts.
+      # signs for its organization and reports on teams its nation hosts. In a disaster it is
+      # also who releases its own nation's new requests, incidents and units to the partner.
+      "response.review_disclosure_*", "response.add_aidagreement",
       "response.add_incident", "response.change_incident", "response.add_resourcerequest",
       "response.change_resourcerequest", "response.transition_resourcerequest",
       "response.add_offer", "response.change_offer", "response.transition_offer",
@@ -41,6 +43,7 @@ ROLES = [
       "response.add_deployment", "response.change_deployment",
       "response.transition_deployment", "response.report_deployment",
       "response.add_rostermember", "response.change_rostermember",
+      "response.add_deploymentcost", "response.change_deploymentcost",
       "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),

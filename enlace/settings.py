@@ -6,6 +6,7 @@ SECRET_KEY or ALLOWED_HOSTS stops start-up with a message that names the variabl
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -231,6 +232,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Map tiles come from a configurable server; with none set the map shows offline outlines only.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+# The browser loads the tiles as images, so the tile server's origin joins img-src; a `{s}`
+# subdomain placeholder becomes a wildcard. A relative URL (tiles served here) needs nothing.
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+if _tiles.scheme and _tiles.netloc:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # Auditlog: the request id ties every history entry to the request that made it.
 AUDITLOG_CID_HEADER = "x-request-id"

@@ -1,2 +1,387 @@
+"""Demo mutual aid: two stories, both directions, every lifecycle state.
+
+A. Mexico helps California, January 2025 (recorded from the public sources in the project's
+   scenario notes): the Palisades and Eaton fires; Cal OES asks for hand crews; Mexico offers its
+   72-person task force (CONAFOR, DEFENSA's emergency battalion, civil protection coordinators,
+   liaisons, two Air Force aircraft); the three-part agreement is signed; the contingent flies
+   from Santa Lucía into LAX on 11 Jan, is oriented at CAL FIRE's Beaumont centre, works the
+   Palisades Fire from 13 Jan and is home on 25 Jan.
+B. California helps Baja California Sur after a hurricane at Los Cabos (an exercise built on
+   Hurricane Odile, dated relative to today so the live screens have data): Baja California Sur
+   asks for water purification, generators, building-safety evaluators and shelter management;
+   Cal OES and CalGuard offer; a Cal OES convoy crosses at Otay Mesa and is on assignment now,
+   a CalGuard C-130 is in the air, other offers wait, were declined or withdrawn.
+
+Some records stay US-only or Mexico-only, so each nation's view differs. Names of people are
+illustrative. Everything goes through the mutual-aid services as the demo users, so guards,
+signatures and history apply. Idempotent: nothing is made when the Palisades Fire exists.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+
+from accounts.models import Nation, Organization
+from core.models import Disclosure
+from response.models import Incident, Offer, PortOfEntry, ResourceKind
+from response.services import aid, deployments, incidents
+
+APPROVED = Disclosure.APPROVED
+PLACES = {  # (latitude, longitude), from the curated places file
+    "Sacramento": (38.5816, -121.4944), "Camp Roberts": (35.7872, -120.7462),
+    "Los Alamitos": (33.7911, -118.0514), "Moffett Field": (37.4161, -122.0490),
+    "Riverside": (33.9533, -117.3962), "Redding": (40.5865, -122.3917),
+    "Ensenada": (31.8667, -116.5964), "Tecate": (32.5672, -116.6251),
+    "Mexicali": (32.6245, -115.4523), "Tijuana": (32.5149, -117.0382),
+    "La Paz": (24.1426, -110.3128),
+}
+# Illustrative rosters: given names and surnames combined in order.
+GIVEN = ["Luis", "María", "José", "Ana", "Carlos", "Laura", "Jorge", "Sofía", "Miguel",
+         "Fernanda", "Ricardo", "Paola", "Andrés", "Diana", "Raúl", "Elena", "Héctor", "Rosa"]
+SURNAMES = ["Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez",
+            "Sánchez", "Ramírez", "Cruz", "Flores", "Gómez", "Morales", "Vázquez", "Reyes",
+            "Jiménez", "Torres", "Díaz", "Ruiz", "Mendoza"]
+US_GIVEN = ["Michael", "Jennifer", "David", "Sarah", "James", "Emily", "Robert", "Jessica",
+            "Daniel", "Ashley", "Kevin", "Megan"]
+US_SURNAMES = ["Johnson", "Nguyen", "Garcia", "Smith", "Kim", "Brown", "Lopez", "Patel",
+               "Miller", "Davis", "Wilson", "Anderson"]
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+def _names(given, surnames, count, offset=0):
+    return [f"{given[(i + offset) % len(given)]} {surnames[(i * 7 + offset) % len(surnames)]}"
+            for i in range(count)]
+
+
+def _org(acronym):
+    return Organization.objects.get(acronym=acronym)
+
+
+def _kind(code):
+    return ResourceKind.objects.get(code=code)
+
+
 def load(users):
-    pass
+    if Incident.objects.filter(name_en="Palisades Fire").exists():
+        return
+    mex, usa = Nation.objects.get(code="MEX"), Nation.objects.get(code="USA")
+    _units(users, mex, usa)
+    _los_angeles_fires(users, mex, usa)
+    _los_cabos_hurricane(users, mex, usa, timezone.now())
+
+
+# ---- Units ----------------------------------------------------------------------------------
+
+def _unit(user, name, kind, place, headcount, rel_to, **extra):
+    lat, lon = PLACES[place]
+    return incidents.create_unit(
+        user, name=name, organization=extra.pop("organization", user.organization),
+        kind=_kind(kind), home_base=place, home_latitude=lat, home_longitude=lon,
+        headcount=headcount, rel_to=rel_to, disclosure=APPROVED if rel_to else
+        Disclosure.NOT_REVIEWED, **extra)
+
+
+def _units(users, mex, usa):
+    duty, caloes, liaison = users["us.duty"], users["us.caloes"], users["mx.liaison"]
+    for name, place, held in (("Task Force Rattlesnake, crew 1", "Camp Roberts", False),
+                              ("Task Force Rattlesnake, crew 2", "Camp Roberts", False),
+                              ("Task Force Rattlesnake, crew 3", "Los Alamitos", True)):
+        _unit(duty, name, "MIL-HAND-CREW", place, 15, [mex], languages="en,es",
+              cross_border_eligible=not held, held_for_home_coverage=held,
+              qualifications="NWCG FFT2; S-130/S-190")
+    _unit(duty, "129th Rescue Wing C-130J", "MIL-AIRLIFT-C130", "Moffett Field", 8, [mex],
+          languages="en", cross_border_eligible=True, air_capable=True)
+    _unit(duty, "40th Infantry Division engineer platoon", "ENG-HEAVY-EQUIP", "Los Alamitos",
+          30, [], languages="en", qualifications="Heavy equipment operators")
+    _unit(caloes, "Cal OES water purification team", "WATER-PURIFICATION", "Sacramento", 6,
+          [mex], languages="en,es", cross_border_eligible=True)
+    _unit(caloes, "Cal OES generator strike team", "GENERATOR", "Riverside", 12, [mex],
+          languages="en", cross_border_eligible=True)
+    _unit(caloes, "California Task Force 6 (USAR)", "USAR-TF-T1", "Riverside", 70, [mex],
+          languages="en,es", cross_border_eligible=True, air_capable=True)
+    _unit(caloes, "CAL FIRE Shasta-Trinity hand crew", "CREW-HAND-T1", "Redding", 20, [],
+          organization=_org("CAL FIRE"), languages="en", held_for_home_coverage=True)
+    _unit(liaison, "CONAFOR brigada Ensenada", "CREW-CONAFOR", "Ensenada", 30, [usa],
+          organization=_org("CONAFOR"), languages="es", cross_border_eligible=True)
+    _unit(liaison, "CONAFOR brigada Tecate", "CREW-CONAFOR", "Tecate", 30, [usa],
+          organization=_org("CONAFOR"), languages="es,en", cross_border_eligible=True)
+    _unit(liaison, "Batallón de Atención a Emergencias, Mexicali", "MIL-BAE", "Mexicali", 32,
+          [usa], languages="es", cross_border_eligible=True, air_capable=True)
+    _unit(users["mx.bc"], "Protección Civil Tijuana, grupo de rescate", "USAR-TF-T3",
+          "Tijuana", 24, [], languages="es", qualifications="Rescate en estructuras colapsadas")
+
+
+# ---- A. The Los Angeles fires, January 2025 --------------------------------------------------
+
+def _los_angeles_fires(users, mex, usa):
+    caloes, liaison = users["us.caloes"], users["mx.liaison"]
+    palisades = incidents.create_incident(
+        caloes, name_en="Palisades Fire", name_es="Incendio Palisades",
+        kind=Incident.Kind.WILDFIRE, latitude=34.0702, longitude=-118.5445, country=usa,
+        state_region="CA", municipality="Los Angeles", started_at=utc(2025, 1, 7, 18, 30),
+        ics_number="CA-LFD-000001", host_agency=_org("CAL FIRE"),
+        status=Incident.Status.CLOSED, rel_to=[mex], disclosure=APPROVED)
+    eaton = incidents.create_incident(
+        caloes, name_en="Eaton Fire", name_es="Incendio Eaton", kind=Incident.Kind.WILDFIRE,
+        latitude=34.205, longitude=-118.088, country=usa, state_region="CA",
+        municipality="Altadena", started_at=utc(2025, 1, 8, 2, 18),
+        ics_number="CA-LAC-000002", host_agency=_org("CAL FIRE"),
+        status=Incident.Status.CLOSED, rel_to=[mex], disclosure=APPROVED)
+
+    crews = _request(caloes, palisades, "CREW-HAND-T2", 4, utc(2025, 1, 12, 16), [mex],
+                     "Palisades Fire ICP, Zuma Beach", priority="urgent",
+                     substitutes_acceptable=True,
+                     special_instructions="Crews embed with CAL FIRE hand crews; PPE issued "
+                                          "at the ICP. 12- or 24-hour shifts.")
+    # US-only: a task force asked for and then found at home.
+    usar = _request(caloes, eaton, "USAR-TF-T1", 1, utc(2025, 1, 9, 16), [],
+                    "Eaton Fire ICP, Santa Anita Park", priority="high")
+    aid.transition_request(caloes, usar, "cancel", reason="Filled by California Task Force 6.")
+
+    offer = aid.create_offer(
+        liaison, request=crews, lines=[
+            {"kind": _kind("CREW-CONAFOR"), "quantity": 1, "headcount": 30,
+             "agency": _org("CONAFOR")},
+            {"kind": _kind("MIL-BAE"), "quantity": 1, "headcount": 32,
+             "agency": _org("DEFENSA")},
+            {"kind": _kind("LIAISON-INTERP"), "quantity": 2, "headcount": 8,
+             "agency": _org("CNPC")},
+            {"kind": _kind("MIL-AIRLIFT-C27J"), "quantity": 1, "headcount": 1,
+             "agency": _org("DEFENSA")},
+            {"kind": _kind("MIL-AIRLIFT-C130"), "quantity": 1, "headcount": 1,
+             "agency": _org("DEFENSA")},
+        ], self_sustaining=False, duration_days=14, available_from=utc(2025, 1, 11, 14),
+        cost_terms=Offer.CostTerms.DONATED,
+        conditions_en="Plan DN-III-E and CONAFOR. California issues PPE and supplements "
+                      "ground equipment. The contingent works embedded in US hand crews.",
+        conditions_es="Plan DN-III-E y CONAFOR. California entrega equipo de protección "
+                      "personal y complementa el equipo terrestre. El contingente trabaja "
+                      "integrado en brigadas estadounidenses.")
+    aid.transition_offer(caloes, offer, "review")
+    agreement = _agreement(caloes, liaison, offer)
+
+    deployment = deployments.create_deployment(
+        liaison, agreement, name="Misión Cehui — CONAFOR, DEFENSA and CNPC task force",
+        transport="air", arrival_airport="Los Angeles International Airport (LAX)",
+        planned_crossing_at=utc(2025, 1, 11, 23), reception_site="CAL FIRE logistics centre, "
+        "Beaumont", carries_equipment=True, departed_at=utc(2025, 1, 11, 14))
+    _roster(liaison, deployment, [("CONAFOR", 30, "Combatiente de incendios forestales"),
+                                  ("DEFENSA", 32, "Batallón de Atención a Emergencias"),
+                                  ("CNPC", 8, "Coordinación y enlace"),
+                                  ("DEFENSA", 2, "Tripulación, Fuerza Aérea Mexicana")])
+    deployments.update_deployment(liaison, deployment, assignment_division="Division Z",
+                                  assignment_crew="Embedded with CAL FIRE hand crews",
+                                  supervisor="CAL FIRE IMT 2, Operations")
+    _walk(liaison, caloes, deployment, "closed", {
+        "prepared": utc(2025, 1, 10, 20), "in_transit": utc(2025, 1, 11, 14),
+        "arrived": utc(2025, 1, 11, 23), "onboarding": utc(2025, 1, 12, 2),
+        "assigned": utc(2025, 1, 13, 15), "demobilizing": utc(2025, 1, 24, 16),
+        "returned": utc(2025, 1, 25, 22), "closed": utc(2025, 2, 20, 18)},
+        location="Palisades Fire, Topanga Canyon")
+    aid.transition_request(caloes, crews, "close")
+
+
+# ---- B. Hurricane at Los Cabos (exercise), now ----------------------------------------------
+
+def _los_cabos_hurricane(users, mex, usa, now):
+    bcs, caloes, duty = users["mx.bcs"], users["us.caloes"], users["us.duty"]
+    landfall = now - timedelta(days=6)
+    hurricane = incidents.create_incident(
+        bcs, name_en="Hurricane ODILE-X (exercise) — Los Cabos",
+        name_es="Huracán ODILE-X (ejercicio) — Los Cabos", kind=Incident.Kind.HURRICANE,
+        latitude=22.89, longitude=-109.92, country=mex, state_region="BCS",
+        municipality="Los Cabos", started_at=landfall, ics_number="BCS-2026-ODX",
+        host_agency=_org("PC-BCS"), rel_to=[usa], disclosure=APPROVED)
+    # A Mexico-only record: the state's own shelter census, not released.
+    incidents.create_incident(
+        bcs, name_en="Shelter census, La Paz", name_es="Censo de refugios, La Paz",
+        kind=Incident.Kind.OTHER, latitude=24.1426, longitude=-110.3128, country=mex,
+        state_region="BCS", municipality="La Paz", started_at=landfall,
+        host_agency=_org("PC-BCS"))
+    site = "Centro de operaciones, San José del Cabo"
+    need = landfall + timedelta(days=2)
+    water = _request(bcs, hurricane, "WATER-PURIFICATION", 2, need, [usa], site, "urgent")
+    power = _request(bcs, hurricane, "GENERATOR", 10, need, [usa], site, "urgent")
+    inspectors = _request(bcs, hurricane, "BLDG-SAFETY-EVAL", 4, need + timedelta(days=1),
+                          [usa], site, "high")
+    shelters = _request(bcs, hurricane, "SHELTER-MGMT", 2, need + timedelta(days=1), [usa],
+                        site, "high")
+    comms = _request(bcs, hurricane, "COMMS-MOBILE", 1, need, [usa], site, "urgent")
+    aid.transition_request(bcs, comms, "unable_to_fill",
+                           reason="Satellite units restored by the carrier before any offer.")
+    _request(bcs, hurricane, "MED-TEAM-FIELD", 1, need, [], site, "routine", submit=False)
+
+    start = landfall + timedelta(days=1, hours=6)
+    convoy_offer = aid.create_offer(
+        caloes, request=water, lines=[
+            {"kind": _kind("WATER-PURIFICATION"), "quantity": 2, "headcount": 6,
+             "agency": _org("CalOES")}],
+        self_sustaining=True, duration_days=14, available_from=start,
+        cost_terms=Offer.CostTerms.REIMBURSABLE, estimated_cost="84000.00",
+        conditions_en="Self-sustaining for 14 days. Convoy of 4 vehicles through Otay Mesa.",
+        conditions_es="Autosuficiente por 14 días. Convoy de 4 vehículos por Otay Mesa.")
+    generators = aid.create_offer(
+        caloes, request=power, lines=[
+            {"kind": _kind("GENERATOR"), "quantity": 6, "headcount": 12,
+             "agency": _org("CalOES")}],
+        self_sustaining=True, duration_days=14, available_from=start,
+        cost_terms=Offer.CostTerms.REIMBURSABLE, estimated_cost="126000.00")
+    airlift = aid.create_offer(
+        duty, request=shelters, lines=[
+            {"kind": _kind("SHELTER-MGMT"), "quantity": 2, "headcount": 10,
+             "agency": _org("CalGuard")},
+            {"kind": _kind("MIL-AIRLIFT-C130"), "quantity": 1, "headcount": 8,
+             "agency": _org("CalGuard")}],
+        self_sustaining=True, duration_days=10, available_from=start,
+        cost_terms=Offer.CostTerms.REIMBURSABLE,
+        conditions_en="Guard members on Title 10 orders; SPP channel through the Bilateral "
+                      "Affairs Officer; Senate authorization for foreign troops pending.",
+        conditions_es="Integrantes de la Guardia con órdenes del Título 10; canal del SPP a "
+                      "través del Oficial de Asuntos Bilaterales; autorización del Senado para "
+                      "tropas extranjeras pendiente.")
+    inspect_offer = aid.create_offer(
+        caloes, request=inspectors, lines=[
+            {"kind": _kind("BLDG-SAFETY-EVAL"), "quantity": 4, "headcount": 8,
+             "agency": _org("CalOES")}],
+        duration_days=7, available_from=start + timedelta(days=1),
+        cost_terms=Offer.CostTerms.DONATED)
+    aid.transition_offer(bcs, inspect_offer, "review")
+    usar = aid.create_offer(
+        caloes, request=inspectors, lines=[
+            {"kind": _kind("USAR-TF-T1"), "quantity": 1, "headcount": 70,
+             "agency": _org("CalOES")}],
+        duration_days=10, available_from=start, cost_terms=Offer.CostTerms.REIMBURSABLE)
+    aid.transition_offer(bcs, usar, "decline",
+                         reason="No collapsed structures reported; evaluators are needed.")
+    kitchen = aid.create_offer(
+        duty, incident=hurricane, lines=[
+            {"kind": _kind("MIL-HAND-CREW"), "quantity": 1, "headcount": 15,
+             "agency": _org("CalGuard")}],
+        duration_days=14, available_from=start, cost_terms=Offer.CostTerms.REIMBURSABLE,
+        rel_to=[mex], disclosure=APPROVED)
+    aid.transition_offer(duty, kitchen, "withdraw", reason="Crews needed at home.")
+    aid.create_offer(
+        caloes, incident=hurricane, lines=[
+            {"kind": _kind("LIAISON-INTERP"), "quantity": 2, "headcount": 2,
+             "agency": _org("CalOES")}],
+        duration_days=14, available_from=start, cost_terms=Offer.CostTerms.DONATED,
+        conditions_en="Bilingual liaisons for the state emergency operations centre.",
+        conditions_es="Enlaces bilingües para el centro estatal de operaciones de emergencia.",
+        rel_to=[mex], disclosure=APPROVED)
+
+    for offer in (convoy_offer, generators, airlift):
+        aid.transition_offer(bcs, offer, "review")
+    convoy = deployments.create_deployment(
+        caloes, _agreement(bcs, caloes, convoy_offer),
+        name="Cal OES water purification convoy", transport="ground",
+        port=PortOfEntry.objects.get(key="2506-C"),
+        planned_crossing_at=start + timedelta(hours=3),
+        reception_site="Aeropuerto Internacional de Los Cabos, zona de carga",
+        carries_equipment=True, departed_at=start - timedelta(hours=4))
+    _roster(caloes, convoy, [("CalOES", 6, "Water treatment specialist")], us=True)
+    _walk(caloes, bcs, convoy, "assigned", {
+        "prepared": start - timedelta(hours=6), "in_transit": start - timedelta(hours=4),
+        "arrived": start + timedelta(hours=4), "onboarding": start + timedelta(hours=5),
+        "assigned": start + timedelta(hours=30)}, location="San José del Cabo, planta "
+        "desalinizadora")
+    generator_team = deployments.create_deployment(
+        caloes, _agreement(bcs, caloes, generators), name="Cal OES generator strike team",
+        transport="air", arrival_airport="Los Cabos International Airport (SJD)",
+        planned_crossing_at=now + timedelta(hours=20), reception_site="SJD, zona militar",
+        carries_equipment=True)
+    _roster(caloes, generator_team, [("CalOES", 12, "Generator technician")], us=True)
+    c130 = deployments.create_deployment(
+        duty, _agreement(bcs, duty, airlift), name="CalGuard shelter team and C-130J",
+        transport="air", arrival_airport="La Paz International Airport (LAP)",
+        planned_crossing_at=now - timedelta(hours=2), reception_site="Base Aérea, La Paz")
+    _roster(duty, c130, [("CalGuard", 18, "Shelter management / aircrew")], us=True)
+    _walk(duty, bcs, c130, "in_transit", {"prepared": now - timedelta(hours=8),
+                                          "in_transit": now - timedelta(hours=5)})
+
+
+# ---- Helpers --------------------------------------------------------------------------------
+
+def _request(user, incident, kind, quantity, needed_by, rel_to, location, priority="routine",
+             submit=True, **extra):
+    request = aid.create_request(
+        user, incident=incident, kind=_kind(kind), quantity=quantity, needed_by=needed_by,
+        reporting_location=location, priority=priority, rel_to=rel_to,
+        disclosure=APPROVED if rel_to else Disclosure.NOT_REVIEWED, **extra)
+    if submit:
+        aid.transition_request(user, request, "submit")
+    return request
+
+
+def _agreement(requester, assistant, offer):
+    """Draw up the agreement and sign its three parts: request, offer, acceptance."""
+    agreement = aid.draw_up_agreement(requester, offer)
+    aid.sign_agreement(requester, agreement, "request")
+    aid.sign_agreement(assistant, agreement, "offer")
+    aid.sign_agreement(requester, agreement, "acceptance")
+    agreement.refresh_from_db()
+    return agreement
+
+
+def _roster(user, deployment, groups, us=False):
+    given, surnames = (US_GIVEN, US_SURNAMES) if us else (GIVEN, SURNAMES)
+    offset = 0
+    for acronym, count, position in groups:
+        for name in _names(given, surnames, count, offset):
+            deployments.add_roster_member(
+                user, deployment, full_name=name, organization=_org(acronym),
+                position=position, languages="en,es" if offset % 5 == 0 else
+                ("en" if us else "es"), agency_id=f"{acronym}-{offset + 1:04d}",
+                credentials="Agency ID and qualification record checked")
+            offset += 1
+
+
+SENDER_ITEMS = ("host_notified", "identity_documents", "visas", "credentials",
+                "customs_manifest")
+HOST_ITEMS = ("designated_entry", "host_cleared")
+ORDER = ("in_transit", "arrived", "onboarding", "assigned", "demobilizing", "returned",
+         "closed")
+
+
+def _walk(sender, host, deployment, target, times, location=""):
+    """Take the deployment to `target` as it happened: the sender's checklist before leaving,
+    the host's at arrival, onboarding, check-ins on arrival and assignment, a daily status and
+    shifts while assigned, and costs before closing."""
+    for item in SENDER_ITEMS:
+        if item != "customs_manifest" or deployment.carries_equipment:
+            deployments.record_checklist_item(sender, deployment, item, at=times["prepared"])
+    for name in ORDER:
+        if name == "arrived":
+            for item in HOST_ITEMS:
+                deployments.record_checklist_item(host, deployment, item, at=times["arrived"])
+        if name == "assigned":
+            for item in deployment.onboarding_items.all():
+                deployments.complete_onboarding_item(host, deployment, item)
+        if name == "closed":
+            for category, description, amount in (
+                    ("travel", "Airlift and ground transport", "41250.00"),
+                    ("lodging", "Base camp meals and lodging", "18900.00")):
+                deployments.add_cost(sender, deployment, category=category,
+                                     description=description, amount=amount,
+                                     reimbursement="donated")
+        mover = host if name in ("arrived", "assigned") else sender
+        deployments.transition_deployment(mover, deployment, name, at=times[name])
+        if name in ("arrived", "assigned"):
+            for member in deployment.roster.all():
+                deployments.check_in(host, member, status="checked_in" if name == "arrived"
+                                     else "assigned", location=location or
+                                     deployment.reception_site, at=times[name])
+        if name == "assigned":
+            day = times["assigned"]
+            for n in range(3):
+                deployments.record_shift(host, deployment,
+                                         started_at=day + timedelta(days=n, hours=0),
+                                         ended_at=day + timedelta(days=n, hours=12))
+            deployments.record_daily_status(
+                host, deployment, day=day.date(), personnel_on_duty=deployment.roster.count(),
+                summary_en="On assignment; no injuries.",
+                summary_es="En asignación; sin lesionados.")
+        if name == target:
+            return

@@ -1,16 +1,51 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import Nation
 from core.history import recent_activity
 from core.models import Notification
 from core.views import paginate
 from engagements.selectors import not_yet_recorded
 from partnerships.selectors import partnerships_for
+from response.models import Deployment, Incident, RosterMember
+
+# Deployments not yet home, and of them those whose people are away from home now.
+DEPLOYMENT_DONE = (Deployment.State.RETURNED, Deployment.State.CLOSED)
+DEPLOYED_NOW = (Deployment.State.IN_TRANSIT, Deployment.State.ARRIVED,
+                Deployment.State.ONBOARDING, Deployment.State.ASSIGNED,
+                Deployment.State.DEMOBILIZING)
+
+
+def _mutual_aid(user):
+    """The "Mutual aid" card: active incidents, deployments in progress, and the people deployed
+    now by sending nation — each counted through restrict(), so only what the user may see.
+    None for users who may not see incidents."""
+    if not user.has_perm("response.view_incident"):
+        return None
+    incidents = Incident.objects.restrict(user).filter(status=Incident.Status.ACTIVE)
+    in_progress = Deployment.objects.restrict(user).exclude(state__in=DEPLOYMENT_DONE)
+    prefix = "deployment__sending_organization__nation__"
+    deployed = (RosterMember.objects.restrict(user)
+                .filter(deployment__in=in_progress.filter(state__in=DEPLOYED_NOW).values("pk"))
+                .values(f"{prefix}code", f"{prefix}name_en", f"{prefix}name_es")
+                .annotate(people=Count("pk"))
+                .order_by(f"{prefix}code"))
+    by_nation = [(Nation(code=row[f"{prefix}code"], name_en=row[f"{prefix}name_en"],
+                         name_es=row[f"{prefix}name_es"]), row["people"]) for row in deployed]
+    return {
+        # The card shows no markings: no need for restrict()'s prefetch of rel_to.
+        "active_incidents": list(incidents.prefetch_related(None)[:5]),
+        "active_incident_count": incidents.count(),
+        "deployments_in_progress": in_progress.count(),
+        "people_by_nation": by_nation,
+        "people_total": sum(people for _nation, people in by_nation),
+    }
 
 
 @login_required
@@ -23,6 +58,7 @@ def dashboard(request):
                     if user.has_perm("engagements.view_engagement") else None)
     return render(request, "web/dashboard.html", {
         "not_recorded_count": not_recorded,
+        "mutual_aid": _mutual_aid(user),
         "partnerships": partnerships[:10],
         "partnership_count": partnerships.count(),
         "activity": recent_activity(user),

@@ -98,7 +98,8 @@ def test_demo_loader_is_idempotent(db):
     assert liaison.nation.code == "MEX" and liaison.check_password("enlace-demo")
     assert {r.code for r in liaison.roles} == {"liaison"}
     assert set(User.objects.values_list("username", flat=True)) == {
-        "us.coordinator", "us.duty", "us.j1", "us.caloes", "mx.liaison", "mx.bc", "admin"}
+        "us.coordinator", "us.duty", "us.j1", "us.caloes", "mx.liaison", "mx.bc", "mx.bcs",
+        "admin"}
 
 
 @pytest.mark.parametrize("username", ["mx.liaison", "mx.bc"])

@@ -1,1 +1,447 @@
-urlpatterns = []
+"""Pages of resource requests (ICS-213RR), offers and the three-part signed agreement. Every
+read comes through `aid.*_for(user)` (restricted), every write through `response.services.aid`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.exports import csv_response
+from core.forms import MarkingForm
+from core.history import history_for
+from core.views import get_one, paginate, run_service
+from response.forms_aid import (
+    AgreementFilterForm,
+    AmendForm,
+    OfferFilterForm,
+    OfferForm,
+    OfferLineFormSet,
+    ReasonForm,
+    RequestFilterForm,
+    RequestForm,
+    SignForm,
+    offer_lines,
+)
+from response.models import AidAgreement, ResourceRequest, Signature, Unit
+from response.services import aid
+
+
+def _may(queryset, pk):
+    return queryset.filter(pk=pk).exists()
+
+
+def _refusal(request, exc):
+    messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError)
+                   else str(exc))
+
+
+def _transitions(options, url_name, pk):
+    return [{"name": o.name, "label": o.label, "needs_reason": o.needs_reason,
+             "url": reverse(f"response:{url_name}", args=[pk, o.name])} for o in options]
+
+
+def _csv_text(value):
+    # A spreadsheet would run a cell that begins like a formula.
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
+def _stamp(moment):
+    return timezone.localtime(moment).isoformat(timespec="minutes") if moment else ""
+
+
+# ---- Resource requests -----------------------------------------------------------------------
+
+@login_required
+def request_list(request):
+    user = request.user
+    form = RequestFilterForm(request.GET, user=user)
+    page = paginate(request, aid.requests_for(user, **form.filters()))
+    template = "response/_requests.html" if request.htmx else "response/request_list.html"
+    return render(request, template, {
+        "form": form, "page": page,
+        "can_add": user.has_perm("response.add_resourcerequest")})
+
+
+@login_required
+def request_export(request):
+    """The requests on the list (same filters) as CSV."""
+    user = request.user
+    form = RequestFilterForm(request.GET, user=user)
+    header = [_("Request number"), _("Incident"), _("Requesting organization"), _("Kind"),
+              _("Quantity"), _("Needed by"), _("Reporting location"), _("Priority"),
+              _("Substitutes acceptable"), _("State"), _("Owner nation"), _("Releasable to"),
+              _("Foreign disclosure")]
+    rows = ([_csv_text(v) for v in (
+        r.number, r.incident.name, r.requesting_organization.acronym, r.kind.code, r.quantity,
+        _stamp(r.needed_by), r.reporting_location, r.get_priority_display(),
+        _("Yes") if r.substitutes_acceptable else _("No"), r.get_state_display(),
+        r.owner_nation.code, " ".join(sorted(n.code for n in r.rel_to.all())),
+        r.get_disclosure_display())]
+        for r in aid.requests_for(user, **form.filters()))
+    return csv_response("resource-requests.csv", header, rows)
+
+
+@login_required
+def request_detail(request, pk):
+    user = request.user
+    resource_request = get_one(aid.requests_for(user), pk)
+    state = resource_request.state
+    return render(request, "response/request_detail.html", {
+        "resource_request": resource_request,
+        "offers": aid.offers_for(user, request=pk),
+        "agreements": aid.agreements_for(user, request=pk),
+        "transitions": _transitions(aid.request_transitions_for(user, resource_request),
+                                    "request_transition", pk),
+        "reason_form": ReasonForm(),
+        "can_change": state in (ResourceRequest.State.DRAFT, ResourceRequest.State.SUBMITTED)
+        and _may(aid.requests_for(user, "change"), pk),
+        "can_mark": _may(aid.requests_for(user, "change_marking"), pk),
+        "can_offer": user.has_perm("response.add_offer")
+        and state in aid.OFFERABLE_REQUEST_STATES,
+        "history": history_for(resource_request),
+    })
+
+
+@login_required
+@permission_required("response.add_resourcerequest", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    user = request.user
+    initial = {}
+    if request.GET.get("incident", "").isdigit():
+        initial["incident"] = request.GET["incident"]
+    form = RequestForm(request.POST or None, user=user, prefix="r", initial=initial)
+    marking_form = MarkingForm(request.POST or None, prefix="m",
+                               initial={"rel_to": [user.nation]})
+    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
+        created = run_service(form, aid.create_request, user, **marking_form.marking(),
+                              **form.service_fields())
+        if created is not None:
+            messages.success(request, _("Request %(number)s saved as a draft.")
+                             % {"number": created.number})
+            return redirect(created)
+    return render(request, "response/request_form.html",
+                  {"form": form, "marking_form": marking_form, "resource_request": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_update(request, pk):
+    user = request.user
+    resource_request = get_one(aid.requests_for(user, "change"), pk)
+    form = RequestForm(request.POST or None, instance=resource_request, user=user, prefix="r")
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, aid.update_request, user, resource_request,
+                       **form.service_fields()):
+            messages.success(request, _("Request updated."))
+            return redirect(resource_request)
+    return render(request, "response/request_form.html",
+                  {"form": form, "marking_form": None, "resource_request": resource_request})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_marking(request, pk):
+    user = request.user
+    resource_request = get_one(aid.requests_for(user, "change_marking"), pk)
+    form = MarkingForm(request.POST or None, initial={
+        "rel_to": list(resource_request.rel_to.all()),
+        "disclosure": resource_request.disclosure, "tlp": resource_request.tlp})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, aid.change_request_marking, user, resource_request,
+                       **form.marking()):
+            messages.success(request, _("Marking changed."))
+            return redirect(resource_request)
+    return render(request, "response/request_marking.html",
+                  {"form": form, "resource_request": resource_request})
+
+
+@login_required
+@require_POST
+def request_transition(request, pk, name):
+    """One lifecycle step; a refusal comes back as a message on the request's page."""
+    user = request.user
+    resource_request = get_one(aid.requests_for(user), pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        aid.transition_request(user, resource_request, name,
+                               reason=form.cleaned_data.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("The request is now %(state)s.")
+                         % {"state": resource_request.get_state_display().lower()})
+    return redirect(resource_request)
+
+
+# ---- Offers ----------------------------------------------------------------------------------
+
+@login_required
+def offer_list(request):
+    user = request.user
+    form = OfferFilterForm(request.GET, user=user)
+    page = paginate(request, aid.offers_for(user, **form.filters()))
+    template = "response/_offers.html" if request.htmx else "response/offer_list.html"
+    return render(request, template, {"form": form, "page": page,
+                                      "can_add": user.has_perm("response.add_offer")})
+
+
+@login_required
+def offer_export(request):
+    """The offers on the list (same filters) as CSV, one row per offer."""
+    user = request.user
+    form = OfferFilterForm(request.GET, user=user)
+    header = [_("Offer"), _("Request number"), _("Incident"), _("Offering organization"),
+              _("Resources"), _("Headcount"), _("Self-sustaining"), _("Duration (days)"),
+              _("Available from"), _("Cost terms"), _("Estimated cost"), _("Currency"),
+              _("State"), _("Owner nation"), _("Releasable to"), _("Foreign disclosure")]
+    rows = ([_csv_text(v) for v in (
+        str(o), o.request.number if o.request_visible else "", o.incident.name,
+        o.offering_organization.acronym,
+        "; ".join(f"{line.quantity} × {line.kind.code} ({line.agency.acronym})"
+                  for line in o.lines.all()),
+        sum(line.headcount for line in o.lines.all()),
+        _("Yes") if o.self_sustaining else _("No"), o.duration_days, _stamp(o.available_from),
+        o.get_cost_terms_display(), o.estimated_cost if o.estimated_cost is not None else "",
+        o.currency, o.get_state_display(), o.owner_nation.code,
+        " ".join(sorted(n.code for n in o.rel_to.all())), o.get_disclosure_display())]
+        for o in aid.offers_for(user, **form.filters()))
+    return csv_response("offers.csv", header, rows)
+
+
+@login_required
+def offer_detail(request, pk):
+    user = request.user
+    offer = get_one(aid.offers_for(user), pk)
+    lines = list(offer.lines.all())
+    visible_units = set(Unit.objects.restrict(user).filter(
+        pk__in=[line.unit_id for line in lines if line.unit_id]).values_list("pk", flat=True))
+    return render(request, "response/offer_detail.html", {
+        "offer": offer,
+        "lines": [{"line": line, "unit_visible": line.unit_id in visible_units}
+                  for line in lines],
+        "headcount": sum(line.headcount for line in lines),
+        "agreements": aid.agreements_for(user, offer=pk),
+        "transitions": _transitions(aid.offer_transitions_for(user, offer),
+                                    "offer_transition", pk),
+        "reason_form": ReasonForm(),
+        "can_draw_up": offer.state in aid.PENDING_OFFER_STATES and aid.may_draw_up(user, offer),
+        "can_mark": _may(aid.offers_for(user, "change_marking"), pk),
+        "history": history_for(offer),
+    })
+
+
+def _line_initial(user, resource_request):
+    kind = resource_request.kind
+    return [{"kind": kind, "quantity": resource_request.quantity,
+             "headcount": (kind.typical_personnel or 0) * resource_request.quantity,
+             "agency": user.organization}]
+
+
+@login_required
+@permission_required("response.add_offer", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def offer_create(request):
+    """A new offer; `?request=<id>` offers against that request, prefilled with what it asks
+    for; `?incident=<id>` starts an unsolicited offer."""
+    user = request.user
+    data = request.POST or None
+    initial = {"currency": "MXN" if user.nation_id and user.nation.code == "MEX" else "USD"}
+    for name in ("request", "incident"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = request.GET[name]
+    form = OfferForm(data, user=user, prefix="o", initial=initial)
+    chosen = str(form["request"].value() or "")
+    resource_request = (form.fields["request"].queryset.filter(pk=chosen).first()
+                        if chosen.isdigit() else None)
+    lines = OfferLineFormSet(data, prefix="l", form_kwargs={"user": user}, initial=(
+        _line_initial(user, resource_request) if resource_request and data is None else None))
+    # Against a request the marking follows from it (released to the requester).
+    marking_form = None if resource_request else MarkingForm(
+        data, prefix="m", initial={"rel_to": [user.nation]})
+    if data is not None and form.is_valid() and lines.is_valid() and (
+            marking_form is None or marking_form.is_valid()):
+        marking = marking_form.marking() if marking_form else {}
+        offer = run_service(form, aid.create_offer, user, lines=offer_lines(lines),
+                            **form.service_fields(), **marking)
+        if offer is not None:
+            messages.success(request, _("Offer made."))
+            return redirect(offer)
+    return render(request, "response/offer_form.html", {
+        "form": form, "lines": lines, "marking_form": marking_form,
+        "resource_request": resource_request})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_marking(request, pk):
+    user = request.user
+    offer = get_one(aid.offers_for(user, "change_marking"), pk)
+    form = MarkingForm(request.POST or None, initial={
+        "rel_to": list(offer.rel_to.all()), "disclosure": offer.disclosure, "tlp": offer.tlp})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, aid.change_offer_marking, user, offer, **form.marking()):
+            messages.success(request, _("Marking changed."))
+            return redirect(offer)
+    return render(request, "response/offer_marking.html", {"form": form, "offer": offer})
+
+
+@login_required
+@require_POST
+def offer_transition(request, pk, name):
+    user = request.user
+    offer = get_one(aid.offers_for(user), pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        aid.transition_offer(user, offer, name, reason=form.cleaned_data.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("The offer is now %(state)s.")
+                         % {"state": offer.get_state_display().lower()})
+    return redirect(offer)
+
+
+@login_required
+@require_POST
+def offer_agreement(request, pk):
+    """Draw up the agreement on the offer and go to it."""
+    user = request.user
+    offer = get_one(aid.offers_for(user), pk)
+    try:
+        agreement = aid.draw_up_agreement(user, offer)
+    except (ValidationError, PermissionDenied) as exc:
+        _refusal(request, exc)
+        return redirect(offer)
+    messages.success(request, _("Agreement drawn up: it now awaits the three signatures."))
+    return redirect(agreement)
+
+
+# ---- Agreements ------------------------------------------------------------------------------
+
+@login_required
+def agreement_list(request):
+    user = request.user
+    form = AgreementFilterForm(request.GET, user=user)
+    page = paginate(request, aid.agreements_for(user, **form.filters()).select_related(
+        "offer__incident"))
+    template = "response/_agreements.html" if request.htmx else "response/agreement_list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+def _reading_language(request):
+    """The language the agreement text is shown in: the reader's, or the other one when they
+    toggle to it."""
+    current = "es" if (translation.get_language() or "en").startswith("es") else "en"
+    wanted = request.GET.get("text")
+    return wanted if wanted in ("en", "es") else current
+
+
+def _parts(agreement):
+    signed = {s.part: s for s in agreement.signatures.all()}
+    organizations = {Signature.Part.REQUEST: agreement.requesting_organization,
+                     Signature.Part.OFFER: agreement.assisting_organization,
+                     Signature.Part.ACCEPTANCE: agreement.requesting_organization}
+    return [{"part": part, "label": label, "organization": organizations[part],
+             "signature": signed.get(part)} for part, label in Signature.Part.choices]
+
+
+@login_required
+def agreement_detail(request, pk):
+    user = request.user
+    agreement = get_one(aid.agreements_for(user).select_related("offer__incident"), pk)
+    language = _reading_language(request)
+    amendment = getattr(agreement, "amended_by", None)
+    return render(request, "response/agreement_detail.html", {
+        "agreement": agreement,
+        "parts": _parts(agreement),
+        "signable": aid.signable_parts(user, agreement),
+        "verified": aid.verify_agreement(agreement),
+        "language": language,
+        "other_language": "es" if language == "en" else "en",
+        "text": agreement.text_es if language == "es" else agreement.text_en,
+        "versions": aid.agreements_for(user, offer=agreement.offer_id).order_by("version"),
+        "offer_visible": _may(aid.offers_for(user), agreement.offer_id),
+        "request_visible": agreement.request_id is not None
+        and _may(aid.requests_for(user), agreement.request_id),
+        "can_amend": agreement.state == AidAgreement.State.IN_FORCE and amendment is None
+        and user.has_perm("response.add_aidagreement")
+        and user.organization_id == agreement.requesting_organization_id,
+        "history": history_for(agreement),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request, pk, part):
+    """Confirm, then sign: the page shows the exact text and its hash, and the signature is
+    made only if the hash is still the one shown."""
+    user = request.user
+    agreement = get_one(aid.agreements_for(user), pk)
+    if part not in aid.signable_parts(user, agreement):
+        messages.error(request, _("You may not sign this part of the agreement now."))
+        return redirect(agreement)
+    form = SignForm(request.POST or None, initial={"text_hash": agreement.text_hash})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["text_hash"] != agreement.text_hash:
+            form.add_error(None, _("The agreement is not the one you read: read it again "
+                                   "before signing."))
+        elif run_service(form, aid.sign_agreement, user, agreement, part) is not None:
+            messages.success(request, _("You signed the %(part)s part.")
+                             % {"part": Signature.Part(part).label.lower()})
+            return redirect(agreement)
+    language = _reading_language(request)
+    return render(request, "response/agreement_sign.html", {
+        "agreement": agreement, "form": form, "part": part,
+        "part_label": Signature.Part(part).label,
+        "text": agreement.text_es if language == "es" else agreement.text_en,
+        "language": language, "other_language": "es" if language == "en" else "en"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_amend(request, pk):
+    user = request.user
+    agreement = get_one(aid.agreements_for(user), pk)
+    form = AmendForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        amendment = run_service(form, aid.amend_agreement, user, agreement,
+                                reason=form.cleaned_data["reason"], **form.changes())
+        if amendment is not None:
+            messages.success(request, _("Amendment drawn up as version %(version)s: it awaits "
+                                        "the three signatures.")
+                             % {"version": amendment.version})
+            return redirect(amendment)
+    return render(request, "response/agreement_amend.html",
+                  {"agreement": agreement, "form": form})
+
+
+urlpatterns = [
+    path("requests/", request_list, name="requests"),
+    path("requests/export/", request_export, name="request_export"),
+    path("requests/new/", request_create, name="request_create"),
+    path("requests/<int:pk>/", request_detail, name="request"),
+    path("requests/<int:pk>/edit/", request_update, name="request_update"),
+    path("requests/<int:pk>/marking/", request_marking, name="request_marking"),
+    path("requests/<int:pk>/transitions/<slug:name>/", request_transition,
+         name="request_transition"),
+    path("offers/", offer_list, name="offers"),
+    path("offers/export/", offer_export, name="offer_export"),
+    path("offers/new/", offer_create, name="offer_create"),
+    path("offers/<int:pk>/", offer_detail, name="offer"),
+    path("offers/<int:pk>/marking/", offer_marking, name="offer_marking"),
+    path("offers/<int:pk>/transitions/<slug:name>/", offer_transition, name="offer_transition"),
+    path("offers/<int:pk>/agreement/", offer_agreement, name="offer_agreement"),
+    path("agreements/", agreement_list, name="agreements"),
+    path("agreements/<int:pk>/", agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/sign/<slug:part>/", agreement_sign, name="agreement_sign"),
+    path("agreements/<int:pk>/amend/", agreement_amend, name="agreement_amend"),
+]

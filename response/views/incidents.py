@@ -1,15 +1,305 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.urls import path
+"""Pages of incidents (with the border derivation), units, resource kinds and ports of entry,
+and the CSV exports of incidents and units."""
 
-from core.views import paginate
-from response.models import Incident
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from core.exports import csv_response
+from core.forms import MarkingForm
+from core.history import history_for
+from core.views import get_one, paginate, run_service
+from response import border
+from response.forms_incidents import (
+    IncidentFilterForm,
+    IncidentForm,
+    KindFilterForm,
+    UnitFilterForm,
+    UnitForm,
+)
+from response.models import Deployment, Offer, PortOfEntry, ResourceKind, ResourceRequest
+from response.services import incidents as services
+
+# What a spreadsheet would run as a formula if a cell began with it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+RELATED_SHOWN = 10  # records of each kind listed on an incident's page
+
+
+def _may(queryset, pk):
+    return queryset.filter(pk=pk).exists()
+
+
+def _cell(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _marking_cells(record):
+    return [record.owner_nation.code, " ".join(sorted(n.code for n in record.rel_to.all())),
+            record.get_disclosure_display()]
+
+
+# ---- Incidents -------------------------------------------------------------------------------
 
 @login_required
 def incident_list(request):
-    page = paginate(request, Incident.objects.restrict(request.user))
-    return render(request, "response/incident_list.html", {"page": page})
+    user = request.user
+    form = IncidentFilterForm(request.GET)
+    page = paginate(request, services.incidents_for(user, **form.filters()))
+    template = "response/_incidents.html" if request.htmx else "response/incident_list.html"
+    return render(request, template, {
+        "form": form, "page": page, "can_add": user.has_perm("response.add_incident")})
 
 
-urlpatterns = [path("", incident_list, name="incidents")]
+@login_required
+def incident_export(request):
+    """The incidents the user may see, filtered as on the list, as CSV."""
+    form = IncidentFilterForm(request.GET)
+    incidents = services.incidents_for(request.user, **form.filters())
+    header = [_("ID"), _("Name (English)"), _("Name (Spanish)"), _("Kind"), _("Status"),
+              _("Start"), _("Latitude"), _("Longitude"), _("Country"), _("State"),
+              _("Municipality"), _("ICS incident number"), _("Host agency"),
+              _("Distance to the border (km)"), _("Request channel"), _("Owner nation"),
+              _("Releasable to"), _("Foreign disclosure")]
+    rows = ([_cell(v) for v in (
+        i.pk, i.name_en, i.name_es, i.get_kind_display(), i.get_status_display(), i.started_at,
+        i.latitude, i.longitude, i.country.code, i.state_region, i.municipality, i.ics_number,
+        i.host_agency.acronym, i.border_distance_km, i.get_request_channel_display(),
+        *_marking_cells(i))] for i in incidents.iterator(chunk_size=500))
+    return csv_response("incidents.csv", header, rows)
+
+
+def _related(user, incident):
+    """The incident's requests, offers and deployments the user may see: how many, the latest
+    few, and their list pages filtered to the incident."""
+    sections = []
+    for key, title, queryset, list_name in (
+        ("requests", _("Resource requests"),
+         ResourceRequest.objects.restrict(user).select_related("kind"), "response:requests"),
+        ("offers", _("Offers"),
+         Offer.objects.restrict(user).select_related("offering_organization"),
+         "response:offers"),
+        ("deployments", _("Deployments"), Deployment.objects.restrict(user),
+         "response:deployments"),
+    ):
+        visible = queryset.filter(incident=incident).order_by("-created_at", "pk")
+        sections.append({
+            "key": key, "title": title, "count": visible.count(),
+            "records": visible[:RELATED_SHOWN],
+            "list_url": f"{reverse(list_name)}?incident={incident.pk}",
+        })
+    return sections
+
+
+@login_required
+def incident_detail(request, pk):
+    user = request.user
+    incident = get_one(services.incidents_for(user), pk)
+    return render(request, "response/incident_detail.html", {
+        "incident": incident,
+        "border": border.for_incident(incident),
+        "perimeter": services.perimeter_summary(incident.perimeter),
+        "related": _related(user, incident),
+        "can_change": _may(services.incidents_for(user, "change"), pk),
+        "can_mark": _may(services.incidents_for(user, "change_marking"), pk),
+        "history": history_for(incident),
+    })
+
+
+@login_required
+@permission_required("response.add_incident", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def incident_create(request):
+    user = request.user
+    form = IncidentForm(request.POST or None, user=user, prefix="i")
+    marking_form = MarkingForm(request.POST or None, prefix="m",
+                               initial={"rel_to": [user.nation]})
+    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
+        incident = run_service(form, services.create_incident, user, **marking_form.marking(),
+                               **form.service_fields())
+        if incident is not None:
+            messages.success(request, _("Incident recorded."))
+            return redirect(incident)
+    return render(request, "response/incident_form.html",
+                  {"form": form, "marking_form": marking_form, "incident": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_update(request, pk):
+    user = request.user
+    incident = get_one(services.incidents_for(user, "change"), pk)
+    form = IncidentForm(request.POST or None, instance=incident, user=user, prefix="i")
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.update_incident, user, incident,
+                       **form.service_fields()):
+            messages.success(request, _("Incident updated."))
+            return redirect(incident)
+    return render(request, "response/incident_form.html",
+                  {"form": form, "marking_form": None, "incident": incident})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_marking(request, pk):
+    user = request.user
+    incident = get_one(services.incidents_for(user, "change_marking"), pk)
+    form = MarkingForm(request.POST or None, initial={
+        "rel_to": list(incident.rel_to.all()), "disclosure": incident.disclosure,
+        "tlp": incident.tlp})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.change_incident_marking, user, incident,
+                       **form.marking()):
+            messages.success(request, _("Marking changed."))
+            return redirect(incident)
+    return render(request, "response/incident_marking.html",
+                  {"form": form, "incident": incident})
+
+
+# ---- Units -----------------------------------------------------------------------------------
+
+@login_required
+def unit_list(request):
+    user = request.user
+    form = UnitFilterForm(request.GET)
+    page = paginate(request, services.units_for(user, **form.filters()))
+    template = "response/_units.html" if request.htmx else "response/unit_list.html"
+    return render(request, template, {
+        "form": form, "page": page, "can_add": user.has_perm("response.add_unit")})
+
+
+@login_required
+def unit_export(request):
+    """The units the user may see, filtered as on the list, as CSV."""
+    form = UnitFilterForm(request.GET)
+    units = services.units_for(request.user, **form.filters())
+    header = [_("ID"), _("Name"), _("Organization"), _("Kind"), _("Home base"),
+              _("Home latitude"), _("Home longitude"), _("Headcount"), _("Qualifications"),
+              _("Languages"), _("Availability"), _("Available from"), _("Available until"),
+              _("Held for home coverage"), _("May cross the border"), _("Can deploy by air"),
+              _("Owner nation"), _("Releasable to"), _("Foreign disclosure")]
+
+    def yes_no(flag):
+        return _("Yes") if flag else _("No")
+
+    rows = ([_cell(v) for v in (
+        u.pk, u.name, u.organization.acronym, u.kind.code, u.home_base, u.home_latitude,
+        u.home_longitude, u.headcount, u.qualifications, u.languages,
+        u.get_availability_display(), u.available_from or "", u.available_until or "",
+        yes_no(u.held_for_home_coverage), yes_no(u.cross_border_eligible),
+        yes_no(u.air_capable), *_marking_cells(u))] for u in units.iterator(chunk_size=500))
+    return csv_response("units.csv", header, rows)
+
+
+@login_required
+def unit_detail(request, pk):
+    user = request.user
+    unit = get_one(services.units_for(user), pk)
+    return render(request, "response/unit_detail.html", {
+        "unit": unit,
+        "languages": [code for code in unit.languages.split(",") if code],
+        "can_change": _may(services.units_for(user, "change"), pk),
+        "can_mark": _may(services.units_for(user, "change_marking"), pk),
+        "history": history_for(unit),
+    })
+
+
+@login_required
+@permission_required("response.add_unit", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def unit_create(request):
+    user = request.user
+    form = UnitForm(request.POST or None, user=user, prefix="u")
+    marking_form = MarkingForm(request.POST or None, prefix="m",
+                               initial={"rel_to": [user.nation]})
+    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
+        unit = run_service(form, services.create_unit, user, **marking_form.marking(),
+                           **form.service_fields())
+        if unit is not None:
+            messages.success(request, _("Unit recorded."))
+            return redirect(unit)
+    return render(request, "response/unit_form.html",
+                  {"form": form, "marking_form": marking_form, "unit": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_update(request, pk):
+    user = request.user
+    unit = get_one(services.units_for(user, "change"), pk)
+    form = UnitForm(request.POST or None, instance=unit, user=user, prefix="u")
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.update_unit, user, unit, **form.service_fields()):
+            messages.success(request, _("Unit updated."))
+            return redirect(unit)
+    return render(request, "response/unit_form.html",
+                  {"form": form, "marking_form": None, "unit": unit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_marking(request, pk):
+    user = request.user
+    unit = get_one(services.units_for(user, "change_marking"), pk)
+    form = MarkingForm(request.POST or None, initial={
+        "rel_to": list(unit.rel_to.all()), "disclosure": unit.disclosure, "tlp": unit.tlp})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.change_unit_marking, user, unit, **form.marking()):
+            messages.success(request, _("Marking changed."))
+            return redirect(unit)
+    return render(request, "response/unit_marking.html", {"form": form, "unit": unit})
+
+
+# ---- Resource kinds and ports of entry (reference data) --------------------------------------
+
+@login_required
+def kind_list(request):
+    form = KindFilterForm(request.GET)
+    page = paginate(request, services.resource_kinds(**form.filters()), per_page=50)
+    return render(request, "response/kind_list.html", {"form": form, "page": page})
+
+
+@login_required
+def kind_detail(request, code):
+    kind = get_object_or_404(ResourceKind.objects.prefetch_related("substitutes",
+                                                                   "substitute_for"), code=code)
+    units = services.units_for(request.user, kind=kind.code)
+    return render(request, "response/kind_detail.html", {
+        "kind": kind, "units": units[:RELATED_SHOWN], "unit_count": units.count()})
+
+
+@login_required
+def port_list(request):
+    return render(request, "response/port_list.html", {"ports": services.ports_of_entry()})
+
+
+@login_required
+def port_detail(request, key):
+    return render(request, "response/port_detail.html",
+                  {"port": get_object_or_404(PortOfEntry, key=key)})
+
+
+urlpatterns = [
+    path("", incident_list, name="incidents"),
+    path("incidents/export/", incident_export, name="incidents_export"),
+    path("incidents/new/", incident_create, name="incident_create"),
+    path("incidents/<int:pk>/", incident_detail, name="incident"),
+    path("incidents/<int:pk>/edit/", incident_update, name="incident_update"),
+    path("incidents/<int:pk>/marking/", incident_marking, name="incident_marking"),
+    path("units/", unit_list, name="units"),
+    path("units/export/", unit_export, name="units_export"),
+    path("units/new/", unit_create, name="unit_create"),
+    path("units/<int:pk>/", unit_detail, name="unit"),
+    path("units/<int:pk>/edit/", unit_update, name="unit_update"),
+    path("units/<int:pk>/marking/", unit_marking, name="unit_marking"),
+    path("kinds/", kind_list, name="kinds"),
+    path("kinds/<str:code>/", kind_detail, name="kind"),
+    path("ports/", port_list, name="ports"),
+    path("ports/<str:key>/", port_detail, name="port"),
+]

@@ -1,0 +1,365 @@
+"""API shapes of resource requests, offers and the signed agreement. Names carry their domain
+(AidAgreement…, Offer…) because the OpenAPI document keys schemas by class name across apps."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+
+from core.schemas import MarkingIn, MarkingOut
+from response.models import AidAgreement, Offer, ResourceRequest, Signature
+from response.services.aid import verify_agreement
+
+RequestStateCode = Literal[tuple(ResourceRequest.State.values)]
+PriorityCode = Literal[tuple(ResourceRequest.Priority.values)]
+OfferStateCode = Literal[tuple(Offer.State.values)]
+CostTermsCode = Literal[tuple(Offer.CostTerms.values)]
+AgreementStateCode = Literal[tuple(AidAgreement.State.values)]
+PartCode = Literal[tuple(Signature.Part.values)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+KindCode = Annotated[str, Field(min_length=1, max_length=32, examples=["CREW-HAND-T2"])]
+Acronym = Annotated[str, Field(min_length=1, max_length=32, examples=["CONAFOR"])]
+
+
+def _marking(obj):
+    return MarkingOut.of(obj)
+
+
+class AidTransitionOptionOut(Schema):
+    name: str
+    label: str
+    needs_reason: bool
+
+
+# ---- Resource requests -----------------------------------------------------------------------
+
+class ResourceRequestFilter(Schema):
+    incident: int | None = Field(None, ge=1, le=2**63 - 1, description="Incident id")
+    state: RequestStateCode | None = None
+    nation: str | None = Field(None, max_length=3, description="Owner (requesting) nation",
+                               examples=["USA"])
+    kind: str | None = Field(None, max_length=32, description="Resource kind code")
+    priority: PriorityCode | None = None
+
+
+class ResourceRequestOut(Schema):
+    id: int
+    number: str
+    incident: int = Field(..., description="Incident id")
+    incident_name: str = Field(..., description="In your language")
+    requesting_organization: str = Field(..., description="Acronym")
+    requested_by: str = Field(..., description="Username")
+    kind: str = Field(..., description="Resource kind code")
+    kind_name: str = Field(..., description="In your language")
+    quantity: int
+    needed_by: datetime
+    reporting_location: str
+    priority: PriorityCode
+    special_instructions: str
+    substitutes_acceptable: bool
+    state: RequestStateCode
+    state_reason: str
+    escalated_at: datetime | None
+    created_at: datetime
+    marking: MarkingOut
+
+    @staticmethod
+    def resolve_incident(obj):
+        return obj.incident_id
+
+    @staticmethod
+    def resolve_incident_name(obj):
+        return obj.incident.name
+
+    @staticmethod
+    def resolve_requesting_organization(obj):
+        return obj.requesting_organization.acronym
+
+    @staticmethod
+    def resolve_requested_by(obj):
+        return obj.requested_by.username
+
+    @staticmethod
+    def resolve_kind(obj):
+        return obj.kind.code
+
+    @staticmethod
+    def resolve_kind_name(obj):
+        return obj.kind.name
+
+    resolve_marking = staticmethod(_marking)
+
+
+class ResourceRequestDetailOut(ResourceRequestOut):
+    offers: list[int] = Field(..., description="Offers against it (ids) you may see")
+    agreements: list[int] = Field(..., description="Agreements on it (ids) you may see")
+    transitions: list[AidTransitionOptionOut] = Field(
+        ..., description="The steps you may take now")
+
+
+class ResourceRequestUpdate(Schema):
+    number: str | None = Field(None, max_length=32,
+                               description="Empty: numbered automatically (USA-2025-0001)")
+    incident: Id | None = None
+    requesting_organization: Acronym | None = Field(
+        None, description="Acronym of an organization of your nation; default yours")
+    kind: KindCode | None = None
+    quantity: int | None = Field(None, ge=1, le=10000)
+    needed_by: datetime | None = None
+    reporting_location: str | None = Field(None, min_length=1, max_length=200)
+    priority: PriorityCode | None = None
+    special_instructions: str | None = Field(None, max_length=5000)
+    substitutes_acceptable: bool | None = None
+
+
+class ResourceRequestCreate(ResourceRequestUpdate):
+    incident: Id
+    kind: KindCode
+    quantity: int = Field(..., ge=1, le=10000)
+    needed_by: datetime
+    reporting_location: str = Field(..., min_length=1, max_length=200)
+    priority: PriorityCode = ResourceRequest.Priority.ROUTINE
+    marking: MarkingIn = Field(default_factory=MarkingIn)
+
+
+class RequestTransitionIn(Schema):
+    reason: str = Field("", max_length=2000, description="Required to cancel and for unable "
+                                                         "to fill")
+    nations: list[str] | None = Field(
+        None, max_length=10, description="escalate: the nations to release the request to "
+                                         "(default: the nation across the border)",
+        examples=[["MEX"]])
+
+
+# ---- Offers ----------------------------------------------------------------------------------
+
+class OfferFilter(Schema):
+    incident: int | None = Field(None, ge=1, le=2**63 - 1, description="Incident id")
+    state: OfferStateCode | None = None
+    nation: str | None = Field(None, max_length=3, description="Offering nation",
+                               examples=["MEX"])
+    kind: str | None = Field(None, max_length=32, description="A resource kind offered")
+    request: int | None = Field(None, ge=1, le=2**63 - 1, description="Resource request id")
+
+
+class OfferLineIn(Schema):
+    kind: KindCode
+    quantity: int = Field(..., ge=1, le=10000)
+    headcount: int = Field(0, ge=0, le=100000)
+    agency: Acronym = Field(..., description="Acronym of an organization of your nation")
+    unit: Id | None = Field(None, description="A unit of your nation you may see")
+
+
+class OfferLineOut(Schema):
+    kind: str
+    kind_name: str
+    quantity: int
+    headcount: int
+    agency: str
+    unit: int | None
+
+    @staticmethod
+    def resolve_kind(obj):
+        return obj.kind.code
+
+    @staticmethod
+    def resolve_kind_name(obj):
+        return obj.kind.name
+
+    @staticmethod
+    def resolve_agency(obj):
+        return obj.agency.acronym
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit_id
+
+
+class OfferCreate(Schema):
+    request: Id | None = Field(None, description="The request offered against; none for an "
+                                                 "unsolicited offer")
+    incident: Id | None = Field(None, description="For an unsolicited offer")
+    lines: list[OfferLineIn] = Field(..., min_length=1, max_length=50)
+    self_sustaining: bool = False
+    duration_days: int = Field(..., ge=1, le=28)
+    available_from: datetime
+    cost_terms: CostTermsCode
+    estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    currency: str = Field("USD", min_length=3, max_length=3)
+    conditions_en: str = Field("", max_length=5000)
+    conditions_es: str = Field("", max_length=5000)
+    marking: MarkingIn = Field(
+        default_factory=MarkingIn,
+        description="For an unsolicited offer; an offer against a request is released to "
+                    "the requesting nation with disclosure approved")
+
+
+class OfferOut(Schema):
+    id: int
+    request: int | None = Field(..., description="Resource request id, if released to you")
+    incident: int
+    offering_organization: str
+    offered_by: str
+    lines: list[OfferLineOut]
+    headcount: int = Field(..., description="Total people")
+    self_sustaining: bool
+    duration_days: int
+    available_from: datetime
+    cost_terms: CostTermsCode
+    estimated_cost: Decimal | None
+    currency: str
+    conditions: str = Field(..., description="In your language")
+    conditions_en: str
+    conditions_es: str
+    state: OfferStateCode
+    state_reason: str
+    created_at: datetime
+    marking: MarkingOut
+
+    @staticmethod
+    def resolve_request(obj):
+        return obj.request_id if getattr(obj, "request_visible", False) else None
+
+    @staticmethod
+    def resolve_incident(obj):
+        return obj.incident_id
+
+    @staticmethod
+    def resolve_offering_organization(obj):
+        return obj.offering_organization.acronym
+
+    @staticmethod
+    def resolve_offered_by(obj):
+        return obj.offered_by.username
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_headcount(obj):
+        return sum(line.headcount for line in obj.lines.all())
+
+    resolve_marking = staticmethod(_marking)
+
+
+class OfferDetailOut(OfferOut):
+    agreements: list[int] = Field(..., description="Agreements on it (ids) you may see")
+    transitions: list[AidTransitionOptionOut]
+    may_draw_up: bool = Field(..., description="You may draw up its agreement now")
+
+
+class OfferTransitionIn(Schema):
+    reason: str = Field("", max_length=2000, description="Required to decline or withdraw")
+
+
+# ---- Agreements ------------------------------------------------------------------------------
+
+class AidAgreementFilter(Schema):
+    incident: int | None = Field(None, ge=1, le=2**63 - 1, description="Incident id")
+    state: AgreementStateCode | None = None
+    nation: str | None = Field(None, max_length=3, description="Owner (requesting) nation")
+    request: int | None = Field(None, ge=1, le=2**63 - 1, description="Resource request id")
+    offer: int | None = Field(None, ge=1, le=2**63 - 1, description="Offer id")
+
+
+class SignatureOut(Schema):
+    part: PartCode
+    signer: str = Field(..., description="Username")
+    signer_name: str
+    signer_role: str
+    organization: str
+    signed_at: datetime
+    text_hash: str
+
+    @staticmethod
+    def resolve_signer(obj):
+        return obj.signer.username
+
+    @staticmethod
+    def resolve_organization(obj):
+        return obj.organization.acronym
+
+
+class AidAgreementOut(Schema):
+    id: int
+    version: int
+    state: AgreementStateCode
+    request: int | None
+    request_number: str | None
+    offer: int
+    amends: int | None = Field(..., description="The version it amends (id)")
+    amended_by: int | None = Field(..., description="The amendment of it (id)")
+    requesting_organization: str
+    assisting_organization: str
+    terms: dict
+    text_en: str
+    text_es: str
+    text_hash: str = Field(..., description="SHA-256 of the terms and both texts")
+    amendment_reason: str
+    in_force_at: datetime | None
+    created_at: datetime
+    signatures: list[SignatureOut]
+    verified: bool = Field(..., description="The stored text still matches its hash and "
+                                            "every signature")
+    marking: MarkingOut
+
+    @staticmethod
+    def resolve_request(obj):
+        return obj.request_id
+
+    @staticmethod
+    def resolve_request_number(obj):
+        return obj.terms.get("request_number")
+
+    @staticmethod
+    def resolve_offer(obj):
+        return obj.offer_id
+
+    @staticmethod
+    def resolve_amends(obj):
+        return obj.amends_id
+
+    @staticmethod
+    def resolve_amended_by(obj):
+        amendment = getattr(obj, "amended_by", None)
+        return amendment.pk if amendment else None
+
+    @staticmethod
+    def resolve_requesting_organization(obj):
+        return obj.requesting_organization.acronym
+
+    @staticmethod
+    def resolve_assisting_organization(obj):
+        return obj.assisting_organization.acronym
+
+    @staticmethod
+    def resolve_signatures(obj):
+        return list(obj.signatures.all())
+
+    @staticmethod
+    def resolve_verified(obj):
+        return verify_agreement(obj)
+
+    resolve_marking = staticmethod(_marking)
+
+
+class AmendmentLineIn(Schema):
+    quantity: int | None = Field(None, ge=1, le=10000)
+    headcount: int | None = Field(None, ge=0, le=100000)
+
+
+class AmendmentIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+    duration_days: int | None = Field(None, ge=1, le=28)
+    available_from: datetime | None = None
+    self_sustaining: bool | None = None
+    cost_terms: CostTermsCode | None = None
+    estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    conditions_en: str | None = Field(None, max_length=5000)
+    conditions_es: str | None = Field(None, max_length=5000)
+    lines: list[AmendmentLineIn] | None = Field(
+        None, max_length=50, description="Every agreed line, in order, with its new quantity "
+                                         "or headcount")

@@ -1,0 +1,396 @@
+"""Incidents and units: every write (validate → save → history, in one transaction), and the
+filtered, restricted reads the pages, the API and the exports share."""
+
+import math
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Nation
+from core.audit import acting_as
+from core.models import Disclosure
+from core.services import apply_marking, change_marking, check_new_marking
+from response import geo
+from response.models import Incident, PortOfEntry, ResourceKind, Unit
+
+INCIDENT_FIELDS = ("name_en", "name_es", "kind", "latitude", "longitude", "perimeter",
+                   "country", "state_region", "municipality", "started_at", "status",
+                   "ics_number", "host_agency")
+UNIT_FIELDS = ("name", "organization", "kind", "home_base", "home_latitude", "home_longitude",
+               "headcount", "qualifications", "languages", "availability", "available_from",
+               "available_until", "held_for_home_coverage", "cross_border_eligible",
+               "air_capable")
+# Text fields an empty value (None from a form or a client) clears.
+TEXT_FIELDS = ("state_region", "municipality", "ics_number", "qualifications", "languages")
+# Derived on every save (Incident.save), never validated as input.
+DERIVED_FIELDS = ["border_distance_km", "request_channel"]
+
+# A perimeter is drawn by hand or imported from a fire's mapping; past this it is not a
+# perimeter but a data dump, and every map and page would carry it.
+MAX_PERIMETER_POSITIONS = 20_000
+
+# ISO 639-1 (the two-letter codes), as the Library of Congress registry lists them.
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da
+de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy
+hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg
+li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or
+os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta
+te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
+
+
+# ---- Guards and checks -----------------------------------------------------------------------
+
+def _require_perm(user, perm):
+    if not user.has_perm(f"response.{perm}"):
+        raise PermissionDenied(_("Your role does not allow this action."))
+    if getattr(user, "nation_id", None) is None:
+        raise PermissionDenied(_("Your account belongs to no organization."))
+
+
+def _require_owner(user, record):
+    _require_perm(user, f"change_{record._meta.model_name}")
+    if record.owner_nation_id != user.nation_id:
+        raise PermissionDenied(_("Only the owning nation may change this record."))
+
+
+def _only(fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+def _assign(record, fields):
+    for name, value in fields.items():
+        setattr(record, name, "" if value is None and name in TEXT_FIELDS else value)
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_point(errors, latitude, longitude, lat_field, lon_field):
+    """Latitude and longitude in range; the errors land on the fields named."""
+    if not (_is_number(latitude) and -90 <= latitude <= 90):
+        errors[lat_field] = _("Enter a latitude between -90 and 90 degrees.")
+    if not (_is_number(longitude) and -180 <= longitude <= 180):
+        errors[lon_field] = _("Enter a longitude between -180 and 180 degrees.")
+
+
+def _rings(perimeter):
+    """The perimeter's rings as (label, ring) pairs; ValueError saying why when its shape is
+    not a polygon's."""
+    if not isinstance(perimeter, dict) or perimeter.get("type") not in ("Polygon",
+                                                                          "MultiPolygon"):
+        raise ValueError(_("The perimeter must be a GeoJSON Polygon or MultiPolygon."))
+    coordinates = perimeter.get("coordinates")
+    if perimeter["type"] == "Polygon":
+        polygons = [coordinates]
+    elif isinstance(coordinates, list) and coordinates:
+        polygons = coordinates
+    else:
+        raise ValueError(_("A MultiPolygon's coordinates must be a list of polygons."))
+    rings = []
+    for p, polygon in enumerate(polygons, start=1):
+        if not isinstance(polygon, list) or not polygon:
+            raise ValueError(_("A polygon's coordinates must be a list of rings, the outer "
+                               "ring first."))
+        for r, ring in enumerate(polygon, start=1):
+            label = (_("ring %(ring)d") % {"ring": r} if perimeter["type"] == "Polygon"
+                     else _("polygon %(polygon)d, ring %(ring)d") % {"polygon": p, "ring": r})
+            if not isinstance(ring, list) or not all(isinstance(pos, list) for pos in ring):
+                raise ValueError(_("The perimeter's %(where)s is not a list of [longitude, "
+                                   "latitude] positions: check how deeply a %(type)s's "
+                                   "coordinates nest.") % {"where": label,
+                                                           "type": perimeter["type"]})
+            rings.append((label, ring))
+    return rings
+
+
+def check_perimeter(perimeter):
+    """A GeoJSON Polygon or MultiPolygon as RFC 7946 draws it: closed rings of at least four
+    [longitude, latitude] positions in range. Returns just its type and coordinates; raises
+    ValidationError on `perimeter` saying what is wrong and where."""
+    def refuse(message):
+        raise ValidationError({"perimeter": message})
+
+    try:
+        rings = _rings(perimeter)
+    except ValueError as exc:
+        refuse(str(exc))
+    total = 0
+    for label, ring in rings:
+        if len(ring) < 4:
+            refuse(_("The perimeter's %(where)s needs at least 4 positions (a closed ring "
+                     "repeats its first position last).") % {"where": label})
+        total += len(ring)
+        if total > MAX_PERIMETER_POSITIONS:
+            refuse(_("The perimeter has more than %(max)s positions.")
+                   % {"max": MAX_PERIMETER_POSITIONS})
+        for n, position in enumerate(ring, start=1):
+            where = {"where": label, "n": n}
+            if len(position) not in (2, 3) or not all(_is_number(v) for v in position):
+                refuse(_("Position %(n)s of the perimeter's %(where)s is not a [longitude, "
+                         "latitude] pair of numbers.") % where)
+            if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
+                refuse(_("Position %(n)s of the perimeter's %(where)s is out of range: "
+                         "longitude comes first, between -180 and 180, then latitude, "
+                         "between -90 and 90.") % where)
+        if ring[0] != ring[-1]:
+            refuse(_("The perimeter's %(where)s is not closed: its last position must repeat "
+                     "its first.") % {"where": label})
+    return {"type": perimeter["type"], "coordinates": perimeter["coordinates"]}
+
+
+def parse_languages(value):
+    """"en, ES;fr" or ["en", "es"] → "en,es,fr": ISO 639-1 codes, lower case, each once.
+    Raises ValidationError on `languages` naming the codes that are not ISO 639-1."""
+    if isinstance(value, list | tuple):
+        value = ",".join(str(v) for v in value)
+    codes = [c.strip().lower() for c in str(value or "").replace(";", ",").split(",")]
+    codes = [c for part in codes for c in part.split() if c]
+    unknown = [c for c in codes if c not in ISO_639_1]
+    if unknown:
+        raise ValidationError({"languages": _(
+            "Not ISO 639-1 language codes: %(codes)s. Use two-letter codes separated by commas, "
+            "such as en, es.") % {"codes": ", ".join(unknown)}})
+    return ",".join(dict.fromkeys(codes))
+
+
+def _full_clean(record, errors, exclude=()):
+    """The model's own checks for what ours did not already refuse; all errors at once."""
+    try:
+        record.full_clean(exclude=[*exclude, *errors], validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+# ---- Incidents -------------------------------------------------------------------------------
+
+def _clean_incident(incident):
+    errors = {}
+    if incident.status is None:
+        incident.status = Incident.Status.ACTIVE
+    _check_point(errors, incident.latitude, incident.longitude, "latitude", "longitude")
+    if incident.perimeter in ("", {}):
+        incident.perimeter = None
+    if incident.perimeter is not None:
+        try:
+            incident.perimeter = check_perimeter(incident.perimeter)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if incident.host_agency_id and incident.host_agency.nation_id != incident.owner_nation_id:
+        errors["host_agency"] = _("The host agency must be one of your nation's "
+                                  "organizations.")
+    exclude = list(DERIVED_FIELDS)
+    if incident.country_id is None:
+        if "latitude" in errors or "longitude" in errors:
+            exclude.append("country")  # no point, no side of the line to default to
+        else:
+            # North of the line is the United States, south of it Mexico.
+            incident.country = Nation.objects.filter(
+                code=geo.side_of_boundary(incident.latitude, incident.longitude)).first()
+    _full_clean(incident, errors, exclude=exclude)
+
+
+@transaction.atomic
+def create_incident(user, *, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, tlp="", **fields):
+    """A new incident owned by the user's nation. The host agency defaults to the user's
+    organization and must be of the user's nation; the country defaults to the side of the
+    California–Baja California line the point lies on. The distance to the line and the
+    request channel follow from the point (Incident.save)."""
+    _require_perm(user, "add_incident")
+    _only(fields, INCIDENT_FIELDS)
+    incident = Incident(owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "",
+                        created_by=user)
+    _assign(incident, fields)
+    if incident.host_agency_id is None:
+        incident.host_agency = user.organization
+    check_new_marking(user, incident, disclosure)
+    _clean_incident(incident)
+    with acting_as(user):
+        apply_marking(incident, owner=user.nation, rel_to=rel_to, disclosure=disclosure,
+                      tlp=tlp or "")
+    return incident
+
+
+@transaction.atomic
+def update_incident(user, incident, **fields):
+    """Change the fields given; only the owning nation may. Moving the point moves the
+    derived distance and channel with it."""
+    _require_owner(user, incident)
+    _only(fields, INCIDENT_FIELDS)
+    _assign(incident, fields)
+    _clean_incident(incident)
+    with acting_as(user):
+        incident.save()
+    return incident
+
+
+def change_incident_marking(user, incident, *, rel_to, disclosure, tlp=""):
+    """Change who may see the incident (core.services.change_marking). Its requests, offers
+    and deployments keep their own markings."""
+    return change_marking(incident, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
+
+
+def incidents_for(user, action="view", *, status=None, kind=None, country=None, nation=None,
+                  channel=None, q=None):
+    """Incidents the user may take `action` on, newest first, filtered by status, kind,
+    country (ISO alpha-3, where it happens), nation (the owner), request channel and text."""
+    incidents = Incident.objects.restrict(user, action).select_related("country",
+                                                                         "host_agency")
+    if status:
+        incidents = incidents.filter(status=status)
+    if kind:
+        incidents = incidents.filter(kind=kind)
+    if country:
+        incidents = incidents.filter(country__code=country.upper())
+    if nation:
+        incidents = incidents.filter(owner_nation__code=nation.upper())
+    if channel:
+        incidents = incidents.filter(request_channel=channel)
+    if q:
+        incidents = incidents.filter(Q(name_en__icontains=q) | Q(name_es__icontains=q)
+                                     | Q(ics_number__icontains=q)
+                                     | Q(municipality__icontains=q)
+                                     | Q(state_region__icontains=q))
+    return incidents
+
+
+# ---- Perimeter summary (for the incident page and the API) -----------------------------------
+
+def perimeter_summary(perimeter):
+    """Polygons, rings, positions, bounding box [west, south, east, north] and approximate
+    area in km² (outer rings less holes, on a local flat projection: good to a percent or so
+    at a fire's scale). None without a perimeter."""
+    if not perimeter:
+        return None
+    polygons = (perimeter["coordinates"] if perimeter["type"] == "MultiPolygon"
+                else [perimeter["coordinates"]])
+    positions = [p for polygon in polygons for ring in polygon for p in ring]
+    lons, lats = [p[0] for p in positions], [p[1] for p in positions]
+    ky = math.radians(1) * geo.EARTH_RADIUS_KM
+    kx = ky * math.cos(math.radians((min(lats) + max(lats)) / 2))
+
+    def ring_area(ring):
+        return abs(sum((a[0] * b[1] - b[0] * a[1]) for a, b in zip(ring, ring[1:],
+                                                                     strict=False))) / 2 * kx * ky
+
+    area = sum(ring_area(polygon[0]) - sum(ring_area(hole) for hole in polygon[1:])
+               for polygon in polygons)
+    return {"polygons": len(polygons), "rings": sum(len(p) for p in polygons),
+            "positions": len(positions), "bbox": [min(lons), min(lats), max(lons), max(lats)],
+            "area_km2": round(area, 2)}
+
+
+# ---- Units -----------------------------------------------------------------------------------
+
+def _clean_unit(unit):
+    errors = {}
+    if unit.availability is None:
+        unit.availability = Unit.Availability.AVAILABLE
+    _check_point(errors, unit.home_latitude, unit.home_longitude, "home_latitude",
+                 "home_longitude")
+    if unit.organization_id and unit.organization.nation_id != unit.owner_nation_id:
+        errors["organization"] = _("You record only your own nation's organizations' units.")
+    if unit.headcount is not None and (not isinstance(unit.headcount, int)
+                                       or unit.headcount < 0):
+        errors["headcount"] = _("The headcount cannot be negative.")
+    try:
+        unit.languages = parse_languages(unit.languages)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if (unit.available_from and unit.available_until
+            and unit.available_until <= unit.available_from):
+        errors["available_until"] = _("The end of the availability window must be after its "
+                                      "start.")
+    _full_clean(unit, errors)
+
+
+@transaction.atomic
+def create_unit(user, *, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, tlp="", **fields):
+    """A new unit of one of the user's nation's organizations (by default the user's own),
+    owned by the user's nation."""
+    _require_perm(user, "add_unit")
+    _only(fields, UNIT_FIELDS)
+    unit = Unit(owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "",
+                created_by=user)
+    _assign(unit, fields)
+    if unit.organization_id is None:
+        unit.organization = user.organization
+    check_new_marking(user, unit, disclosure)
+    _clean_unit(unit)
+    with acting_as(user):
+        apply_marking(unit, owner=user.nation, rel_to=rel_to, disclosure=disclosure,
+                      tlp=tlp or "")
+    return unit
+
+
+@transaction.atomic
+def update_unit(user, unit, **fields):
+    """Change the fields given; only the owning nation may."""
+    _require_owner(user, unit)
+    _only(fields, UNIT_FIELDS)
+    _assign(unit, fields)
+    _clean_unit(unit)
+    with acting_as(user):
+        unit.save()
+    return unit
+
+
+def change_unit_marking(user, unit, *, rel_to, disclosure, tlp=""):
+    """Change who may see the unit (core.services.change_marking)."""
+    return change_marking(unit, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
+
+
+def units_for(user, action="view", *, organization=None, kind=None, availability=None,
+              cross_border_eligible=None, held_for_home_coverage=None, nation=None, q=None):
+    """Units the user may take `action` on, by organization and name, filtered by
+    organization (acronym), kind (code), availability, the two flags, owner nation and
+    text."""
+    units = Unit.objects.restrict(user, action).select_related("organization", "kind")
+    if organization:
+        units = units.filter(organization__acronym__iexact=organization)
+    if kind:
+        units = units.filter(kind__code=kind)
+    if availability:
+        units = units.filter(availability=availability)
+    if cross_border_eligible is not None:
+        units = units.filter(cross_border_eligible=cross_border_eligible)
+    if held_for_home_coverage is not None:
+        units = units.filter(held_for_home_coverage=held_for_home_coverage)
+    if nation:
+        units = units.filter(owner_nation__code=nation.upper())
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(home_base__icontains=q)
+                             | Q(qualifications__icontains=q))
+    return units
+
+
+# ---- Reference data: resource kinds and ports of entry (the same for every nation) ----------
+
+def resource_kinds(*, category=None, q=None):
+    """Resource kinds by category and code, filtered by category and by text in the code, the
+    RTLT id or either name."""
+    kinds = ResourceKind.objects.prefetch_related("substitutes")
+    if category:
+        kinds = kinds.filter(category=category)
+    if q:
+        kinds = kinds.filter(Q(code__icontains=q) | Q(rtlt_id__icontains=q)
+                             | Q(name_en__icontains=q) | Q(name_es__icontains=q))
+    return kinds
+
+
+def ports_of_entry(*, commercial=None):
+    """Ports of entry west to east; `commercial` keeps only cargo ports (True) or only the
+    others (False)."""
+    ports = PortOfEntry.objects.all()
+    if commercial is not None:
+        ports = ports.filter(commercial=commercial)
+    return ports

@@ -1,0 +1,58 @@
+"""Mutual-aid jobs: the daily 14-day notices."""
+
+import zoneinfo
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from core.services import notify
+from response import workrest
+from response.models import Deployment
+from response.services.deployments import response_users
+
+
+def _message(deployment, clock, tz, language):
+    with translation.override(language), timezone.override(tz):
+        end = deployment.assigned_at + workrest.DAY * clock.limit
+        values = {"deployment": deployment.name, "day": clock.day, "limit": clock.limit,
+                  "end": formats.date_format(timezone.localtime(end), "SHORT_DATETIME_FORMAT")}
+        if clock.status == workrest.WARNING:
+            return _("%(deployment)s is on day %(day)d of %(limit)d on assignment: its limit "
+                     "ends %(end)s. Plan demobilization, or the host nation approves an "
+                     "extension.") % values
+        return _("%(deployment)s has reached day %(day)d of %(limit)d on assignment: "
+                 "demobilize the team, or the host nation approves an extension.") % values
+
+
+def notify_assignment_limits(now=None):
+    """Tell the sending and host nations' response users about every team on assignment that
+    has reached the warning day (two days before its limit: day 12 of 14) or its limit. Each
+    user hears of each once: the key names the deployment and the day of the notice, so an
+    approved extension (a new limit) brings new notices. Returns how many notices were
+    made."""
+    now = now or timezone.now()
+    made = 0
+    assigned = (Deployment.objects.filter(state=Deployment.State.ASSIGNED,
+                                          assigned_at__isnull=False)
+                .select_related("owner_nation").order_by("pk"))
+    for deployment in assigned:
+        clock = workrest.clock(deployment.assigned_at, now, deployment.extension_days)
+        if clock.status == workrest.OK:
+            continue
+        notice_day = (clock.limit - workrest.WARNING_BEFORE_LIMIT
+                      if clock.status == workrest.WARNING else clock.limit)
+        key = f"workrest:deployment:{deployment.pk}:day:{notice_day}"
+        for user in response_users(deployment.owner_nation_id, deployment.host_nation_id):
+            tz = zoneinfo.ZoneInfo(user.time_zone)
+            made += len(notify([user], deployment, _message(deployment, clock, tz, "en"),
+                               _message(deployment, clock, tz, "es"),
+                               deployment.get_absolute_url(), key=key))
+    return made
+
+
+# Daily at 15:00 UTC: 07:00 in California in winter, 08:00 in summer.
+@db_periodic_task(crontab(minute="0", hour="15"))
+def assignment_limit_notices():
+    return notify_assignment_limits()

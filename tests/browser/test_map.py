@@ -1,0 +1,79 @@
+"""The DEFENSA liaison opens the map in Spanish with no tile server configured: the offline
+outline and the boundary are drawn as SVG, the incident released to Mexico is on the map and
+the US-only one is not — with no console error (the CSP allows no inline script or style)."""
+
+import pytest
+from django.test import override_settings
+from playwright.sync_api import expect
+
+from accounts.models import Organization, Role, User
+from accounts.reference import load_reference
+from response.reference import load_reference as load_response_reference
+from response.tests.factories import make_incident
+
+PASSWORD = "common-operating-picture"
+
+
+@pytest.fixture
+def liaison(transactional_db):
+    load_reference()
+    load_response_reference()  # a transactional test may run after the migration data is gone
+    users = {}
+    for username, acronym, role in (("t.map.us", "CalOES", "duty_officer"),
+                                    ("t.map.mx", "DEFENSA", "liaison")):
+        users[acronym] = User.objects.create_user(
+            username=username, password=PASSWORD, email=f"{username}@x.test",
+            organization=Organization.objects.get(acronym=acronym))
+        users[acronym].groups.add(Role.objects.get(code=role))
+    released = make_incident(users["CalOES"], name="Palisades Fire")
+    make_incident(users["CalOES"], name="Airport Fire", latitude=33.66, longitude=-117.55,
+                  rel_to=())
+    return users["DEFENSA"], released
+
+
+def open_map(live_server, open_page, user):
+    page = open_page("es-MX")
+    page.goto(live_server.url + "/")
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_test_id("login").click()
+    expect(page.get_by_test_id("logout")).to_be_visible()
+    page.goto(live_server.url + "/response/map/")
+    return page
+
+
+@override_settings(MAP_TILE_URL="")
+def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page):
+    liaison, released = liaison
+    page = open_map(live_server, open_page, liaison)
+    overlay = page.locator(".leaflet-overlay-pane svg")
+    expect(overlay.locator("path.boundary")).to_have_count(1)
+    expect(overlay.locator("path.outline-land")).to_have_count(2)  # the USA and Mexico
+    expect(overlay.locator("path.outline-coast_and_borders")).to_have_count(1)
+    expect(overlay.locator("path.border-zone")).to_have_count(1)
+    assert overlay.locator("path.boundary").get_attribute("d").startswith("M")
+    # No tile layer: nothing asked of a tile server.
+    expect(page.locator(".leaflet-tile-pane img")).to_have_count(0)
+
+    # The incident released to Mexico, not the US-only one; its popup in Spanish, linked.
+    incidents = overlay.locator("path.incident-location")
+    expect(incidents).to_have_count(1)
+    incidents.first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Incendio Palisades Fire")
+    expect(popup.locator("a")).to_have_attribute("href", released.get_absolute_url())
+    expect(page.locator(".leaflet-control-layers")).to_be_visible()
+    expect(page.locator(".map-legend li")).to_have_count(8)
+    assert page.locator("#map-error").is_hidden()
+    assert page.console_errors == []
+
+
+# A tile server that answers nothing but errors: the outline and the boundary are still drawn.
+@override_settings(MAP_TILE_URL="/no-tiles-here/{z}/{x}/{y}.png")
+def test_when_tiles_fail_the_outline_stays(live_server, liaison, open_page):
+    page = open_map(live_server, open_page, liaison[0])
+    overlay = page.locator(".leaflet-overlay-pane svg")
+    expect(page.locator(".leaflet-tile-pane img").first).to_be_attached()
+    expect(overlay.locator("path.outline-land")).to_have_count(2)
+    expect(overlay.locator("path.boundary")).to_have_count(1)
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
