@@ -287,19 +287,42 @@ def _los_cabos_hurricane(users, mex, usa, now):
         "arrived": start + timedelta(hours=4), "onboarding": start + timedelta(hours=5),
         "assigned": start + timedelta(hours=30)}, location="San José del Cabo, planta "
         "desalinizadora")
-    generator_team = deployments.create_deployment(
-        caloes, _agreement(bcs, caloes, generators), name="Cal OES generator strike team",
-        transport="air", arrival_airport="Los Cabos International Airport (SJD)",
-        planned_crossing_at=now + timedelta(hours=20), reception_site="SJD, zona militar",
-        carries_equipment=True)
-    _roster(caloes, generator_team, [("CalOES", 12, "Generator technician")], us=True)
-    c130 = deployments.create_deployment(
-        duty, _agreement(bcs, duty, airlift), name="CalGuard shelter team and C-130J",
-        transport="air", arrival_airport="La Paz International Airport (LAP)",
-        planned_crossing_at=now - timedelta(hours=2), reception_site="Base Aérea, La Paz")
-    _roster(duty, c130, [("CalGuard", 18, "Shelter management / aircrew")], us=True)
-    _walk(duty, bcs, c130, "in_transit", {"prepared": now - timedelta(hours=8),
-                                          "in_transit": now - timedelta(hours=5)})
+    power_agreement = _agreement(bcs, caloes, generators)
+    airlift_agreement = _agreement(bcs, duty, airlift)
+    day = timedelta(days=1)
+    # (sender, agreement, name, transport, arrival, roster, target state, first move)
+    for sender, agreement, name, transport, arrival, roster, target, moved in (
+            (caloes, convoy.agreement, "Cal OES water purification relief crew", "ground",
+             "", [("CalOES", 4, "Water treatment specialist")], "arrived", now - day / 4),
+            (caloes, power_agreement, "Cal OES generator strike team", "air",
+             "Los Cabos International Airport (SJD)",
+             [("CalOES", 12, "Generator technician")], "onboarding", now - day / 2),
+            (caloes, power_agreement, "Cal OES generator delivery flight", "air",
+             "Los Cabos International Airport (SJD)", [("CalOES", 3, "Loadmaster")],
+             "returned", start),
+            (duty, airlift_agreement, "CalGuard C-130J aircrew", "air",
+             "La Paz International Airport (LAP)", [("CalGuard", 8, "Aircrew")],
+             "demobilizing", start),
+            (duty, airlift_agreement, "CalGuard shelter management team", "air",
+             "La Paz International Airport (LAP)",
+             [("CalGuard", 10, "Shelter management")], "in_transit", now - day / 5),
+            (caloes, power_agreement, "Cal OES generators, second rotation", "air",
+             "Los Cabos International Airport (SJD)",
+             [("CalOES", 12, "Generator technician")], "mobilizing", now + day)):
+        deployment = deployments.create_deployment(
+            sender, agreement, name=name, transport=transport,
+            port=PortOfEntry.objects.get(key="2506-C") if transport == "ground" else None,
+            arrival_airport=arrival, planned_crossing_at=moved + timedelta(hours=3),
+            reception_site="Centro de operaciones, San José del Cabo",
+            carries_equipment=transport == "ground", departed_at=moved
+            if moved < now else None)
+        _roster(sender, deployment, roster, us=True)
+        if target != "mobilizing":
+            _walk(sender, bcs, deployment, target, {
+                "prepared": moved - timedelta(hours=2), "in_transit": moved,
+                "arrived": moved + timedelta(hours=4), "onboarding": moved + timedelta(hours=5),
+                "assigned": moved + timedelta(hours=20), "demobilizing": moved + 3 * day,
+                "returned": moved + 3 * day + timedelta(hours=6)})
 
 
 # ---- Helpers --------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from partnerships.models import Partnership
 from partnerships.tests.factories import add_program_seeds, make_partnership
 from personnel.models import Member
 from personnel.tests.factories import make_member, make_order
+from response.tests.seeds import add_response_seeds
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -67,11 +68,11 @@ def seeded(db, us_coordinator, mx_liaison):
     yield Seeded(
         headers={"Authorization": f"Bearer {key}"},
         auth_token_id=auth.pk,
-        existing=add_program_seeds(add_engagement_seeds(add_aar_seeds(
+        existing=add_response_seeds(add_program_seeds(add_engagement_seeds(add_aar_seeds(
             {"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
              "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
              "order_id": [order.pk]}, us_coordinator, mx_liaison), us_coordinator, mx_liaison),
-            us_coordinator, mx_liaison),
+            us_coordinator, mx_liaison), us_coordinator, mx_liaison),
     )
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

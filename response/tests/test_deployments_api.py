@@ -10,6 +10,7 @@ from django.utils import timezone
 from response.models import Deployment
 from response.services import deployments as services
 from response.tests.factories import add_roster_member, make_deployment, organization
+from response.tests.seeds import add_deployment_seeds
 from response.tests.test_deployments_services import (
     HOST_ITEMS,
     SENDER_ITEMS,
@@ -201,38 +202,6 @@ def test_lists_without_n_plus_one(client_for, us_coordinator, mx_liaison,
         assert ok(client.get(f"{API}/deployments/{deployment.pk}/roster"))["count"] == 3
     with django_assert_max_num_queries(10):
         assert ok(client.get(f"{API}/deployments/{deployment.pk}/costs"))["count"] == 1
-
-
-def add_deployment_seeds(existing, us_user, mx_user):
-    """Records for the API fuzzing's path parameters (added to `existing`, which maps a path
-    parameter to ids), for the lead's tests/test_openapi.py: a US team on assignment released
-    to Mexico with a person, a check-in, a shift and a cost; a US team mobilizing (its
-    checklist and roster open); a Mexican-only team (404); the transitions and checklist items by
-    name."""
-    now = timezone.now()
-    assigned = walk(us_user, mx_user, deploy(us_user, mx_user), "assigned", at={
-        "in_transit": now - timedelta(days=3), "arrived": now - timedelta(days=2, hours=20),
-        "onboarding": now - timedelta(days=2, hours=19),
-        "assigned": now - timedelta(days=2)}.get)
-    member = assigned.roster.get()
-    services.check_in(mx_user, member, status="assigned", location="Plant")
-    services.record_shift(mx_user, assigned, started_at=assigned.assigned_at,
-                          ended_at=assigned.assigned_at + timedelta(hours=12))
-    cost = services.add_cost(us_user, assigned, category="travel", description="Fuel",
-                             amount="10.00", reimbursement="not_claimed")
-    mobilizing = deploy(us_user, mx_user, name="Fuzzed convoy")
-    hidden = make_deployment(mx_user, mobilizing.agreement, name="Fuzzed hidden",
-                             rel_to=("MEX",))
-    for name, ids in {
-            "deployment_id": [assigned.pk, mobilizing.pk, hidden.pk],
-            "roster_member_id": [member.pk],
-            "item_id": [i.pk for i in mobilizing.onboarding_items.all()[:1]],
-            "deployment_cost_id": [cost.pk],
-            "item": ["host_notified", "host_cleared"],
-            "name": ["in_transit", "demobilizing"]}.items():
-        known = existing.setdefault(name, [])
-        known += [i for i in ids if i not in known]
-    return existing
 
 
 def test_fuzzing_seeds(us_coordinator, mx_liaison):

@@ -1,0 +1,55 @@
+"""The mutual-aid demo: the January 2025 Mexican deployment to the Palisades Fire told as it
+happened, the Los Cabos hurricane exercise live now, every lifecycle state, signed agreements
+that verify, and each nation's view differing; loaded twice it duplicates nothing."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from response.models import (
+    AidAgreement,
+    Deployment,
+    Incident,
+    Offer,
+    ResourceRequest,
+    RosterMember,
+    Unit,
+)
+from response.services.aid import verify_agreement
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_both_stories_in_every_state():
+    call_command("load_demo", verbosity=0)
+    models = (Incident, Unit, ResourceRequest, Offer, AidAgreement, Deployment, RosterMember)
+    counts = {model: model.objects.count() for model in models}
+    call_command("load_demo", verbosity=0)
+    assert {model: model.objects.count() for model in models} == counts
+
+    for model in (ResourceRequest, Offer, Deployment):
+        assert set(model.objects.values_list("state", flat=True)) == set(model.State.values)
+
+    cehui = Deployment.objects.get(incident__name_en="Palisades Fire")
+    assert cehui.state == Deployment.State.CLOSED and cehui.transport == "air"
+    assert cehui.roster.count() == 72
+    assert cehui.arrived_at.date() == datetime(2025, 1, 11, tzinfo=UTC).date()
+    assert cehui.returned_at.date() == datetime(2025, 1, 25, tzinfo=UTC).date()
+    assert cehui.owner_nation.code == "MEX"
+    assert not cehui.onboarding_items.filter(done_at__isnull=True).exists()
+    assert cehui.agreement.signatures.count() == 3
+    for agreement in AidAgreement.objects.all():
+        assert verify_agreement(agreement)
+
+    convoy = Deployment.objects.get(name="Cal OES water purification convoy")
+    assert convoy.state == Deployment.State.ASSIGNED and convoy.port.key == "2506-C"
+
+    us, mx = User.objects.get(username="us.duty"), User.objects.get(username="mx.liaison")
+    us_only = ResourceRequest.objects.get(kind__code="USAR-TF-T1")
+    mexico_only = Incident.objects.get(name_en="Shelter census, La Paz")
+    assert ResourceRequest.objects.restrict(us).filter(pk=us_only.pk).exists()
+    assert not ResourceRequest.objects.restrict(mx).filter(pk=us_only.pk).exists()
+    assert Incident.objects.restrict(mx).filter(pk=mexico_only.pk).exists()
+    assert not Incident.objects.restrict(us).filter(pk=mexico_only.pk).exists()
+    assert Unit.objects.restrict(mx).count() < Unit.objects.count()
