@@ -195,6 +195,19 @@ class OfferCreate(Schema):
                     "the requesting nation with disclosure approved")
 
 
+class OfferUpdate(Schema):
+    lines: list[OfferLineIn] | None = Field(None, min_length=1, max_length=50,
+                                            description="Replaces every line when sent")
+    self_sustaining: bool | None = None
+    duration_days: int | None = Field(None, ge=1, le=28)
+    available_from: datetime | None = None
+    cost_terms: CostTermsCode | None = None
+    estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    conditions_en: str | None = Field(None, max_length=5000)
+    conditions_es: str | None = Field(None, max_length=5000)
+
+
 class OfferOut(Schema):
     id: int
     request: int | None = Field(..., description="Resource request id, if released to you")

@@ -22,6 +22,7 @@ from response.schemas_aid import (
     OfferFilter,
     OfferOut,
     OfferTransitionIn,
+    OfferUpdate,
     PartCode,
     RequestTransitionIn,
     ResourceRequestCreate,
@@ -218,6 +219,21 @@ def create_offer(request, payload: OfferCreate):
 def get_offer(request, offer_id: int):
     """The offer with its lines, the agreements on it you may see and the steps you may
     take."""
+    return _offer_detail(request, offer_id)
+
+
+@router.patch("/offers/{offer_id}",
+              response={200: OfferDetailOut, **error_responses(403, 404, 422)})
+def update_offer(request, offer_id: int, payload: OfferUpdate):
+    """Change the fields sent while the offer is offered or under review; only the offering
+    nation may. `lines` replaces every line. An agreement awaiting signatures becomes void."""
+    data = payload.dict(exclude_unset=True)
+    lines = data.pop("lines", None)
+    if data.get("available_from") is not None:
+        data["available_from"] = _aware(data["available_from"])
+    data = {k: v for k, v in data.items() if v is not None or k == "estimated_cost"}
+    aid.update_offer(request.user, get_one(aid.offers_for(request.user, "change"), offer_id),
+                     lines=lines, **data)
     return _offer_detail(request, offer_id)
 
 

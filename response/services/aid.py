@@ -602,6 +602,61 @@ def create_offer(user, *, request=None, incident=None, lines, self_sustaining=Fa
     return offer
 
 
+OFFER_FIELDS = ("self_sustaining", "duration_days", "available_from", "cost_terms",
+                "estimated_cost", "currency", "conditions_en", "conditions_es")
+
+
+def may_update_offer(user, offer):
+    return (user.has_perm("response.change_offer") and offer.owner_nation_id == user.nation_id
+            and offer.state in PENDING_OFFER_STATES)
+
+
+@transaction.atomic
+def update_offer(user, offer, *, lines=None, **fields):
+    """Change an offer's terms (and, with `lines`, replace what it sends) while it is still
+    offered or under review. An agreement awaiting signatures fixed the old terms: it is void
+    and must be drawn up again. The requesting side is told of the change."""
+    _require_perm(user, "change_offer")
+    unknown = set(fields) - set(OFFER_FIELDS)
+    if unknown:
+        raise TypeError(f"update_offer() got unexpected fields: {', '.join(sorted(unknown))}")
+    given = offer
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.owner_nation_id != user.nation_id:
+        raise PermissionDenied(_("Only the offering nation may change its offer."))
+    if offer.state not in PENDING_OFFER_STATES:
+        raise _state_error(offer, _("Change the offer"))
+    if "available_from" in fields:
+        _check_moment(fields["available_from"], "available_from")
+    for name, value in fields.items():
+        if name in ("conditions_en", "conditions_es"):
+            value = (value or "").strip()
+        setattr(offer, name, value)
+    rows = _clean_lines(user, offer.incident, lines) if lines is not None else None
+    _clean_money(offer)
+    offer.full_clean(exclude=["rel_to"])
+    with acting_as(user):
+        offer.save()
+        if rows is not None:
+            offer.lines.all().delete()
+            for row in rows:
+                row.offer = offer
+                row.save()
+        _void_pending_agreements(user, offer.agreements.all())
+    current = rows if rows is not None else list(offer.lines.select_related("kind", "agency"))
+
+    def render():
+        return _("Offer %(offer)s from %(organization)s changed: %(summary)s.") % {
+            "offer": offer.pk, "organization": offer.offering_organization.acronym,
+            "summary": _offer_summary(offer, current)}
+
+    _notify(_offer_recipients(offer), offer, render,
+            f"offer:{offer.pk}:changed:{offer.updated_at.isoformat()}")
+    for name in (*OFFER_FIELDS, "updated_at"):
+        setattr(given, name, getattr(offer, name))
+    return offer
+
+
 def offer_transitions_for(user, offer):
     """The steps the user's role and side allow from the offer's state now."""
     if not user.has_perm("response.transition_offer"):

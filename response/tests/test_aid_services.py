@@ -7,12 +7,22 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Disclosure, Notification
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
 from response.services import aid
-from response.tests.factories import START, make_incident, make_unit, nations, organization
+from response.tests.factories import (
+    START,
+    make_agreement,
+    make_incident,
+    make_offer,
+    make_request,
+    make_unit,
+    nations,
+    organization,
+)
 
 RS = ResourceRequest.State
 OS = Offer.State
@@ -577,3 +587,54 @@ class TestAgreementRefusals:
         assert signature.signed_at <= timezone.now()
         assert signature.text_hash == drawn.text_hash
         assert Signature.objects.filter(agreement=drawn).count() == 1
+
+
+# ---- Changing an offer ----------------------------------------------------------------------
+
+def test_update_offer_replaces_lines_voids_a_pending_agreement_and_tells_the_requester(
+        duty, mx_liaison):
+    request = make_request(duty)
+    offer = make_offer(mx_liaison, request)
+    pending = make_agreement(duty, mx_liaison, request=request, offer=offer, signed=False)
+    aid.update_offer(mx_liaison, offer, duration_days=10, lines=[
+        {"kind": "CREW-CONAFOR", "quantity": 1, "headcount": 30, "agency": "CONAFOR"}])
+    offer.refresh_from_db()
+    assert offer.duration_days == 10
+    assert [(line.kind.code, line.headcount) for line in offer.lines.all()] == [
+        ("CREW-CONAFOR", 30)]
+    pending.refresh_from_db()
+    assert pending.state == AidAgreement.State.VOID
+    assert Notification.objects.filter(recipient=duty, key__startswith=(
+        f"offer:{offer.pk}:changed")).exists()
+
+
+def test_update_offer_refusals(duty, mx_liaison):
+    offer = make_offer(mx_liaison, make_request(duty))
+    with pytest.raises(PermissionDenied):
+        aid.update_offer(duty, offer, duration_days=3)  # not the offering nation
+    with pytest.raises(ValidationError) as refused:
+        aid.update_offer(mx_liaison, offer, duration_days=40)
+    assert "duration_days" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        aid.update_offer(mx_liaison, offer, lines=[])
+    assert "lines" in refused.value.message_dict
+    Offer.objects.filter(pk=offer.pk).update(state=Offer.State.ACCEPTED)
+    offer.refresh_from_db()
+    with pytest.raises(ValidationError):
+        aid.update_offer(mx_liaison, offer, duration_days=3)
+
+
+def test_offer_update_page_and_api(client_for, duty, mx_liaison):
+    offer = make_offer(mx_liaison, make_request(duty))
+    page = client_for(mx_liaison).get(reverse("response:offer_update", args=[offer.pk]))
+    assert page.status_code == 200 and b'data-testid="offer-form"' in page.content
+    assert client_for(duty).get(reverse("response:offer_update", args=[offer.pk])
+                                ).status_code == 404
+    api = client_for(mx_liaison)
+    changed = api.patch(f"/api/v1/offers/{offer.pk}", {"duration_days": 7},
+                        content_type="application/json")
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["duration_days"] == 7
+    refused = api.patch(f"/api/v1/offers/{offer.pk}", {"duration_days": 99},
+                        content_type="application/json")
+    assert refused.status_code == 422

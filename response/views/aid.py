@@ -234,6 +234,7 @@ def offer_detail(request, pk):
         "reason_form": ReasonForm(),
         "can_draw_up": offer.state in aid.PENDING_OFFER_STATES and aid.may_draw_up(user, offer),
         "can_mark": _may(aid.offers_for(user, "change_marking"), pk),
+        "can_update": aid.may_update_offer(user, offer),
         "history": history_for(offer),
     })
 
@@ -277,6 +278,30 @@ def offer_create(request):
     return render(request, "response/offer_form.html", {
         "form": form, "lines": lines, "marking_form": marking_form,
         "resource_request": resource_request})
+
+
+@login_required
+@permission_required("response.change_offer", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def offer_update(request, pk):
+    """Change an offer's terms and lines while it is offered or under review."""
+    user = request.user
+    offer = get_one(aid.offers_for(user, "change"), pk)
+    data = request.POST or None
+    form = OfferForm(data, user=user, prefix="o", initial={
+        name: getattr(offer, name) for name in aid.OFFER_FIELDS})
+    for name in ("request", "incident"):
+        del form.fields[name]
+    lines = OfferLineFormSet(data, prefix="l", form_kwargs={"user": user}, initial=[
+        {"kind": line.kind, "quantity": line.quantity, "headcount": line.headcount,
+         "agency": line.agency, "unit": line.unit} for line in offer.lines.all()])
+    if data is not None and form.is_valid() and lines.is_valid():
+        if run_service(form, aid.update_offer, user, offer, lines=offer_lines(lines),
+                       **form.cleaned_data) is not None:
+            messages.success(request, _("Offer changed."))
+            return redirect(offer)
+    return render(request, "response/offer_form.html", {
+        "form": form, "lines": lines, "offer": offer, "resource_request": offer.request})
 
 
 @login_required
@@ -375,6 +400,10 @@ def agreement_detail(request, pk):
         "can_amend": agreement.state == AidAgreement.State.IN_FORCE and amendment is None
         and user.has_perm("response.add_aidagreement")
         and user.organization_id == agreement.requesting_organization_id,
+        # The assisting nation sends the team (response.services.deployments decides again).
+        "can_deploy": agreement.state == AidAgreement.State.IN_FORCE
+        and user.has_perm("response.add_deployment")
+        and user.nation_id == agreement.assisting_organization.nation_id,
         "history": history_for(agreement),
     })
 
@@ -437,6 +466,7 @@ urlpatterns = [
     path("offers/export/", offer_export, name="offer_export"),
     path("offers/new/", offer_create, name="offer_create"),
     path("offers/<int:pk>/", offer_detail, name="offer"),
+    path("offers/<int:pk>/edit/", offer_update, name="offer_update"),
     path("offers/<int:pk>/marking/", offer_marking, name="offer_marking"),
     path("offers/<int:pk>/transitions/<slug:name>/", offer_transition, name="offer_transition"),
     path("offers/<int:pk>/agreement/", offer_agreement, name="offer_agreement"),
