@@ -2,7 +2,6 @@
 slice's tests (incidents, aid, deployments, map) can set up any state without the others'
 services. Service tests make their records through the services instead."""
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 
 from accounts.models import Nation, Organization
@@ -19,6 +18,7 @@ from response.models import (
     Signature,
     Unit,
 )
+from response.services import aid
 
 START = datetime(2025, 1, 7, 18, 30, tzinfo=UTC)
 
@@ -85,11 +85,12 @@ def make_agreement(request_user, offer_user, *, request=None, offer=None, signed
     them. Owned by the requesting nation, released to the assisting one."""
     request = request or make_request(request_user)
     offer = offer or make_offer(offer_user, request)
-    text = f"Request {request.number}; offer {offer.pk}."
+    terms = aid._compose_terms(offer, request.requesting_organization)
+    text_en, text_es = aid.compose_text(terms, "en"), aid.compose_text(terms, "es")
     agreement = AidAgreement(
         request=request, offer=offer, requesting_organization=request.requesting_organization,
-        assisting_organization=offer.offering_organization, terms={"offer": offer.pk},
-        text_en=text, text_es=text, text_hash=hashlib.sha256(text.encode()).hexdigest(),
+        assisting_organization=offer.offering_organization, terms=terms, text_en=text_en,
+        text_es=text_es, text_hash=aid.agreement_hash(terms, text_en, text_es),
         state=AidAgreement.State.IN_FORCE if signed else AidAgreement.State.AWAITING_SIGNATURES,
         in_force_at=START + timedelta(days=3) if signed else None)
     _mark(agreement, request_user, (offer_user.nation.code,), "approved")
