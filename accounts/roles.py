@@ -44,6 +44,7 @@ ROLES = [
       "response.transition_deployment", "response.report_deployment",
       "response.add_rostermember", "response.change_rostermember",
       "response.add_deploymentcost", "response.change_deploymentcost",
+      "response.add_allocationproposal", "response.change_allocationproposal",
       "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),

@@ -292,6 +292,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
        "exclude_fields": ["created_at", "updated_at"]}
       for name in ("incident", "unit", "resourcerequest", "offer", "aidagreement", "deployment",
                    "rostermember", "deploymentcost")),
+    {"model": "response.allocationproposal", "m2m_fields": ["rel_to", "offers"],
+     "exclude_fields": ["created_at", "updated_at", "instance", "plan", "progress",
+                        "progress_note"]},
     *(f"response.{name}" for name in ("offerline", "signature", "onboardingitem", "checkin",
                                       "dailystatus", "shiftlog")),
 )

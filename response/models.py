@@ -708,3 +708,67 @@ class DeploymentCost(MarkedModel):
 
     def __str__(self):
         return f"{self.get_category_display()}: {self.amount} {self.currency}"
+
+
+# ---- Allocation proposals (the optimizer's plans for the duty officer) ----------------------
+
+class AllocationProposal(MarkedModel):
+    """A plan the optimizer proposed for open requests and available units, saved with the exact
+    instance it solved so it can be replayed. The duty officer reviews it, pins or excludes
+    assignments and solves again (a new proposal), and accepts it: accepting makes offers
+    through the mutual-aid services, so every guard and signature still applies."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SOLVING = "solving", _("Solving")
+        READY = "ready", _("Ready for review")
+        FAILED = "failed", _("Failed")
+        ACCEPTED = "accepted", _("Accepted")
+        DISCARDED = "discarded", _("Discarded")
+
+    class Solver(models.TextChoices):
+        FLOW = "flow", _("Exact min-cost flow")
+        MILP = "milp", _("Mixed-integer program (with the liaison rule)")
+        GREEDY = "greedy", _("Closest available in priority order")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="proposals", verbose_name=_("incident"),
+                                 help_text=_("Empty: every active incident."))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("requested by"))
+    solver = models.CharField(_("solver"), max_length=8, choices=Solver.choices,
+                              default=Solver.FLOW)
+    liaison_rule = models.BooleanField(
+        _("liaison rule"), default=True,
+        help_text=_("At least one Spanish–English speaker among the resources sent across "
+                    "the border to an incident."))
+    time_limit = models.FloatField(_("time limit (seconds)"), default=10.0,
+                                   validators=[MinValueValidator(0.1), MaxValueValidator(300)])
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0,
+                                                validators=[MaxValueValidator(100)])
+    progress_note = models.CharField(_("progress"), max_length=200, blank=True)
+    instance = models.JSONField(_("instance solved"), null=True, blank=True)
+    plan = models.JSONField(_("plan"), null=True, blank=True)
+    pins = models.JSONField(_("pinned assignments"), default=list, blank=True)
+    exclusions = models.JSONField(_("excluded assignments"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    resolves = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="resolved_by", verbose_name=_("solved again from"))
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    offers = models.ManyToManyField(Offer, blank=True, related_name="proposals",
+                                    verbose_name=_("offers made"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("allocation proposal")
+        verbose_name_plural = _("allocation proposals")
+        permissions = marking_permissions("allocationproposal")
+
+    def __str__(self):
+        return _("Allocation proposal %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("response:proposal", args=[self.pk])
