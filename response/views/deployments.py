@@ -563,8 +563,9 @@ def accountability_page(request):
              for nation, by_status in sorted(counts.items())]
     template = ("response/accountability_table.html" if request.htmx
                 else "response/accountability.html")
+    page = paginate(request, rows, per_page=100)
     return render(request, template, {
-        "form": form, "rows": accountability.labelled(rows),
+        "form": form, "page": page, "rows": accountability.labelled(page),
         "statuses": [label for _code, label in statuses],
         "counts": table, "total": sum(r["total"] for r in table)})
 
