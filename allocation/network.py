@@ -1,0 +1,430 @@
+"""The network every solver works on: pins applied, resources grouped, and one arc for every
+(group, request) pair that the hard constraints allow, with its ETA and cost.
+
+Resources that are interchangeable for every request (same kind, home, jurisdiction, nation,
+availability, credentials, eligibility, air capability, liaison language and exclusions) form
+one group with a capacity; the solvers decide how many units of a group go where, and
+`assignments` hands out the group's resources in a fixed order. Arcs that cost at least as much
+as leaving the unit unmet are dropped: the unmet option is always there and frees the resource,
+so such an arc is never needed in an optimal plan.
+
+A solution is an integer vector `x` over the arcs (units sent along each arc); pinned
+assignments are held apart in `pinned`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocation.travel import UNREACHABLE, TravelModel, sides
+
+# Earlier arrival breaks ties between plans equal on the objective: each unit adds its ETA in
+# whole hours, capped at this, to the solvers' integer cost below the objective's last digit.
+TIE_BREAK_CAP = 63
+
+
+@dataclass(frozen=True)
+class Pinned:
+    resource: int
+    request: int
+    eta: int
+    late: int
+    penalty: int
+    international: bool
+
+
+def merge_pins(instance, pins=None, exclusions=None):
+    """The instance's pins and exclusions followed by the extra ones, duplicates dropped."""
+    from allocation.instance import Exclusion, Pin
+
+    def as_pin(p):
+        return p if isinstance(p, Pin) else Pin(p["resource"], p["request"])
+
+    def as_exclusion(e):
+        return e if isinstance(e, Exclusion) else Exclusion(e["resource"], e.get("request"))
+
+    merged_pins = list(dict.fromkeys([*instance.pins, *map(as_pin, pins or ())]))
+    merged_ex = list(dict.fromkeys([*instance.exclusions, *map(as_exclusion, exclusions or ())]))
+    return merged_pins, merged_ex
+
+
+class Network:
+    def __init__(self, instance, pins=None, exclusions=None):
+        self.instance = instance
+        self.travel = TravelModel(instance)
+        self.resources = instance.resources
+        self.requests = instance.requests
+        self.res_index = {r.id: i for i, r in enumerate(self.resources)}
+        self.req_index = {q.id: i for i, q in enumerate(self.requests)}
+        self.jurisdictions = {j.id: j for j in instance.jurisdictions}
+        self.pins, self.exclusions = merge_pins(instance, pins, exclusions)
+        self.accepted = [instance.accepted_kinds(q) for q in self.requests]
+        self.incidents = sorted({q.incident for q in self.requests})
+        inc_index = {name: i for i, name in enumerate(self.incidents)}
+        self.r_incident = np.array([inc_index[q.incident] for q in self.requests], dtype=np.int64)
+        self.r_usa = sides([q.lat for q in self.requests], [q.lon for q in self.requests]) \
+            if self.requests else np.zeros(0, dtype=bool)
+        self.r_priority = np.array([q.priority for q in self.requests], dtype=np.int64)
+        self.r_needed = np.array([q.needed_by for q in self.requests], dtype=np.int64)
+        self.r_unmet_cost = self.r_priority * instance.unmet_penalty
+        self.res_usa = sides([r.lat for r in self.resources], [r.lon for r in self.resources]) \
+            if self.resources else np.zeros(0, dtype=bool)
+        self._exclude()
+        self._pin()
+        self._group()
+        self._drawdown()
+        self._arcs()
+
+    # --- exclusions and pins ---------------------------------------------------------------
+
+    def _exclude(self):
+        self.excluded_resources = set()
+        self.excluded_pairs = defaultdict(set)  # resource index -> request indices
+        for e in self.exclusions:
+            res = self.res_index.get(e.resource)
+            if res is None:
+                continue
+            if e.request is None:
+                self.excluded_resources.add(res)
+            elif e.request in self.req_index:
+                self.excluded_pairs[res].add(self.req_index[e.request])
+
+    def international(self, res, req):
+        return self.resources[res].nation != ("USA" if self.r_usa[req] else "MEX")
+
+    def pin_problem(self, res, req):
+        """Why this resource may not go to this request at all, or None (capacity aside)."""
+        resource, request = self.resources[res], self.requests[req]
+        if resource.held_for_home_coverage:
+            return "the resource is held for home coverage"
+        if res in self.excluded_resources or req in self.excluded_pairs.get(res, ()):
+            return "the assignment is also excluded"
+        if resource.kind not in self.accepted[req]:
+            return f"kind {resource.kind} is neither {request.kind} nor an accepted substitute"
+        if self.international(res, req) and not resource.cross_border_eligible:
+            return "the resource is not eligible to cross the border"
+        if self.travel.route(resource, request) is None:
+            return "no route: no port of entry is open within the planning horizon"
+        return None
+
+    def _pin(self):
+        """Accept the pins that the hard constraints allow; reject the rest with a reason."""
+        self.rejected_pins = []
+        candidates, seen = [], {}
+        for pin in self.pins:
+            res, req = self.res_index.get(pin.resource), self.req_index.get(pin.request)
+            if res is None or req is None:
+                what = "resource" if res is None else "request"
+                self.rejected_pins.append((pin, f"unknown {what}"))
+                continue
+            if res in seen:
+                self.rejected_pins.append(
+                    (pin, f"the resource is already pinned to {self.requests[seen[res]].id}"))
+                continue
+            problem = self.pin_problem(res, req)
+            if problem:
+                self.rejected_pins.append((pin, problem))
+                continue
+            seen[res] = req
+            candidates.append((pin, res, req))
+        # Capacity and the liaison rule depend on each other (a bilingual pin rejected for
+        # capacity can strand the others), so repeat both until nothing changes.
+        liaison_out = set()
+        while True:
+            accepted, capacity_out = self._fit_capacity(
+                [c for c in candidates if c[0] not in liaison_out])
+            more = self._liaison_rejects(accepted) - liaison_out
+            if not more:
+                break
+            liaison_out |= more
+        for pin, _res, _req in candidates:
+            if pin in liaison_out:
+                self.rejected_pins.append((pin, "liaison rule: no Spanish–English speaker is "
+                                                "pinned across the border to this incident"))
+            elif pin in capacity_out:
+                self.rejected_pins.append((pin, capacity_out[pin]))
+        self.pinned = []
+        for _pin, res, req in accepted:
+            resource, request = self.resources[res], self.requests[req]
+            route = self.travel.route(resource, request)
+            self.pinned.append(Pinned(
+                resource=res, request=req, eta=route.eta,
+                late=max(0, route.eta - request.needed_by),
+                penalty=self.accepted[req][resource.kind], international=route.international))
+        order = {pin: i for i, pin in enumerate(self.pins)}
+        self.rejected_pins.sort(key=lambda item: order[item[0]])
+
+    def _fit_capacity(self, candidates):
+        filled, drawn = defaultdict(int), defaultdict(int)
+        caps = self._drawdown_caps()
+        accepted, out = [], {}
+        for pin, res, req in candidates:
+            resource = self.resources[res]
+            jk = (resource.jurisdiction, resource.kind)
+            if filled[req] >= self.requests[req].quantity:
+                out[pin] = "the request is already filled by other pins"
+            elif drawn[jk] >= caps[jk]:
+                out[pin] = (f"drawdown: {resource.jurisdiction} must keep its other "
+                            f"{resource.kind} resources at home")
+            else:
+                filled[req] += 1
+                drawn[jk] += 1
+                accepted.append((pin, res, req))
+        return accepted, out
+
+    def _liaison_rejects(self, accepted):
+        if not self.instance.liaison:
+            return set()
+        covered = {self.r_incident[req] for _p, res, req in accepted
+                   if self.international(res, req) and self.resources[res].bilingual}
+        return {pin for pin, res, req in accepted
+                if self.international(res, req) and not self.resources[res].bilingual
+                and self.r_incident[req] not in covered}
+
+    # --- groups and drawdown ---------------------------------------------------------------
+
+    def _drawdown_caps(self):
+        """How many of each (jurisdiction, kind) may leave home, pins included."""
+        counts = defaultdict(int)
+        for r in self.resources:
+            counts[(r.jurisdiction, r.kind)] += 1
+        return {jk: n - self.jurisdictions[jk[0]].keep_at_home(jk[1], n)
+                for jk, n in counts.items()}
+
+    def _group(self):
+        pinned = {p.resource for p in self.pinned}
+        groups = {}
+        for i, r in enumerate(self.resources):
+            if r.held_for_home_coverage or i in self.excluded_resources or i in pinned:
+                continue
+            key = (r.kind, r.jurisdiction, r.nation, r.lat, r.lon, max(r.available_from, 0),
+                   r.credential_delay, r.cross_border_eligible, r.air_capable, r.bilingual,
+                   frozenset(self.excluded_pairs.get(i, ())))
+            groups.setdefault(key, []).append(i)
+        self.group_keys = list(groups)  # insertion order: by each group's first resource
+        self.members = [groups[k] for k in self.group_keys]
+        self.g_size = np.array([len(m) for m in self.members], dtype=np.int64)
+        first = [self.resources[m[0]] for m in self.members]
+        self.g_kind = [r.kind for r in first]
+        self.g_bilingual = np.array([r.bilingual for r in first], dtype=bool)
+        self.g_excluded = [k[-1] for k in self.group_keys]
+        self.g_first = first
+
+    def _drawdown(self):
+        caps = self._drawdown_caps()
+        used = defaultdict(int)
+        for p in self.pinned:
+            r = self.resources[p.resource]
+            used[(r.jurisdiction, r.kind)] += 1
+        self.jk_keys = sorted({(r.jurisdiction, r.kind) for r in self.g_first})
+        jk_index = {k: i for i, k in enumerate(self.jk_keys)}
+        self.jk_cap = np.array([caps[k] - used[k] for k in self.jk_keys], dtype=np.int64)
+        self.g_jk = np.array([jk_index[(r.jurisdiction, r.kind)] for r in self.g_first],
+                             dtype=np.int64)
+        self.r_quantity = np.array([q.quantity for q in self.requests], dtype=np.int64)
+        for p in self.pinned:
+            self.r_quantity[p.request] -= 1
+
+    # --- arcs ------------------------------------------------------------------------------
+
+    def group_arrays(self, groups):
+        first = [self.g_first[g] for g in groups]
+        return {
+            "lat": np.array([r.lat for r in first], dtype=float),
+            "lon": np.array([r.lon for r in first], dtype=float),
+            "usa": np.array([self.res_usa[self.members[g][0]] for g in groups], dtype=bool),
+            "nation_usa": np.array([r.nation == "USA" for r in first], dtype=bool),
+            "available_from": np.array([r.available_from for r in first], dtype=np.int64),
+            "credential_delay": np.array([r.credential_delay for r in first], dtype=np.int64),
+            "air": np.array([r.air_capable for r in first], dtype=bool),
+            "eligible": np.array([r.cross_border_eligible for r in first], dtype=bool),
+        }
+
+    def request_arrays(self, reqs):
+        reqs = np.asarray(reqs, dtype=np.int64)
+        return {"lat": np.array([self.requests[i].lat for i in reqs], dtype=float),
+                "lon": np.array([self.requests[i].lon for i in reqs], dtype=float),
+                "usa": self.r_usa[reqs]}
+
+    def pair_block(self, groups, reqs, penalties):
+        """Everything about the (group, request) pairs of one kind: ETA, cost and why a pair
+        has no arc ("ineligible", "excluded", "unreachable", "too_late" or "" for an arc)."""
+        ga, ra = self.group_arrays(groups), self.request_arrays(reqs)
+        eta, intl, air, port = self.travel.eta_block(ga, ra)
+        reqs = np.asarray(reqs, dtype=np.int64)
+        late = np.maximum(0, eta - self.r_needed[reqs][None, :])
+        cost = self.r_priority[reqs][None, :] * late + np.asarray(penalties)[None, :]
+        why = np.full(eta.shape, "", dtype=object)
+        why[cost >= self.r_unmet_cost[reqs][None, :]] = "too_late"
+        why[eta >= UNREACHABLE] = "unreachable"
+        why[intl & ~ga["eligible"][:, None]] = "ineligible"
+        for row, g in enumerate(groups):
+            if self.g_excluded[g]:
+                col = np.isin(reqs, list(self.g_excluded[g]))
+                why[row, col] = "excluded"
+        return {"eta": eta, "intl": intl, "air": air, "port": port, "late": late,
+                "cost": cost, "why": why}
+
+    def _arcs(self):
+        by_kind = defaultdict(list)
+        for g, kind in enumerate(self.g_kind):
+            by_kind[kind].append(g)
+        wanted = defaultdict(list)  # kind -> [(request, penalty)]
+        for r, kinds in enumerate(self.accepted):
+            if self.r_quantity[r] > 0:
+                for kind, penalty in kinds.items():
+                    wanted[kind].append((r, penalty))
+        parts = defaultdict(list)
+        for kind in sorted(set(by_kind) & set(wanted)):
+            groups = by_kind[kind]
+            reqs = [r for r, _p in wanted[kind]]
+            pens = [p for _r, p in wanted[kind]]
+            block = self.pair_block(groups, reqs, pens)
+            rows, cols = np.nonzero(block["why"] == "")
+            parts["g"].append(np.asarray(groups, dtype=np.int64)[rows])
+            parts["r"].append(np.asarray(reqs, dtype=np.int64)[cols])
+            parts["penalty"].append(np.asarray(pens, dtype=np.int64)[cols])
+            for name in ("eta", "intl", "air", "port", "late", "cost"):
+                parts[name].append(block[name][rows, cols])
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            parts = {k: [empty] for k in ("g", "r", "penalty", "eta", "intl", "air", "port",
+                                          "late", "cost")}
+        cat = {k: np.concatenate(v) for k, v in parts.items()}
+        order = np.lexsort((cat["g"], cat["eta"], cat["cost"], cat["r"]))
+        self.a_group = cat["g"][order]
+        self.a_request = cat["r"][order]
+        self.a_penalty = cat["penalty"][order]
+        self.a_eta = cat["eta"][order].astype(np.int64)
+        self.a_intl = cat["intl"][order].astype(bool)
+        self.a_air = cat["air"][order].astype(bool)
+        self.a_port = cat["port"][order].astype(np.int64)
+        self.a_late = cat["late"][order].astype(np.int64)
+        self.a_cost = cat["cost"][order].astype(np.int64)
+        self.a_cap = np.minimum(self.g_size[self.a_group], self.r_quantity[self.a_request])
+        self.a_bilingual = self.g_bilingual[self.a_group]
+        self.a_tie = np.minimum(TIE_BREAK_CAP, self.a_eta // 60)
+        self.r_ptr = np.searchsorted(self.a_request, np.arange(len(self.requests) + 1))
+
+    @property
+    def n_arcs(self):
+        return len(self.a_group)
+
+    def arcs_of(self, r):
+        return range(self.r_ptr[r], self.r_ptr[r + 1])
+
+    # --- solutions -------------------------------------------------------------------------
+
+    def empty(self):
+        return np.zeros(self.n_arcs, dtype=np.int64)
+
+    def objective(self, x):
+        """(lateness, substitution, unmet) of a solution, pins included."""
+        late = int(np.dot(x, self.r_priority[self.a_request] * self.a_late))
+        subst = int(np.dot(x, self.a_penalty))
+        sent = np.bincount(self.a_request, weights=x, minlength=len(self.requests))
+        unmet = int(np.dot(self.r_quantity - sent.astype(np.int64), self.r_unmet_cost))
+        for p in self.pinned:
+            late += int(self.r_priority[p.request]) * p.late
+            subst += p.penalty
+        return late, subst, unmet
+
+    def total(self, x):
+        return sum(self.objective(x))
+
+    def liaison_violations(self, x):
+        """Incidents that receive international units but no Spanish–English speaker among
+        them (pins included)."""
+        if not self.instance.liaison:
+            return []
+        used = x > 0
+        incidents = self.r_incident[self.a_request]
+        crossing = set(incidents[used & self.a_intl].tolist())
+        covered = set(incidents[used & self.a_intl & self.a_bilingual].tolist())
+        for p in self.pinned:
+            if p.international:
+                crossing.add(int(self.r_incident[p.request]))
+                if self.resources[p.resource].bilingual:
+                    covered.add(int(self.r_incident[p.request]))
+        return sorted(crossing - covered)
+
+    def feasible(self, x):
+        """Capacity, drawdown, quantity and liaison hold (the arcs carry the rest)."""
+        g_used = np.bincount(self.a_group, weights=x, minlength=len(self.members))
+        jk_used = np.bincount(self.g_jk, weights=g_used, minlength=len(self.jk_keys))
+        r_used = np.bincount(self.a_request, weights=x, minlength=len(self.requests))
+        return bool((x >= 0).all() and (x <= self.a_cap).all()
+                    and (g_used <= self.g_size).all() and (jk_used <= self.jk_cap).all()
+                    and (r_used <= self.r_quantity).all()
+                    and not self.liaison_violations(x))
+
+    def repair_liaison(self, x):
+        """Make a solution obey the liaison rule at the least immediate cost per incident:
+        either bring in a free Spanish–English speaker (filling an unmet unit or replacing the
+        request's dearest unit) or pull the incident's international units back."""
+        x = x.copy()
+        for incident in self.liaison_violations(x):
+            g_used = np.bincount(self.a_group, weights=x, minlength=len(self.members))
+            jk_used = np.bincount(self.g_jk, weights=g_used, minlength=len(self.jk_keys))
+            r_used = np.bincount(self.a_request, weights=x, minlength=len(self.requests))
+            in_incident = self.r_incident[self.a_request] == incident
+            best = None
+            for a in np.nonzero(in_incident & self.a_intl & self.a_bilingual)[0]:
+                g, r = self.a_group[a], self.a_request[a]
+                if g_used[g] >= self.g_size[g]:
+                    continue
+                if r_used[r] < self.r_quantity[r]:
+                    if jk_used[self.g_jk[g]] >= self.jk_cap[self.g_jk[g]]:
+                        continue
+                    move = (int(self.a_cost[a] - self.r_unmet_cost[r]), int(a), None)
+                else:
+                    held = [b for b in self.arcs_of(r) if x[b] > 0
+                            and (self.g_jk[self.a_group[b]] == self.g_jk[g]
+                                 or jk_used[self.g_jk[g]] < self.jk_cap[self.g_jk[g]])]
+                    if not held:
+                        continue
+                    out = max(held, key=lambda b: (self.a_cost[b], b))
+                    move = (int(self.a_cost[a] - self.a_cost[out]), int(a), out)
+                if best is None or move < best:
+                    best = move
+            pulled = np.nonzero(in_incident & self.a_intl & (x > 0))[0]
+            pull_cost = int(sum(x[a] * (self.r_unmet_cost[self.a_request[a]] - self.a_cost[a])
+                                for a in pulled))
+            if best is not None and best[0] <= pull_cost:
+                _delta, a, out = best
+                if out is not None:
+                    x[out] -= 1
+                x[a] += 1
+            else:
+                x[pulled] = 0
+        return x
+
+    def assignments(self, x):
+        """[(resource index, request index, arc or None for a pin)] in request order, each
+        group's resources handed out in instance order."""
+        next_member = [0] * len(self.members)
+        out = [(p.resource, p.request, None) for p in self.pinned]
+        for a in np.nonzero(x > 0)[0]:
+            g = self.a_group[a]
+            for _ in range(int(x[a])):
+                out.append((self.members[g][next_member[g]], int(self.a_request[a]), int(a)))
+                next_member[g] += 1
+        out.sort(key=lambda t: (t[1], t[0]))
+        return out
+
+    def relaxation_bound(self):
+        """A lower bound without solving: each request takes its cheapest arcs as if no other
+        request competed for them and no drawdown applied (pins count as they are)."""
+        late, subst, _ = self.objective(self.empty())
+        bound = late + subst
+        for r in range(len(self.requests)):
+            need = int(self.r_quantity[r])
+            for a in self.arcs_of(r):
+                if need == 0:
+                    break
+                take = min(need, int(self.a_cap[a]))
+                bound += take * int(self.a_cost[a])
+                need -= take
+            bound += need * int(self.r_unmet_cost[r])
+        return bound

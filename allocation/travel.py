@@ -1,0 +1,258 @@
+"""The travel model: how long a resource takes from its home base to a request.
+
+- Ground: great-circle distance × road factor at the road speed.
+- Air: an air-capable resource whose trip is longer than the air threshold may fly (overhead +
+  great-circle distance at the air speed); it flies when that arrives sooner than driving.
+- A ground move whose ends lie on opposite sides of the California–Baja California boundary goes
+  through a port of entry: drive to the port, wait for it to open if it is closed, take the
+  expected wait, drive on. The port that gives the earliest arrival is used.
+- An international move (the resource's nation differs from the side of the border the request
+  is on) departs only after the resource's credential delay.
+
+Two implementations of the same rules live here on purpose: `TravelModel.route` (one pair, plain
+Python, used by the checker and the explanations) and `TravelModel.eta_block` (numpy, every pair
+of a block, used to build the solvers' network). The checker recomputes with the first what the
+solvers planned with the second, and the tests compare them.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from allocation.instance import DAYS
+
+EARTH_RADIUS_KM = 6371.0088
+BOUNDARY_FILE = Path(__file__).with_name("data") / "border_california_baja.geojson"
+# Port hours are laid out this far ahead of the reference time; later arrivals find ports shut.
+HORIZON_DAYS = 30
+UNREACHABLE = 2**40  # an ETA in minutes that stands for "cannot get there"
+# ETAs are floats until the very end; ceil(x - EPS) keeps exact whole minutes whole.
+EPS = 1e-6
+
+
+@lru_cache(maxsize=1)
+def boundary():
+    """The boundary line as [(lon, lat), ...] from west to east."""
+    collection = json.loads(BOUNDARY_FILE.read_text(encoding="utf-8"))
+    return [tuple(p) for p in collection["features"][0]["geometry"]["coordinates"]]
+
+
+def side_of_boundary(lat, lon):
+    """"USA" north of the line, "MEX" south of it, judged at the point's longitude clamped to
+    the line's ends (the same rule as the mutual-aid app's border geometry)."""
+    points = boundary()
+    lon_c = max(points[0][0], min(points[-1][0], lon))
+    for a, b in zip(points, points[1:], strict=False):
+        if a[0] <= lon_c <= b[0]:
+            t = 0.0 if b[0] == a[0] else (lon_c - a[0]) / (b[0] - a[0])
+            return "USA" if lat >= a[1] + t * (b[1] - a[1]) else "MEX"
+    return "USA" if lat >= points[-1][1] else "MEX"
+
+
+def sides(lats, lons):
+    """side_of_boundary for arrays: True where the point is on the USA side."""
+    points = boundary()
+    xs = np.array([p[0] for p in points])
+    ys = np.array([p[1] for p in points])
+    line = np.interp(np.clip(lons, xs[0], xs[-1]), xs, ys)
+    return np.asarray(lats) >= line
+
+
+def great_circle_km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def great_circle_matrix(lat1, lon1, lat2, lon2):
+    """Haversine distances between every point of set 1 (rows) and set 2 (columns)."""
+    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
+    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
+    dl = np.radians(np.asarray(lon2, dtype=float))[None, :] - np.radians(
+        np.asarray(lon1, dtype=float))[:, None]
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+def whole_minutes(x):
+    return math.ceil(x - EPS)
+
+
+@dataclass(frozen=True)
+class Route:
+    mode: str  # "ground" or "air"
+    international: bool
+    depart: int
+    eta: int
+    distance_km: float
+    port: str | None = None
+    port_arrival: float | None = None
+    crossing_start: float | None = None
+    crossing_done: float | None = None
+
+
+def _hhmm(text):
+    h, m = text.split(":")
+    return time(int(h), int(m))
+
+
+def _day_windows(port, day, tz):
+    """The port's opening on one local calendar day as (start, end) aware datetimes, or None."""
+    if DAYS[day.weekday()] not in port.days:
+        return None
+    if port.opens is None and port.closes is None:
+        start = datetime.combine(day, time(0), tz)
+        return start, datetime.combine(day + timedelta(days=1), time(0), tz)
+    opens, closes = _hhmm(port.opens or "00:00"), _hhmm(port.closes or "00:00")
+    end_day = day + timedelta(days=1) if closes <= opens else day
+    return datetime.combine(day, opens, tz), datetime.combine(end_day, closes, tz)
+
+
+class TravelModel:
+    def __init__(self, instance):
+        self.instance = instance
+        self.params = instance.travel
+        self.tz = ZoneInfo(self.params.timezone)
+        self.ports = list(instance.ports)
+        self.port_lat = np.array([p.lat for p in self.ports], dtype=float)
+        self.port_lon = np.array([p.lon for p in self.ports], dtype=float)
+        self.port_wait = np.array([p.wait for p in self.ports], dtype=float)
+        self._intervals = [self._intervals_for(p) for p in self.ports]
+
+    # --- one pair, plain Python ------------------------------------------------------------
+
+    def road_minutes(self, km):
+        return km * self.params.road_factor / self.params.road_speed_kmh * 60
+
+    def next_open(self, port, t):
+        """The earliest moment at or after t (minutes after the reference time) at which the
+        port is open, walking its local calendar day by day; None when it stays shut within
+        the horizon."""
+        ref = self.instance.reference_time
+        first = (ref - timedelta(days=1)).astimezone(self.tz).date()
+        last = (ref + timedelta(days=HORIZON_DAYS)).astimezone(self.tz).date()
+        # Start the walk a day before t's own date: yesterday's window may run past midnight.
+        day = max(first, (ref + timedelta(minutes=t - 1440)).astimezone(self.tz).date())
+        while day <= last:
+            window = _day_windows(port, day, self.tz)
+            if window:
+                start = (window[0] - ref).total_seconds() / 60
+                end = (window[1] - ref).total_seconds() / 60
+                if end > t:
+                    return max(t, start)
+            day += timedelta(days=1)
+        return None
+
+    def route(self, resource, request):
+        """The fastest way for this resource to reach this request, or None if none exists.
+        Eligibility is not judged here: the caller decides whether the move is allowed."""
+        inst, p = self.instance, self.params
+        req_side = side_of_boundary(request.lat, request.lon)
+        international = resource.nation != req_side
+        depart = max(resource.available_from, 0) + (
+            resource.credential_delay if international else 0)
+        km = great_circle_km(resource.lat, resource.lon, request.lat, request.lon)
+        best = None
+        if side_of_boundary(resource.lat, resource.lon) == req_side:
+            best = (depart + self.road_minutes(km), None, None, None, None,
+                    km * p.road_factor)
+        else:
+            for port in inst.ports:
+                leg1 = great_circle_km(resource.lat, resource.lon, port.lat, port.lon)
+                leg2 = great_circle_km(port.lat, port.lon, request.lat, request.lon)
+                arrive = depart + self.road_minutes(leg1)
+                start = self.next_open(port, arrive)
+                if start is None:
+                    continue
+                done = start + port.wait
+                eta = done + self.road_minutes(leg2)
+                if best is None or eta < best[0]:
+                    best = (eta, port.id, arrive, start, done, (leg1 + leg2) * p.road_factor)
+        mode = "ground"
+        if resource.air_capable and km > p.air_threshold_km:
+            eta_air = depart + p.air_overhead_minutes + km / p.air_speed_kmh * 60
+            if best is None or eta_air < best[0]:
+                best, mode = (eta_air, None, None, None, None, km), "air"
+        if best is None:
+            return None
+        eta, port, arrive, start, done, distance = best
+        return Route(mode=mode, international=international, depart=depart,
+                     eta=whole_minutes(eta), distance_km=round(distance, 1), port=port,
+                     port_arrival=arrive, crossing_start=start, crossing_done=done)
+
+    # --- every pair of a block, numpy ------------------------------------------------------
+
+    def _intervals_for(self, port):
+        """The port's openings over the horizon as sorted, merged (starts, ends) in minutes."""
+        ref = self.instance.reference_time
+        day = (ref - timedelta(days=1)).astimezone(self.tz).date()
+        last = (ref + timedelta(days=HORIZON_DAYS)).astimezone(self.tz).date()
+        spans = []
+        while day <= last:
+            window = _day_windows(port, day, self.tz)
+            if window:
+                s = (window[0] - ref).total_seconds() / 60
+                e = (window[1] - ref).total_seconds() / 60
+                if spans and s <= spans[-1][1]:
+                    spans[-1][1] = max(spans[-1][1], e)
+                else:
+                    spans.append([s, e])
+            day += timedelta(days=1)
+        arr = np.array(spans, dtype=float).reshape(-1, 2)
+        return arr[:, 0], arr[:, 1]
+
+    def _next_open_array(self, k, t):
+        starts, ends = self._intervals[k]
+        idx = np.searchsorted(ends, t, side="right")
+        out = np.full(t.shape, np.inf)
+        ok = idx < len(ends)
+        out[ok] = np.maximum(t[ok], starts[idx[ok]])
+        return out
+
+    def eta_block(self, res, req):
+        """ETAs for every (resource row, request column) of a block.
+
+        `res` and `req` are dicts of equal-length arrays: res has lat, lon, usa (home side),
+        nation_usa, available_from, credential_delay, air; req has lat, lon, usa. Returns
+        (eta, international, mode_air, port_index) as arrays of shape (rows, columns); eta is
+        whole minutes, UNREACHABLE where no route exists, port_index -1 where no port is used.
+        """
+        p = self.params
+        km = great_circle_matrix(res["lat"], res["lon"], req["lat"], req["lon"])
+        international = res["nation_usa"][:, None] != req["usa"][None, :]
+        avail = np.maximum(res["available_from"], 0).astype(float)
+        depart = avail[:, None] + np.where(international, res["credential_delay"][:, None], 0)
+        crossing = res["usa"][:, None] != req["usa"][None, :]
+        eta = np.where(crossing, np.inf, depart + self.road_minutes(km))
+        port_index = np.full(eta.shape, -1, dtype=np.int16)
+        if crossing.any() and self.ports:
+            rows, cols = np.nonzero(crossing)
+            leg1 = great_circle_matrix(res["lat"], res["lon"], self.port_lat, self.port_lon)
+            leg2 = great_circle_matrix(self.port_lat, self.port_lon, req["lat"], req["lon"])
+            best = np.full(len(rows), np.inf)
+            best_port = np.full(len(rows), -1, dtype=np.int16)
+            dep = depart[rows, cols]
+            for k in range(len(self.ports)):
+                arrive = dep + self.road_minutes(leg1[rows, k])
+                done = self._next_open_array(k, arrive) + self.port_wait[k]
+                cand = done + self.road_minutes(leg2[k, cols])
+                better = cand < best
+                best[better] = cand[better]
+                best_port[better] = k
+            eta[rows, cols] = best
+            port_index[rows, cols] = best_port
+        air = res["air"][:, None] & (km > p.air_threshold_km)
+        eta_air = depart + p.air_overhead_minutes + km / p.air_speed_kmh * 60
+        use_air = air & (eta_air < eta)
+        eta = np.where(use_air, eta_air, eta)
+        port_index[use_air] = -1
+        whole = np.where(np.isfinite(eta), np.ceil(np.where(np.isfinite(eta), eta, 0) - EPS),
+                         UNREACHABLE).astype(np.int64)
+        return whole, international, use_air, port_index
