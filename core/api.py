@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from accounts.services import authenticate_token
 from core.history import history_for
 from core.schemas import ErrorOut
+from core.services import nations_by_code
 from core.views import get_one
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -93,6 +94,27 @@ class Pagination(LimitOffsetPagination):
     class Input(LimitOffsetPagination.Input):
         # The databases take a signed 64-bit OFFSET; past it they fail instead of an empty page.
         offset: int = Field(0, ge=0, le=2**63 - 1)
+
+
+def marking_args(marking):
+    """A `MarkingIn` as the services take it: nations for the codes (an unknown code is a
+    validation error), the disclosure and the TLP."""
+    return {"rel_to": nations_by_code(marking.rel_to), "disclosure": marking.disclosure,
+            "tlp": marking.tlp or ""}
+
+
+class Detail:
+    """A record with what its detail adds (`extra`), for a response schema: the extra values
+    first, then the record's own attributes."""
+
+    def __init__(self, record, **extra):
+        self._record = record
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name):
+        if name == "_record":
+            raise AttributeError(name)
+        return getattr(self._record, name)
 
 
 def history_out(record):

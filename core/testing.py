@@ -99,3 +99,17 @@ def assert_never_released(case, *, us_user, mx_user):
     reads = _reads(mx_user, case, record)
     assert not any(reads.values()), f"a US-only record leaked to MEX: {reads}"
     assert all(_reads(us_user, case, record).values())
+
+
+def ok(response, status=200):
+    """The JSON of an API answer that must have `status`."""
+    assert response.status_code == status, response.content
+    return response.json()
+
+
+def error(response, status):
+    """The body of an API refusal with `status`, in the one error shape."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and body["detail"]
+    return body

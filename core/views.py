@@ -1,8 +1,15 @@
-"""View helpers every domain shares: run a service and turn its refusals into form errors."""
+"""View helpers every domain shares: run a service and turn its refusals into form errors or
+messages, paginate, look records up through `restrict()`, and the pages most records have (a
+filtered list, a create or update form, the change of a marking)."""
 
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core.forms import MarkingForm
 
 
 def run_service(form, service, *args, **kwargs):
@@ -21,6 +28,24 @@ def run_service(form, service, *args, **kwargs):
     return None
 
 
+def show_refusal(request, exc):
+    """A service's refusal (ValidationError or PermissionDenied) as an error message, for a
+    button that has no form to show it on."""
+    messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError)
+                   else str(exc))
+
+
+def attempt(request, service, *args, **kwargs):
+    """Call a write service a button started; a refusal becomes an error message
+    (`show_refusal`). Returns whether the service ran."""
+    try:
+        service(*args, **kwargs)
+    except (ValidationError, PermissionDenied) as exc:
+        show_refusal(request, exc)
+        return False
+    return True
+
+
 def paginate(request, queryset, per_page=25):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
@@ -32,3 +57,55 @@ def get_one(queryset, pk):
         return queryset.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def list_page(request, template, results, form, queryset, *, per_page=25,
+              prepare=None, **context):
+    """A filtered, paginated list (core/list.html): `template`, or only `results` (its
+    partial) when htmx asks as the filters change. `prepare`, if given, makes the page's
+    records into what the rows show."""
+    page = paginate(request, queryset, per_page)
+    if prepare is not None:
+        page.object_list = prepare(page.object_list)
+    return render(request, results if request.htmx else template,
+                  {"form": form, "page": page, "results_template": results, **context})
+
+
+def create_page(request, form, service, template, done, **context):
+    """A new marked record: its `form`, and a marking form (prefix "m"; by default released to
+    the user's nation only). `service(user, **marking, **fields)` makes it; `done`, the message
+    on success, is formatted with the new record's fields."""
+    user = request.user
+    marking_form = MarkingForm(request.POST or None, prefix="m",
+                               initial={"rel_to": [user.nation]})
+    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
+        record = run_service(form, service, user, **marking_form.marking(),
+                             **form.service_fields())
+        if record is not None:
+            messages.success(request, done % vars(record))
+            return redirect(record)
+    return render(request, template, {"form": form, "marking_form": marking_form, **context})
+
+
+def update_page(request, record, form, service, template, done, *, then=None, **context):
+    """Change `record`, or record something about it, through `form`:
+    `service(user, record, **fields)` decides. On success the message `done` and on to `then`
+    (by default the record's page)."""
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, service, request.user, record, **form.service_fields()):
+            messages.success(request, done)
+            return redirect(then or record)
+    return render(request, template, {"form": form, **context})
+
+
+def marking_page(request, record, service, template="core/marking.html", **context):
+    """Change who may see `record`: `service(user, record, rel_to=…, disclosure=…, tlp=…)`
+    decides; the template shows `form` and `record`."""
+    form = MarkingForm(request.POST or None, initial={
+        "rel_to": list(record.rel_to.all()), "disclosure": record.disclosure,
+        "tlp": record.tlp})
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, service, request.user, record, **form.marking()):
+            messages.success(request, _("Marking changed."))
+            return redirect(record)
+    return render(request, template, {"form": form, "record": record, **context})

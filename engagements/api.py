@@ -8,7 +8,14 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from accounts.models import Organization, User
-from core.api import Pagination, error_responses, get_visible, history_out
+from core.api import (
+    Detail,
+    Pagination,
+    error_responses,
+    get_visible,
+    history_out,
+    marking_args,
+)
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.services import nations_by_code
 from core.views import get_one
@@ -107,25 +114,6 @@ def _engagement_fields(request, payload, exclude=()):
     return data
 
 
-def _marking_args(marking):
-    return {"rel_to": nations_by_code(marking.rel_to), "disclosure": marking.disclosure,
-            "tlp": marking.tlp or ""}
-
-
-class _Detail:
-    """An engagement with what its detail adds (participants, budget lines, readiness,
-    transitions) for the response schema."""
-
-    def __init__(self, engagement, **extra):
-        self._engagement = engagement
-        self.__dict__.update(extra)
-
-    def __getattr__(self, name):
-        if name == "_engagement":
-            raise AttributeError(name)
-        return getattr(self._engagement, name)
-
-
 def _finding_out(finding):
     participation = finding.participation
     return {"gate": finding.gate, "message": finding.message,
@@ -153,7 +141,7 @@ def _engagement_detail(request, engagement_id):
     engagement = _engagement(request, engagement_id)
     checklist = selectors.checklist(user, engagement)
     participants = list(selectors.participants_for(user, engagement))
-    return _Detail(
+    return Detail(
         engagement,
         participants=_with_gates(user, engagement, participants, checklist),
         participants_not_shown=engagement.participations.count() - len(participants),
@@ -209,7 +197,7 @@ def create_person(request, payload: PersonCreate):
     liaison's nation and is released to the engagement's owner with disclosure approved."""
     engagement = _engagement(request, payload.engagement) if payload.engagement else None
     person = services.create_person(request.user, engagement=engagement,
-                                    **_marking_args(payload.marking),
+                                    **marking_args(payload.marking),
                                     **_person_fields(request, payload))
     return Status(201, get_one(selectors.people_for(request.user), person.pk))
 
@@ -289,7 +277,7 @@ def list_engagements(request, filters: Query[EngagementFilter]):
 def create_engagement(request, payload: EngagementCreate):
     """A new engagement concept owned by your nation. Objectives must be of the same
     partnership; the fiscal year and quarter follow the start date."""
-    engagement = services.create_engagement(request.user, **_marking_args(payload.marking),
+    engagement = services.create_engagement(request.user, **marking_args(payload.marking),
                                             **_engagement_fields(request, payload))
     return Status(201, _engagement(request, engagement.pk))
 
@@ -316,7 +304,7 @@ def update_engagement(request, engagement_id: int, payload: EngagementUpdate):
 def set_engagement_marking(request, engagement_id: int, payload: MarkingIn):
     """Change who may see the engagement; its participants follow."""
     engagement = _engagement(request, engagement_id)
-    services.change_engagement_marking(request.user, engagement, **_marking_args(payload))
+    services.change_engagement_marking(request.user, engagement, **marking_args(payload))
     return MarkingOut.of(_engagement(request, engagement_id))
 
 
@@ -399,7 +387,7 @@ def create_budget_line(request, engagement_id: int, payload: BudgetLineCreate):
     your nation only)."""
     engagement = _engagement(request, engagement_id)
     line = services.create_budget_line(request.user, engagement,
-                                       **_marking_args(payload.marking),
+                                       **marking_args(payload.marking),
                                        **payload.dict(exclude_unset=True, exclude={"marking"}))
     return Status(201, get_one(selectors.budget_lines_for(request.user), line.pk))
 

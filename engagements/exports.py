@@ -9,14 +9,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from core.exports import csv_response
+from core.exports import csv_response, marking_cells
 from core.models import localized
 from engagements.models import AfterActionReport, Engagement
 from engagements.selectors import EXPORT_FILTERS, engagements_to_export
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# What a spreadsheet would run as a formula if a cell began with it.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_COLUMNS = (6, 7)  # start, end (0-based)
 
 
@@ -38,20 +36,11 @@ def _rows(user, filters):
         yield [e.pk, e.title_en, e.title_es, partnership,
                str(Engagement.Type(e.type).label), str(Engagement.State(e.state).label),
                e.start_date, e.end_date, e.fiscal_year, f"Q{e.fiscal_quarter}", e.location,
-               lead, aar, e.tracking_reference, e.owner_nation.code,
-               " ".join(sorted(n.code for n in e.rel_to.all())), e.get_disclosure_display()]
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+               lead, aar, e.tracking_reference, *marking_cells(e)]
 
 
 def engagements_csv(user, filters=None):
-    rows = ([_safe(v.isoformat() if hasattr(v, "isoformat") else v) for v in row]
-            for row in _rows(user, filters))
-    return csv_response("engagements.csv", _header(), rows)
+    return csv_response("engagements.csv", _header(), _rows(user, filters))
 
 
 def engagements_xlsx(user, filters=None):

@@ -251,6 +251,12 @@ API_TOKEN_DEFAULT_DAYS = 90
 # After-action reports are due this many days after an engagement ends.
 AAR_DUE_DAYS = env.int("AAR_DUE_DAYS", default=30)
 
+# The allocation optimizer keeps at least this share of each organization's units of a kind at
+# home (rounded up) when it proposes who to send.
+ALLOCATION_KEEP_AT_HOME = env.float("ALLOCATION_KEEP_AT_HOME", default=0.2)
+if not 0 <= ALLOCATION_KEEP_AT_HOME <= 1:
+    raise ImproperlyConfigured("ALLOCATION_KEEP_AT_HOME is a share between 0 and 1.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

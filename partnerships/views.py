@@ -13,7 +13,7 @@ from core.exports import csv_response
 from core.forms import MarkingForm
 from core.history import history_for
 from core.services import change_marking
-from core.views import get_one, paginate, run_service
+from core.views import get_one, marking_page, paginate, run_service
 from engagements.models import AfterActionReport, Engagement
 from partnerships import forms, selectors, services
 from partnerships.forms import PartnershipForm
@@ -190,14 +190,8 @@ def _update(request, record, form_class, service, *, heading, **form_kwargs):
 
 def _marking(request, select, pk):
     record = get_one(select(request.user, "change_marking"), pk)
-    form = MarkingForm(request.POST or None, initial=_parent_marking(record))
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.change_program_marking, request.user, record,
-                       **form.marking()):
-            messages.success(request, _("Marking changed."))
-            return redirect(record)
-    return render(request, "partnerships/record_marking.html",
-                  {"form": form, "record": record})
+    return marking_page(request, record, services.change_program_marking,
+                        "partnerships/record_marking.html")
 
 
 def _transition(request, record, service, state, **kwargs):

@@ -18,8 +18,6 @@ from personnel.selectors import roster
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTERS = ("unit", "status", "authority", "q")
-# What a spreadsheet would run as a formula if a cell began with it.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _header():
@@ -48,12 +46,6 @@ def _filename(user, moment, extension):
     return f"roster-{local:%Y%m%d-%H%M}.{extension}"
 
 
-def _safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def roster_csv(user, moment, filters=None):
     """The roster at `moment` as a streamed CSV download; `since` in the user's time zone."""
     tz = zoneinfo.ZoneInfo(user.time_zone)
@@ -61,7 +53,7 @@ def roster_csv(user, moment, filters=None):
     def lines():
         for *head, since, reference in _rows(user, moment, filters):
             since = timezone.localtime(since, tz).strftime("%Y-%m-%d %H:%M") if since else ""
-            yield [_safe(v) for v in (*head, since, reference)]
+            yield [*head, since, reference]
 
     return csv_response(_filename(user, moment, "csv"), _header(), lines())
 

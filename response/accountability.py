@@ -34,7 +34,7 @@ def who_is_where(user, *, incident=None, deployment=None, nation=None):
     if deployment is not None:
         teams = teams.filter(pk=getattr(deployment, "pk", deployment))
     if nation is not None:
-        teams = teams.filter(owner_nation__code=getattr(nation, "code", nation))
+        teams = teams.filter(owner_nation__code=getattr(nation, "code", nation).upper())
     members = (RosterMember.objects.restrict(user)
                .filter(deployment__in=teams.values("pk"))
                .select_related("deployment", "deployment__owner_nation",

@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import Nation, Organization
 from core.models import Disclosure
 from response.models import Incident, Offer, PortOfEntry, ResourceKind
-from response.services import aid, deployments, incidents
+from response.services import aid, allocation, deployments, incidents
 
 APPROVED = Disclosure.APPROVED
 PLACES = {  # (latitude, longitude), from the curated places file
@@ -71,6 +71,7 @@ def load(users):
     _units(users, mex, usa)
     _los_angeles_fires(users, mex, usa)
     _los_cabos_hurricane(users, mex, usa, timezone.now())
+    _allocation_proposal(users)
 
 
 # ---- Units ----------------------------------------------------------------------------------
@@ -408,3 +409,26 @@ def _walk(sender, host, deployment, target, times, location=""):
                 summary_es="En asignación; sin lesionados.")
         if name == target:
             return
+
+
+# ---- An allocation proposal for the hurricane ------------------------------------------------
+
+def _allocation_proposal(users):
+    """Cal OES asks the optimizer who to send for what the hurricane's requests still lack:
+    four generators (six of ten are covered) and four building-safety evaluation teams. Its
+    generator teams drive through a port of entry, its evaluators fly; at least one of each
+    organization's kind stays home (drawdown) and a bilingual team goes (liaison rule). Solved
+    here, not by the job queue, so the page has a plan to review."""
+    caloes = users["us.caloes"]
+    hurricane = Incident.objects.get(ics_number="BCS-2026-ODX")
+    for n, place in enumerate(("Riverside", "Riverside", "Sacramento", "Sacramento", "Riverside"),
+                              start=2):
+        _unit(caloes, f"Cal OES generator strike team {n}", "GENERATOR", place, 12, [],
+              languages="en,es" if n == 2 else "en", cross_border_eligible=True)
+    for n, place in enumerate(("Sacramento", "Sacramento", "Riverside", "Riverside",
+                               "Sacramento"), start=1):
+        _unit(caloes, f"Cal OES safety assessment team {n}", "BLDG-SAFETY-EVAL", place, 2, [],
+              languages="en,es" if n % 2 else "en", cross_border_eligible=True,
+              air_capable=True, qualifications="Cal OES Safety Assessment Program evaluators")
+    proposal = allocation.propose(caloes, incident=hurricane, time_limit=10)
+    allocation.run_proposal(proposal.pk)

@@ -6,8 +6,15 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Nation, Organization
+from accounts.models import Organization
 from personnel.forms import LocalDateTimeInput
+from response.forms_common import (
+    FilterForm,
+    ServiceFieldsMixin,
+    incident_choices,
+    nation_choices,
+    with_any,
+)
 from response.models import (
     AidAgreement,
     Incident,
@@ -19,10 +26,6 @@ from response.models import (
 from response.services import aid
 
 
-def _any(choices):
-    return [("", _("any")), *choices]
-
-
 class KindChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} — {obj.name}"
@@ -32,11 +35,7 @@ def _kinds():
     return ResourceKind.objects.order_by("code")
 
 
-def _incident_choices(user):
-    return _any([(i.pk, i.name) for i in Incident.objects.restrict(user).prefetch_related(None)])
-
-
-class _FilterForm(forms.Form):
+class _FilterForm(FilterForm):
     """Filters shared by the lists: incident, state, owner nation."""
 
     FILTERS = ("incident", "state", "nation")
@@ -49,19 +48,12 @@ class _FilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["incident"].choices = _incident_choices(user)
-        self.fields["state"].choices = _any(self.STATES)
-        self.fields["nation"].choices = _any(
-            [(n.code, f"{n.code} — {n.name}") for n in Nation.objects.all()])
+        self.fields["incident"].choices = incident_choices(user)
+        self.fields["state"].choices = with_any(self.STATES)
+        self.fields["nation"].choices = nation_choices()
         if "kind" in self.fields:
-            self.fields["kind"].choices = _any([(k.code, f"{k.code} — {k.name}")
-                                                for k in _kinds()])
-
-    def filters(self):
-        """The filters that passed validation (an invalid one is ignored and shown)."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {key: data.get(key) or None for key in self.FILTERS}
+            self.fields["kind"].choices = with_any([(k.code, f"{k.code} — {k.name}")
+                                                    for k in _kinds()])
 
 
 class RequestFilterForm(_FilterForm):
@@ -70,7 +62,7 @@ class RequestFilterForm(_FilterForm):
 
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     priority = forms.ChoiceField(label=_("Priority"), required=False,
-                                 choices=_any(ResourceRequest.Priority.choices))
+                                 choices=with_any(ResourceRequest.Priority.choices))
 
 
 class OfferFilterForm(_FilterForm):
@@ -84,7 +76,7 @@ class AgreementFilterForm(_FilterForm):
     STATES = AidAgreement.State.choices
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(ServiceFieldsMixin, forms.ModelForm):
     """The ICS-213RR fields. Incidents are those the user may see and not closed; the
     requesting organization one of the user's nation."""
 
@@ -107,9 +99,6 @@ class RequestForm(forms.ModelForm):
             nation_id=user.nation_id)
         self.fields["requesting_organization"].initial = user.organization_id
         self.fields["kind"].queryset = _kinds()
-
-    def service_fields(self):
-        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
 
 
 class ReasonForm(forms.Form):

@@ -5,29 +5,26 @@ only shape the input."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Nation, Organization
+from accounts.models import Organization
 from personnel.forms import LocalDateTimeInput
 from response import workrest
+from response.forms_common import (
+    FilterForm,
+    ServiceFieldsMixin,
+    incident_choices,
+    nation_choices,
+    with_any,
+)
 from response.models import (
     CheckIn,
     DailyStatus,
     Deployment,
     DeploymentCost,
-    Incident,
     OnboardingItem,
     RosterMember,
 )
 
 DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
-
-
-def _any(choices):
-    return [("", _("any")), *choices]
-
-
-class ServiceFieldsMixin:
-    def service_fields(self):
-        return {name: self.cleaned_data.get(name) for name in self.fields}
 
 
 class DeploymentForm(ServiceFieldsMixin, forms.ModelForm):
@@ -54,31 +51,27 @@ class DeploymentForm(ServiceFieldsMixin, forms.ModelForm):
             lambda p: f"{p.name} ({p.hours_text})" if p.hours_text else p.name)
 
 
-class DeploymentFilterForm(forms.Form):
+class DeploymentFilterForm(FilterForm):
+    FILTERS = ("incident", "state", "nation", "transport")
+
     incident = forms.TypedChoiceField(label=_("Incident"), required=False, coerce=int,
                                       empty_value=None)
     state = forms.ChoiceField(label=_("State"), required=False,
-                              choices=_any(Deployment.State.choices))
+                              choices=with_any(Deployment.State.choices))
     nation = forms.ChoiceField(label=_("Sending nation"), required=False)
     transport = forms.ChoiceField(label=_("Transport"), required=False,
-                                  choices=_any(Deployment.Transport.choices))
+                                  choices=with_any(Deployment.Transport.choices))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        incidents = Incident.objects.restrict(user).prefetch_related(None).select_related(None)
-        self.fields["incident"].choices = _any([(i.pk, i.name) for i in incidents])
-        self.fields["nation"].choices = _any([(n.code, f"{n.code} — {n.name}")
-                                              for n in Nation.objects.all()])
-
-    def filters(self):
-        """The filters that passed validation (an invalid one is ignored and shown)."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {key: data.get(key) or None
-                for key in ("incident", "state", "nation", "transport")}
+        self.fields["incident"].choices = incident_choices(user)
+        self.fields["nation"].choices = nation_choices()
 
 
 class AccountabilityFilterForm(DeploymentFilterForm):
+    FILTERS = ("incident", "deployment", "nation")
+    field_order = FILTERS
+
     deployment = forms.TypedChoiceField(label=_("Deployment"), required=False, coerce=int,
                                         empty_value=None)
 
@@ -87,12 +80,7 @@ class AccountabilityFilterForm(DeploymentFilterForm):
         del self.fields["state"], self.fields["transport"]
         teams = (Deployment.objects.restrict(user).exclude(state=Deployment.State.CLOSED)
                  .prefetch_related(None).select_related(None))
-        self.fields["deployment"].choices = _any([(d.pk, d.name) for d in teams])
-
-    def filters(self):
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {key: data.get(key) or None for key in ("incident", "deployment", "nation")}
+        self.fields["deployment"].choices = with_any([(d.pk, d.name) for d in teams])
 
 
 class TransitionForm(forms.Form):
@@ -167,7 +155,7 @@ class CostForm(ServiceFieldsMixin, forms.ModelForm):
         fields = ["category", "description", "amount", "currency", "reimbursement"]
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(ServiceFieldsMixin, forms.Form):
     days = forms.IntegerField(label=_("Extension (days in all)"), min_value=1,
                               max_value=workrest.MAX_EXTENSION_DAYS,
                               help_text=_("At most 14 more days on assignment."))

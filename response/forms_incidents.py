@@ -7,23 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Nation, Organization
 from core.forms import NationChoiceField
 from personnel.forms import LocalDateTimeInput
+from response.forms_common import (
+    FilterForm,
+    ServiceFieldsMixin,
+    nation_choices,
+    search_field,
+    with_any,
+)
 from response.models import Incident, ResourceKind, Unit
 
-YES_NO_ANY = [("", _("any")), ("yes", _("Yes")), ("no", _("No"))]
+YES_NO_ANY = with_any([("yes", _("Yes")), ("no", _("No"))])
 
 
-def _any(choices):
-    return [("", _("any")), *choices]
-
-
-def _filters(form, names):
-    """The filters that passed validation (an invalid one is ignored and shown)."""
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    return {name: data.get(name) or None for name in names}
-
-
-class IncidentForm(forms.ModelForm):
+class IncidentForm(ServiceFieldsMixin, forms.ModelForm):
     """An incident; the host agency is one of the user's nation's organizations."""
 
     country = NationChoiceField(
@@ -52,31 +48,28 @@ class IncidentForm(forms.ModelForm):
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs["step"] = "any"
 
-    def service_fields(self):
-        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
 
+class IncidentFilterForm(FilterForm):
+    FILTERS = ("status", "kind", "country", "nation", "channel", "q")
 
-class IncidentFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=_any(Incident.Status.choices))
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_any(Incident.Kind.choices))
+                               choices=with_any(Incident.Status.choices))
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=with_any(Incident.Kind.choices))
     country = forms.ChoiceField(label=_("Country"), required=False)
     nation = forms.ChoiceField(label=_("Owner nation"), required=False)
     channel = forms.ChoiceField(label=_("Request channel"), required=False,
-                                choices=_any(Incident.Channel.choices))
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+                                choices=with_any(Incident.Channel.choices))
+    q = search_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        nations = _any([(n.code, f"{n.code} — {n.name}") for n in Nation.objects.all()])
+        nations = nation_choices()
         self.fields["country"].choices = nations
         self.fields["nation"].choices = nations
 
-    def filters(self):
-        return _filters(self, ("status", "kind", "country", "nation", "channel", "q"))
 
-
-class UnitForm(forms.ModelForm):
+class UnitForm(ServiceFieldsMixin, forms.ModelForm):
     """A unit of one of the user's nation's organizations."""
 
     class Meta:
@@ -97,31 +90,29 @@ class UnitForm(forms.ModelForm):
         for name in ("home_latitude", "home_longitude"):
             self.fields[name].widget.attrs["step"] = "any"
 
-    def service_fields(self):
-        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
 
+class UnitFilterForm(FilterForm):
+    FILTERS = ("organization", "kind", "availability", "cross_border", "held", "q")
 
-class UnitFilterForm(forms.Form):
     organization = forms.ChoiceField(label=_("Organization"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     availability = forms.ChoiceField(label=_("Availability"), required=False,
-                                     choices=_any(Unit.Availability.choices))
+                                     choices=with_any(Unit.Availability.choices))
     cross_border = forms.ChoiceField(label=_("May cross the border"), required=False,
                                      choices=YES_NO_ANY)
     held = forms.ChoiceField(label=_("Held for home coverage"), required=False,
                              choices=YES_NO_ANY)
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = search_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = _any(
+        self.fields["organization"].choices = with_any(
             [(o.acronym, o.acronym) for o in Organization.objects.select_related("nation")])
-        self.fields["kind"].choices = _any(
+        self.fields["kind"].choices = with_any(
             [(k.code, str(k)) for k in ResourceKind.objects.all()])
 
     def filters(self):
-        data = _filters(self, ("organization", "kind", "availability", "cross_border", "held",
-                               "q"))
+        data = super().filters()
         flag = {"yes": True, "no": False, None: None}
         return {"organization": data["organization"], "kind": data["kind"],
                 "availability": data["availability"], "q": data["q"],
@@ -129,15 +120,14 @@ class UnitFilterForm(forms.Form):
                 "held_for_home_coverage": flag[data["held"]]}
 
 
-class KindFilterForm(forms.Form):
+class KindFilterForm(FilterForm):
+    FILTERS = ("category", "q")
+
     category = forms.ChoiceField(label=_("Category"), required=False)
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = search_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         categories = (ResourceKind.objects.order_by("category")
                       .values_list("category", flat=True).distinct())
-        self.fields["category"].choices = _any([(c, c) for c in categories])
-
-    def filters(self):
-        return _filters(self, ("category", "q"))
+        self.fields["category"].choices = with_any([(c, c) for c in categories])

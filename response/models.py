@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import MarkedModel, localized, marking_permissions
 
@@ -106,9 +107,10 @@ class Incident(MarkedModel):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        # Contexts: Spanish agrees the adjective with "incidente" (masculine).
+        ACTIVE = "active", pgettext_lazy("incident status", "Active")
         CONTAINED = "contained", _("Contained")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("incident status", "Closed")
 
     class Channel(models.TextChoices):
         DIRECT = "direct", _("Direct between neighbouring agencies (border zone)")
@@ -219,7 +221,7 @@ class ResourceRequest(MarkedModel):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("resource request state", "Submitted")
         PARTIALLY_FILLED = "partially_filled", _("Partially filled")
         FILLED = "filled", _("Filled")
         CLOSED = "closed", _("Closed")
@@ -457,7 +459,7 @@ class Deployment(MarkedModel):
         ASSIGNED = "assigned", _("Assigned")
         DEMOBILIZING = "demobilizing", _("Demobilizing")
         RETURNED = "returned", _("Returned")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("deployment state", "Closed")
 
     class Transport(models.TextChoices):
         GROUND = "ground", _("Ground, through a port of entry")
@@ -685,7 +687,7 @@ class DeploymentCost(MarkedModel):
     class Reimbursement(models.TextChoices):
         NOT_CLAIMED = "not_claimed", _("Not claimed")
         CLAIMED = "claimed", _("Claimed")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("reimbursement", "Approved")
         PAID = "paid", _("Paid")
         DONATED = "donated", _("Donated (not reimbursed)")
 

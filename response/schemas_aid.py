@@ -3,12 +3,13 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Schema
 
 from core.schemas import MarkingIn, MarkingOut
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
+from response.schemas_common import Acronym, Id, KindCode, NewMarking, attribute
 from response.services.aid import verify_agreement
 
 RequestStateCode = Literal[tuple(ResourceRequest.State.values)]
@@ -17,13 +18,6 @@ OfferStateCode = Literal[tuple(Offer.State.values)]
 CostTermsCode = Literal[tuple(Offer.CostTerms.values)]
 AgreementStateCode = Literal[tuple(AidAgreement.State.values)]
 PartCode = Literal[tuple(Signature.Part.values)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-KindCode = Annotated[str, Field(min_length=1, max_length=32, examples=["CREW-HAND-T2"])]
-Acronym = Annotated[str, Field(min_length=1, max_length=32, examples=["CONAFOR"])]
-
-
-def _marking(obj):
-    return MarkingOut.of(obj)
 
 
 class AidTransitionOptionOut(Schema):
@@ -35,7 +29,7 @@ class AidTransitionOptionOut(Schema):
 # ---- Resource requests -----------------------------------------------------------------------
 
 class ResourceRequestFilter(Schema):
-    incident: int | None = Field(None, ge=1, le=2**63 - 1, description="Incident id")
+    incident: Id | None = Field(None, description="Incident id")
     state: RequestStateCode | None = None
     nation: str | None = Field(None, max_length=3, description="Owner (requesting) nation",
                                examples=["USA"])
@@ -64,31 +58,13 @@ class ResourceRequestOut(Schema):
     created_at: datetime
     marking: MarkingOut
 
-    @staticmethod
-    def resolve_incident(obj):
-        return obj.incident_id
-
-    @staticmethod
-    def resolve_incident_name(obj):
-        return obj.incident.name
-
-    @staticmethod
-    def resolve_requesting_organization(obj):
-        return obj.requesting_organization.acronym
-
-    @staticmethod
-    def resolve_requested_by(obj):
-        return obj.requested_by.username
-
-    @staticmethod
-    def resolve_kind(obj):
-        return obj.kind.code
-
-    @staticmethod
-    def resolve_kind_name(obj):
-        return obj.kind.name
-
-    resolve_marking = staticmethod(_marking)
+    resolve_incident = attribute("incident_id")
+    resolve_incident_name = attribute("incident.name")
+    resolve_requesting_organization = attribute("requesting_organization.acronym")
+    resolve_requested_by = attribute("requested_by.username")
+    resolve_kind = attribute("kind.code")
+    resolve_kind_name = attribute("kind.name")
+    resolve_marking = staticmethod(MarkingOut.of)
 
 
 class ResourceRequestDetailOut(ResourceRequestOut):
@@ -120,7 +96,7 @@ class ResourceRequestCreate(ResourceRequestUpdate):
     needed_by: datetime
     reporting_location: str = Field(..., min_length=1, max_length=200)
     priority: PriorityCode = ResourceRequest.Priority.ROUTINE
-    marking: MarkingIn = Field(default_factory=MarkingIn)
+    marking: NewMarking
 
 
 class RequestTransitionIn(Schema):
@@ -135,12 +111,12 @@ class RequestTransitionIn(Schema):
 # ---- Offers ----------------------------------------------------------------------------------
 
 class OfferFilter(Schema):
-    incident: int | None = Field(None, ge=1, le=2**63 - 1, description="Incident id")
+    incident: Id | None = Field(None, description="Incident id")
     state: OfferStateCode | None = None
     nation: str | None = Field(None, max_length=3, description="Offering nation",
                                examples=["MEX"])
     kind: str | None = Field(None, max_length=32, description="A resource kind offered")
-    request: int | None = Field(None, ge=1, le=2**63 - 1, description="Resource request id")
+    request: Id | None = Field(None, description="Resource request id")
 
 
 class OfferLineIn(Schema):
@@ -159,21 +135,10 @@ class OfferLineOut(Schema):
     agency: str
     unit: int | None
 
-    @staticmethod
-    def resolve_kind(obj):
-        return obj.kind.code
-
-    @staticmethod
-    def resolve_kind_name(obj):
-        return obj.kind.name
-
-    @staticmethod
-    def resolve_agency(obj):
-        return obj.agency.acronym
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit_id
+    resolve_kind = attribute("kind.code")
+    resolve_kind_name = attribute("kind.name")
+    resolve_agency = attribute("agency.acronym")
+    resolve_unit = attribute("unit_id")
 
 
 class OfferCreate(Schema):
@@ -234,17 +199,9 @@ class OfferOut(Schema):
     def resolve_request(obj):
         return obj.request_id if getattr(obj, "request_visible", False) else None
 
-    @staticmethod
-    def resolve_incident(obj):
-        return obj.incident_id
-
-    @staticmethod
-    def resolve_offering_organization(obj):
-        return obj.offering_organization.acronym
-
-    @staticmethod
-    def resolve_offered_by(obj):
-        return obj.offered_by.username
+    resolve_incident = attribute("incident_id")
+    resolve_offering_organization = attribute("offering_organization.acronym")
+    resolve_offered_by = attribute("offered_by.username")
 
     @staticmethod
     def resolve_lines(obj):
@@ -254,7 +211,7 @@ class OfferOut(Schema):
     def resolve_headcount(obj):
         return sum(line.headcount for line in obj.lines.all())
 
-    resolve_marking = staticmethod(_marking)
+    resolve_marking = staticmethod(MarkingOut.of)
 
 
 class OfferDetailOut(OfferOut):
@@ -270,11 +227,11 @@ class OfferTransitionIn(Schema):
 # ---- Agreements ------------------------------------------------------------------------------
 
 class AidAgreementFilter(Schema):
-    incident: int | None = Field(None, ge=1, le=2**63 - 1, description="Incident id")
+    incident: Id | None = Field(None, description="Incident id")
     state: AgreementStateCode | None = None
     nation: str | None = Field(None, max_length=3, description="Owner (requesting) nation")
-    request: int | None = Field(None, ge=1, le=2**63 - 1, description="Resource request id")
-    offer: int | None = Field(None, ge=1, le=2**63 - 1, description="Offer id")
+    request: Id | None = Field(None, description="Resource request id")
+    offer: Id | None = Field(None, description="Offer id")
 
 
 class SignatureOut(Schema):
@@ -286,13 +243,8 @@ class SignatureOut(Schema):
     signed_at: datetime
     text_hash: str
 
-    @staticmethod
-    def resolve_signer(obj):
-        return obj.signer.username
-
-    @staticmethod
-    def resolve_organization(obj):
-        return obj.organization.acronym
+    resolve_signer = attribute("signer.username")
+    resolve_organization = attribute("organization.acronym")
 
 
 class AidAgreementOut(Schema):
@@ -318,34 +270,22 @@ class AidAgreementOut(Schema):
                                             "every signature")
     marking: MarkingOut
 
-    @staticmethod
-    def resolve_request(obj):
-        return obj.request_id
+    resolve_request = attribute("request_id")
 
     @staticmethod
     def resolve_request_number(obj):
         return obj.terms.get("request_number")
 
-    @staticmethod
-    def resolve_offer(obj):
-        return obj.offer_id
-
-    @staticmethod
-    def resolve_amends(obj):
-        return obj.amends_id
+    resolve_offer = attribute("offer_id")
+    resolve_amends = attribute("amends_id")
 
     @staticmethod
     def resolve_amended_by(obj):
         amendment = getattr(obj, "amended_by", None)
         return amendment.pk if amendment else None
 
-    @staticmethod
-    def resolve_requesting_organization(obj):
-        return obj.requesting_organization.acronym
-
-    @staticmethod
-    def resolve_assisting_organization(obj):
-        return obj.assisting_organization.acronym
+    resolve_requesting_organization = attribute("requesting_organization.acronym")
+    resolve_assisting_organization = attribute("assisting_organization.acronym")
 
     @staticmethod
     def resolve_signatures(obj):
@@ -355,7 +295,7 @@ class AidAgreementOut(Schema):
     def resolve_verified(obj):
         return verify_agreement(obj)
 
-    resolve_marking = staticmethod(_marking)
+    resolve_marking = staticmethod(MarkingOut.of)
 
 
 class AmendmentLineIn(Schema):

@@ -5,21 +5,17 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from core.schemas import MarkingIn, MarkingOut
+from core.schemas import MarkingOut, NationCode
 from response import border
 from response.geo import side_of_boundary
 from response.models import Deployment, Incident, Offer, PortOfEntry, ResourceRequest, Unit
+from response.schemas_common import NewMarking, attribute
 from response.services.incidents import perimeter_summary
 
 IncidentKindCode = Literal[tuple(Incident.Kind.values)]
 IncidentStatusCode = Literal[tuple(Incident.Status.values)]
 ChannelCode = Literal[tuple(Incident.Channel.values)]
 AvailabilityCode = Literal[tuple(Unit.Availability.values)]
-NationCode = str
-
-
-def _marking(obj):
-    return MarkingOut.of(obj)
 
 
 # ---- Incidents -------------------------------------------------------------------------------
@@ -67,13 +63,8 @@ class IncidentOut(Schema):
     created_at: datetime
     updated_at: datetime
 
-    @staticmethod
-    def resolve_country(obj):
-        return obj.country.code
-
-    @staticmethod
-    def resolve_host_agency(obj):
-        return obj.host_agency.acronym
+    resolve_country = attribute("country.code")
+    resolve_host_agency = attribute("host_agency.acronym")
 
     @staticmethod
     def resolve_side(obj):
@@ -83,7 +74,7 @@ class IncidentOut(Schema):
     def resolve_request_channel_explanation(obj):
         return border.for_incident(obj).explanation
 
-    resolve_marking = staticmethod(_marking)
+    resolve_marking = staticmethod(MarkingOut.of)
 
 
 class PerimeterSummaryOut(Schema):
@@ -150,7 +141,7 @@ class IncidentCreate(IncidentUpdate):
     host_agency: str = Field(None, max_length=32, description="Acronym of one of your "
                                                               "nation's organizations; by "
                                                               "default your own")
-    marking: MarkingIn = Field(default_factory=MarkingIn)
+    marking: NewMarking
 
 
 # ---- Units -----------------------------------------------------------------------------------
@@ -191,23 +182,15 @@ class UnitOut(Schema):
     created_at: datetime
     updated_at: datetime
 
-    @staticmethod
-    def resolve_organization(obj):
-        return obj.organization.acronym
-
-    @staticmethod
-    def resolve_kind(obj):
-        return obj.kind.code
-
-    @staticmethod
-    def resolve_kind_name(obj):
-        return obj.kind.name
+    resolve_organization = attribute("organization.acronym")
+    resolve_kind = attribute("kind.code")
+    resolve_kind_name = attribute("kind.name")
 
     @staticmethod
     def resolve_languages(obj):
         return [code for code in obj.languages.split(",") if code]
 
-    resolve_marking = staticmethod(_marking)
+    resolve_marking = staticmethod(MarkingOut.of)
 
 
 class UnitUpdate(Schema):
@@ -242,7 +225,7 @@ class UnitCreate(UnitUpdate):
     home_base: str = Field(..., min_length=1, max_length=200)
     home_latitude: float
     home_longitude: float
-    marking: MarkingIn = Field(default_factory=MarkingIn)
+    marking: NewMarking
 
 
 # ---- Resource kinds and ports of entry -------------------------------------------------------
@@ -317,6 +300,4 @@ class PortOut(Schema):
     def resolve_closes(obj):
         return obj.closes.strftime("%H:%M") if obj.closes else None
 
-    @staticmethod
-    def resolve_time_zone(obj):
-        return obj.TIME_ZONE
+    resolve_time_zone = attribute("TIME_ZONE")

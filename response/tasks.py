@@ -1,15 +1,16 @@
-"""Mutual-aid jobs: the daily 14-day notices."""
+"""Mutual-aid jobs: the daily 14-day notices and solving allocation proposals."""
 
 import zoneinfo
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from core.services import notify
 from response import workrest
 from response.models import Deployment
+from response.services.allocation import run_proposal
 from response.services.deployments import response_users
 
 
@@ -56,3 +57,9 @@ def notify_assignment_limits(now=None):
 @db_periodic_task(crontab(minute="0", hour="15"))
 def assignment_limit_notices():
     return notify_assignment_limits()
+
+
+# Allocation proposals are solved off the request: the page polls the proposal's progress.
+@db_task()
+def solve_proposal(proposal_id):
+    run_proposal(proposal_id)

@@ -44,6 +44,28 @@ def test_the_same_seed_gives_the_same_instance():
     assert len({r.kind for r in medium.resources}) == 20
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_generated_supply_is_of_the_order_of_the_demand(seed):
+    """The calibration: for the kinds ordered, the units drawdown and home cover let leave come
+    to about the units ordered — a stretched system, neither hopeless nor idle."""
+    inst = generate("medium", seed)
+    keep = {j.id: j for j in inst.jurisdictions}
+    ordered, cells = {}, {}
+    for q in inst.requests:
+        ordered[q.kind] = ordered.get(q.kind, 0) + q.quantity
+    for r in inst.resources:
+        cells.setdefault((r.jurisdiction, r.kind), []).append(r)
+    may_leave = {}
+    for (j, kind), units in cells.items():
+        free = sum(not r.held_for_home_coverage for r in units)
+        n = min(free, len(units) - keep[j].keep_at_home(kind, len(units)))
+        may_leave[kind] = may_leave.get(kind, 0) + n
+    ratios = {kind: may_leave.get(kind, 0) / units for kind, units in ordered.items()}
+    overall = sum(may_leave.get(kind, 0) for kind in ordered) / sum(ordered.values())
+    assert 0.9 <= overall <= 1.2, overall
+    assert min(ratios.values()) >= 0.6, ratios
+
+
 def test_invalid_instances_are_refused_with_the_field_named():
     data = instances.to_json(generate(resources=5, requests=2, seed=1))
     data["resources"][0]["nation"] = "CAN"

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.testing import error, ok
 from engagements import services
 from engagements.models import AfterActionReport, Engagement, Participation, Person
 from engagements.tests.factories import (
@@ -21,18 +22,6 @@ from partnerships.tests.factories import make_partnership
 
 API = "/api/v1/engagements"
 S = Engagement.State
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content
-    return response.json()
-
-
-def error(response, status):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"detail", "errors"} and body["detail"]
-    return body
 
 
 class TestEngagements:

@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from response.api import aid, deployments, geojson, incidents
+from response.api import aid, allocation, deployments, geojson, incidents
 
 router = Router(tags=["mutual aid"])
-for module in (incidents, aid, deployments, geojson):
+for module in (incidents, aid, deployments, geojson, allocation):
     router.add_router("/", module.router)

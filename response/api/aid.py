@@ -3,14 +3,12 @@
 Agreements live under /aid-agreements: /agreements is the partnership's agreements."""
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from core.api import Pagination, error_responses, history_out
+from core.api import Detail, Pagination, error_responses, history_out, marking_args
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
-from core.services import nations_by_code
 from core.views import get_one
 from response.models import Incident
 from response.schemas_aid import (
@@ -36,41 +34,11 @@ from response.services import aid
 router = Router()
 
 
-def _marking_args(marking):
-    return {"rel_to": nations_by_code(marking.rel_to), "disclosure": marking.disclosure,
-            "tlp": marking.tlp or ""}
-
-
-def _aware(value):
-    """A time sent without an offset is read in the user's time zone."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
-
-
 def _incident(user, pk, field="incident"):
     found = Incident.objects.restrict(user).filter(pk=pk).first()
     if found is None:
         raise ValidationError({field: _("Choose an incident you may see.")})
     return found
-
-
-def _options(options):
-    return [{"name": o.name, "label": o.label, "needs_reason": o.needs_reason}
-            for o in options]
-
-
-class _Detail:
-    """A record with what its detail adds, for the response schema."""
-
-    def __init__(self, record, **extra):
-        self._record = record
-        self.__dict__.update(extra)
-
-    def __getattr__(self, name):
-        if name == "_record":
-            raise AttributeError(name)
-        return getattr(self._record, name)
 
 
 # ---- Resource requests -----------------------------------------------------------------------
@@ -82,20 +50,18 @@ def _request(request, resource_request_id):
 def _request_detail(request, resource_request_id):
     user = request.user
     record = _request(request, resource_request_id)
-    return _Detail(
+    return Detail(
         record,
         offers=list(aid.offers_for(user, request=record.pk).values_list("pk", flat=True)),
         agreements=list(aid.agreements_for(user, request=record.pk).values_list(
             "pk", flat=True)),
-        transitions=_options(aid.request_transitions_for(user, record)))
+        transitions=aid.request_transitions_for(user, record))
 
 
 def _request_fields(request, payload):
     data = payload.dict(exclude_unset=True, exclude={"marking"})
     if data.get("incident") is not None:
         data["incident"] = _incident(request.user, data["incident"])
-    if "needed_by" in data:
-        data["needed_by"] = _aware(data["needed_by"])
     for name in ("number", "special_instructions"):
         if name in data and data[name] is None:
             data[name] = ""
@@ -117,7 +83,7 @@ def create_request(request, payload: ResourceRequestCreate):
     """A draft request owned by your nation. Without a number it gets the nation's next of
     the incident's start year (USA-2025-0001); the requesting organization defaults to
     yours. Submit it with the `submit` transition."""
-    record = aid.create_request(request.user, **_marking_args(payload.marking),
+    record = aid.create_request(request.user, **marking_args(payload.marking),
                                 **_request_fields(request, payload))
     return Status(201, _request_detail(request, record.pk))
 
@@ -159,7 +125,7 @@ def set_request_marking(request, resource_request_id: int, payload: MarkingIn):
     """Change who may see the request; a submitted request newly released with disclosure
     approved is announced to the partner."""
     aid.change_request_marking(request.user, _request(request, resource_request_id),
-                               **_marking_args(payload))
+                               **marking_args(payload))
     return MarkingOut.of(_request(request, resource_request_id))
 
 
@@ -178,10 +144,10 @@ def _offer(request, offer_id):
 def _offer_detail(request, offer_id):
     user = request.user
     offer = _offer(request, offer_id)
-    return _Detail(
+    return Detail(
         offer,
         agreements=list(aid.agreements_for(user, offer=offer.pk).values_list("pk", flat=True)),
-        transitions=_options(aid.offer_transitions_for(user, offer)),
+        transitions=aid.offer_transitions_for(user, offer),
         may_draw_up=offer.state in aid.PENDING_OFFER_STATES and aid.may_draw_up(user, offer))
 
 
@@ -202,14 +168,13 @@ def create_offer(request, payload: OfferCreate):
     home coverage; cross-border eligible when the incident is abroad)."""
     user = request.user
     data = payload.dict(exclude={"marking", "request", "incident", "lines"})
-    data["available_from"] = _aware(data["available_from"])
     target = None
     if payload.request:
         target = aid.requests_for(user).filter(pk=payload.request).first()
         if target is None:
             raise ValidationError({"request": _("Choose a request you may see.")})
     incident = _incident(user, payload.incident) if payload.incident else None
-    marking = _marking_args(payload.marking)
+    marking = marking_args(payload.marking)
     offer = aid.create_offer(user, request=target, incident=incident,
                              lines=[line.dict() for line in payload.lines], **data, **marking)
     return Status(201, _offer_detail(request, offer.pk))
@@ -229,8 +194,6 @@ def update_offer(request, offer_id: int, payload: OfferUpdate):
     nation may. `lines` replaces every line. An agreement awaiting signatures becomes void."""
     data = payload.dict(exclude_unset=True)
     lines = data.pop("lines", None)
-    if data.get("available_from") is not None:
-        data["available_from"] = _aware(data["available_from"])
     data = {k: v for k, v in data.items() if v is not None or k == "estimated_cost"}
     aid.update_offer(request.user, get_one(aid.offers_for(request.user, "change"), offer_id),
                      lines=lines, **data)
@@ -252,7 +215,7 @@ def transition_offer(request, offer_id: int, name: str, payload: OfferTransition
 def set_offer_marking(request, offer_id: int, payload: MarkingIn):
     """Change who may see the offer; an offer against another nation's request stays
     released to it with disclosure approved."""
-    aid.change_offer_marking(request.user, _offer(request, offer_id), **_marking_args(payload))
+    aid.change_offer_marking(request.user, _offer(request, offer_id), **marking_args(payload))
     return MarkingOut.of(_offer(request, offer_id))
 
 
@@ -315,8 +278,6 @@ def amend_agreement(request, aid_agreement_id: int, payload: AmendmentIn):
     it needs the three signatures again and supersedes this one once accepted."""
     changes = payload.dict(exclude_unset=True, exclude={"reason"})
     changes = {k: v for k, v in changes.items() if v is not None}
-    if "available_from" in changes:
-        changes["available_from"] = _aware(changes["available_from"])
     amendment = aid.amend_agreement(request.user, _agreement(request, aid_agreement_id),
                                     reason=payload.reason, **changes)
     return Status(201, _agreement(request, amendment.pk))

@@ -1,14 +1,10 @@
 """Incidents (with the border derivation), units, resource kinds and ports of entry."""
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from accounts.models import Organization
-from core.api import Pagination, error_responses, history_out
+from core.api import Pagination, error_responses, history_out, marking_args
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.services import nations_by_code
 from core.views import get_one
@@ -29,60 +25,36 @@ from response.schemas_incidents import (
     UnitOut,
     UnitUpdate,
 )
+from response.services import common
 from response.services import incidents as services
 
 router = Router()
 CODE = r"^[A-Za-z0-9-]+$"  # resource kind codes and port keys
 
 
-def _marking_args(marking):
-    return {"rel_to": nations_by_code(marking.rel_to), "disclosure": marking.disclosure,
-            "tlp": marking.tlp or ""}
-
-
-def _organization(acronym, field):
-    found = Organization.objects.filter(acronym__iexact=acronym).first()
-    if found is None:
-        raise ValidationError({field: _("Unknown organization %(acronym)s.")
-                               % {"acronym": acronym}})
-    return found
-
-
-def _aware(value):
-    """A time sent without an offset is read in the user's time zone."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
+def _fields(payload, agency):
+    """The fields sent, as the service takes them; the organization named `agency` by acronym
+    (left out when empty: the service's default, or no change)."""
+    data = payload.dict(exclude_unset=True, exclude={"marking"})
+    if data.get(agency):
+        data[agency] = common.organization(data[agency], agency)
+    else:
+        data.pop(agency, None)
+    return data
 
 
 def _incident_fields(payload):
-    data = payload.dict(exclude_unset=True, exclude={"marking"})
+    data = _fields(payload, "host_agency")
     if "country" in data:
         data["country"] = (nations_by_code([data["country"]], "country")[0] if data["country"]
                            else None)
-    if data.get("host_agency"):
-        data["host_agency"] = _organization(data["host_agency"], "host_agency")
-    else:
-        data.pop("host_agency", None)
-    if "started_at" in data:
-        data["started_at"] = _aware(data["started_at"])
     return data
 
 
 def _unit_fields(payload):
-    data = payload.dict(exclude_unset=True, exclude={"marking"})
-    if data.get("organization"):
-        data["organization"] = _organization(data["organization"], "organization")
-    else:
-        data.pop("organization", None)
+    data = _fields(payload, "organization")
     if "kind" in data:
-        data["kind"] = ResourceKind.objects.filter(code=data["kind"]).first()
-        if data["kind"] is None:
-            raise ValidationError({"kind": _("Unknown resource kind %(code)s.")
-                                   % {"code": payload.kind}})
-    for name in ("available_from", "available_until"):
-        if name in data:
-            data[name] = _aware(data[name])
+        data["kind"] = common.kind(data["kind"])
     return data
 
 
@@ -107,7 +79,7 @@ def create_incident(request, payload: IncidentCreate):
     """A new incident owned by your nation. The host agency (by default your organization)
     must be of your nation; the country defaults to the side of the line the point lies on.
     The perimeter is a GeoJSON Polygon or MultiPolygon with closed rings."""
-    incident = services.create_incident(request.user, **_marking_args(payload.marking),
+    incident = services.create_incident(request.user, **marking_args(payload.marking),
                                         **_incident_fields(payload))
     return Status(201, _incident(request, incident.pk))
 
@@ -135,7 +107,7 @@ def update_incident(request, incident_id: int, payload: IncidentUpdate):
 def set_incident_marking(request, incident_id: int, payload: MarkingIn):
     """Change who may see the incident; only the owning nation's marking officers may."""
     incident = _incident(request, incident_id)
-    services.change_incident_marking(request.user, incident, **_marking_args(payload))
+    services.change_incident_marking(request.user, incident, **marking_args(payload))
     return MarkingOut.of(_incident(request, incident_id))
 
 
@@ -163,7 +135,7 @@ def list_units(request, filters: Query[UnitFilter]):
 def create_unit(request, payload: UnitCreate):
     """A new unit of one of your nation's organizations (by default yours), owned by your
     nation."""
-    unit = services.create_unit(request.user, **_marking_args(payload.marking),
+    unit = services.create_unit(request.user, **marking_args(payload.marking),
                                 **_unit_fields(payload))
     return Status(201, _unit(request, unit.pk))
 
@@ -186,7 +158,7 @@ def update_unit(request, unit_id: int, payload: UnitUpdate):
 def set_unit_marking(request, unit_id: int, payload: MarkingIn):
     """Change who may see the unit; only the owning nation's marking officers may."""
     unit = _unit(request, unit_id)
-    services.change_unit_marking(request.user, unit, **_marking_args(payload))
+    services.change_unit_marking(request.user, unit, **marking_args(payload))
     return MarkingOut.of(_unit(request, unit_id))
 
 

@@ -12,19 +12,17 @@ needs the three signatures again and supersedes the old one when accepted.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.urls import NoReverseMatch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.models import Organization, User
+from accounts.models import User
 from core.audit import acting_as
 from core.models import Disclosure
 from core.services import (
@@ -32,17 +30,27 @@ from core.services import (
     change_marking,
     check_new_marking,
     nations_by_code,
-    notify,
 )
 from response.models import (
     AidAgreement,
     Incident,
     Offer,
     OfferLine,
-    ResourceKind,
     ResourceRequest,
     Signature,
     Unit,
+)
+from response.services import common
+from response.services.common import (
+    check_changeable,
+    filtered,
+    holders,
+    moment,
+    nation_code,
+    notify_in_both,
+    require_owner,
+    require_perm,
+    visible,
 )
 
 RS = ResourceRequest.State
@@ -89,9 +97,6 @@ OFFER_TRANSITION_LABELS = {
 }
 REASON_REQUIRED = frozenset({"cancel", "unable_to_fill", "decline", "withdraw"})
 
-# Times a request or offer may name: wide enough for any plan, narrow enough that converting
-# between zones never leaves the calendar.
-EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 # The agreed terms an amendment may change.
 AMENDABLE_TERMS = ("duration_days", "available_from", "self_sustaining", "cost_terms",
                    "estimated_cost", "currency", "conditions_en", "conditions_es", "lines")
@@ -107,74 +112,28 @@ class TransitionOption:
 
 # ---- Shared guards ---------------------------------------------------------------------------
 
-def _require_perm(user, codename):
-    if getattr(user, "nation_id", None) is None or not user.is_active:
-        raise PermissionDenied(_("Your account belongs to no organization."))
-    if not user.has_perm(f"response.{codename}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
-def _visible(model, user, pk, action="view"):
-    return model.objects.restrict(user, action).filter(pk=pk).exists()
-
-
-def _holders(codename, **filters):
-    """Active users who hold the response permission `codename` (through a role, directly or
-    as superusers), narrowed by `filters`."""
-    permission = Permission.objects.filter(content_type__app_label="response",
-                                           codename=codename).first()
-    has = Q(is_superuser=True)
-    if permission is not None:
-        has |= Q(groups__permissions=permission) | Q(user_permissions=permission)
-    return User.objects.filter(has, is_active=True, **filters).distinct().order_by("pk")
-
-
-def _in_both(render):
-    """(English, Spanish) renderings of a notice: `render()` under each language."""
-    texts = []
-    for language in ("en", "es"):
-        with translation.override(language):
-            texts.append(str(render()))
-    return texts
-
-
-def _url(record):
-    try:
-        return record.get_absolute_url()
-    except NoReverseMatch:  # a page not routed (yet): the notice goes without a link
-        return ""
-
-
-def _notify(users, record, render, key):
-    message_en, message_es = _in_both(render)
-    return notify(users, record, message_en, message_es, _url(record), key=key)
-
-
-def _kind(value, field="kind"):
-    if isinstance(value, ResourceKind):
-        return value
-    if not value:
-        raise ValidationError({field: _("This field is required.")})
-    found = ResourceKind.objects.filter(code=str(value or "").strip().upper()).first()
-    if found is None:
-        raise ValidationError({field: _("Unknown resource kind %(code)s.") % {"code": value}})
-    return found
-
-
-def _organization(value, field):
-    if value is None or isinstance(value, Organization):
-        return value
-    found = Organization.objects.filter(acronym__iexact=str(value).strip()).first()
-    if found is None:
-        raise ValidationError({field: _("Unknown organization %(acronym)s.")
-                               % {"acronym": value}})
-    return found
-
-
 def _state_error(record, label):
     return ValidationError(_("“%(action)s” is not possible: the %(record)s is %(state)s.") % {
         "action": label, "record": record._meta.verbose_name,
         "state": record.get_state_display().lower()})
+
+
+def _check_step_name(name, transitions):
+    if name not in transitions:
+        raise ValidationError({"name": _("Unknown step %(name)s: choose one of %(names)s.") % {
+            "name": name, "names": ", ".join(transitions)}})
+
+
+def _take_step(record, name, transitions, labels, reason):
+    """Put `record` (locked, not yet saved) in the state step `name` leads to, refusing a step
+    its state does not allow or a missing reason the step needs."""
+    sources, target = transitions[name]
+    if record.state not in sources:
+        raise _state_error(record, labels[name])
+    reason = (reason or "").strip()
+    if name in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    record.state, record.state_reason = target, reason
 
 
 def _whole(value, field, minimum):
@@ -191,13 +150,6 @@ def _whole(value, field, minimum):
         raise ValidationError({field: _("Ensure this value is at least %(min)s.")
                                % {"min": minimum}})
     return number
-
-
-def _check_moment(value, field):
-    if value is not None and timezone.is_aware(value) and not EARLIEST <= value < LATEST:
-        raise ValidationError({field: _("Enter a time between %(first)s and %(last)s.") % {
-            "first": EARLIEST.year, "last": LATEST.year}})
-    return value
 
 
 # ---- Resource requests -----------------------------------------------------------------------
@@ -220,7 +172,7 @@ def _check_request(user, request):
     errors = {}
     if not request.incident_id:
         errors["incident"] = _("This field is required.")
-    elif not _visible(Incident, user, request.incident_id):
+    elif not visible(Incident, user, request.incident_id):
         errors["incident"] = _("Choose an incident you may see.")
     organization = request.requesting_organization
     if organization is not None and organization.nation_id != user.nation_id:
@@ -235,7 +187,7 @@ def _check_request(user, request):
         errors["needed_by"] = _("This field is required.")
     else:
         try:
-            _check_moment(request.needed_by, "needed_by")
+            request.needed_by = moment(request.needed_by, "needed_by")
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
@@ -250,14 +202,14 @@ def create_request(user, *, incident, kind, quantity, needed_by, reporting_locat
     """A draft ICS-213RR request owned by the user's nation. The number, when blank, is the
     nation's next of the incident's start year (USA-2025-0001); the requesting organization
     defaults to the user's."""
-    _require_perm(user, "add_resourcerequest")
+    require_perm(user, "add_resourcerequest")
     request = ResourceRequest(
-        incident=incident, kind=_kind(kind), quantity=_whole(quantity, "quantity", 1),
+        incident=incident, kind=common.kind(kind), quantity=_whole(quantity, "quantity", 1),
         needed_by=needed_by, reporting_location=(reporting_location or "").strip(),
         priority=priority, special_instructions=special_instructions or "",
         substitutes_acceptable=bool(substitutes_acceptable),
         number=(number or "").strip(), state=RS.DRAFT, requested_by=user,
-        requesting_organization=_organization(requesting_organization,
+        requesting_organization=common.organization(requesting_organization,
                                               "requesting_organization") or user.organization,
         owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "", created_by=user)
     check_new_marking(user, request, disclosure)
@@ -287,24 +239,19 @@ def create_request(user, *, incident, kind, quantity, needed_by, reporting_locat
 def update_request(user, request, **fields):
     """Change the fields given while the request is a draft or submitted; only the owning
     nation may. The state changes only through `transition_request`."""
-    _require_perm(user, "change_resourcerequest")
-    if request.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record."))
-    unknown = sorted(set(fields) - set(REQUEST_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.")
-                               for name in unknown})
+    require_owner(user, request)
+    check_changeable(fields, REQUEST_FIELDS)
     request = ResourceRequest.objects.select_for_update().get(pk=request.pk)
     if request.state not in (RS.DRAFT, RS.SUBMITTED):
         raise ValidationError(_("This request is %(state)s: it can no longer be changed.")
                               % {"state": request.get_state_display().lower()})
     for name, value in fields.items():
         if name == "kind":
-            value = _kind(value)
+            value = common.kind(value)
         elif name == "quantity":
             value = _whole(value, "quantity", 1)
         elif name == "requesting_organization":
-            value = _organization(value, name) or user.organization
+            value = common.organization(value, name) or user.organization
         elif name in ("number", "reporting_location", "special_instructions"):
             value = (value or "").strip()
         setattr(request, name, value)
@@ -318,7 +265,7 @@ def update_request(user, request, **fields):
 
 
 def _partner_users(request, nation_ids):
-    return _holders("add_offer", nation_id__in=nation_ids)
+    return holders("add_offer", nation_id__in=nation_ids)
 
 
 def _announce_request(request, nation_ids, key, escalated=False):
@@ -336,7 +283,7 @@ def _announce_request(request, nation_ids, key, escalated=False):
         return _("New resource request %(number)s releasable to your nation: %(quantity)s × "
                  "%(kind)s for %(incident)s.") % values
 
-    return _notify(_partner_users(request, nation_ids), request, render, key)
+    return notify_in_both(_partner_users(request, nation_ids), request, render, key)
 
 
 def _partner_nation_ids(request):
@@ -386,21 +333,14 @@ def transition_request(user, request, name, *, reason="", nations=None):
     across the border — who are told; needs the disclosure-review permission) and close
     (filled or partially filled). Partially filled and filled follow from accepted agreements
     only. Returns the request as it now is."""
-    _require_perm(user, "transition_resourcerequest")
-    if name not in REQUEST_TRANSITIONS:
-        raise ValidationError({"name": _("Unknown step %(name)s: choose one of %(names)s.") % {
-            "name": name, "names": ", ".join(REQUEST_TRANSITIONS)}})
+    require_perm(user, "transition_resourcerequest")
+    _check_step_name(name, REQUEST_TRANSITIONS)
     given = request
     request = ResourceRequest.objects.select_for_update().get(pk=request.pk)
     if request.owner_nation_id != user.nation_id:
         raise PermissionDenied(_("Only the requesting nation may move its request through "
                                  "its lifecycle."))
-    sources, target = REQUEST_TRANSITIONS[name]
-    if request.state not in sources:
-        raise _state_error(request, REQUEST_TRANSITION_LABELS[name])
-    reason = (reason or "").strip()
-    if name in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
+    _take_step(request, name, REQUEST_TRANSITIONS, REQUEST_TRANSITION_LABELS, reason)
     added = []
     if name == "escalate":
         if not user.has_perm("response.review_disclosure_resourcerequest"):
@@ -408,8 +348,6 @@ def transition_request(user, request, name, *, reason="", nations=None):
                                      "only a foreign disclosure reviewer may."))
         added = _escalation_nations(request, nations)
         request.escalated_at = timezone.now()
-    request.state = target
-    request.state_reason = reason
     with acting_as(user):
         request.save()
         if added:
@@ -463,10 +401,10 @@ def _clean_lines(user, incident, lines):
     for index, line in enumerate(lines, start=1):
         problems = []
         try:
-            kind = _kind(line.get("kind"))
+            kind = common.kind(line.get("kind"))
             quantity = _whole(line.get("quantity"), "quantity", 1)
             headcount = _whole(line.get("headcount") or 0, "headcount", 0)
-            agency = _organization(line.get("agency"), "agency")
+            agency = common.organization(line.get("agency"), "agency")
         except ValidationError as exc:
             errors += [_("Line %(n)s: %(problem)s") % {"n": index, "problem": m}
                        for m in exc.messages]
@@ -481,7 +419,7 @@ def _clean_lines(user, incident, lines):
             if unit is None:
                 problems.append(_("choose a unit you may see."))
         if unit is not None:
-            if not _visible(Unit, user, unit.pk):
+            if not visible(Unit, user, unit.pk):
                 problems.append(_("choose a unit you may see."))
             elif unit.owner_nation_id != user.nation_id:
                 problems.append(_("the unit must be of your nation."))
@@ -519,7 +457,7 @@ def _clean_money(offer):
 def _offer_recipients(offer):
     organization_id = (offer.request.requesting_organization_id if offer.request_id
                        else offer.incident.host_agency_id)
-    return _holders("transition_offer", organization_id=organization_id)
+    return holders("transition_offer", organization_id=organization_id)
 
 
 def _offer_summary(offer, lines):
@@ -540,12 +478,12 @@ def create_offer(user, *, request=None, incident=None, lines, self_sustaining=Fa
     Against a request (visible, submitted or partially filled) the offer is released to the
     request's nation with disclosure approved; an unsolicited offer names its incident and
     follows the marking given. The requesting side's responders are told."""
-    _require_perm(user, "add_offer")
+    require_perm(user, "add_offer")
     if user.organization_id is None:
         raise PermissionDenied(_("Your account belongs to no organization."))
     errors = {}
     if request is not None:
-        if not _visible(ResourceRequest, user, request.pk):
+        if not visible(ResourceRequest, user, request.pk):
             raise ValidationError({"request": _("Choose a request you may see.")})
         if request.state not in OFFERABLE_REQUEST_STATES:
             raise ValidationError({"request": _(
@@ -556,9 +494,9 @@ def create_offer(user, *, request=None, incident=None, lines, self_sustaining=Fa
         incident = request.incident
     elif incident is None:
         raise ValidationError({"incident": _("An unsolicited offer names its incident.")})
-    elif not _visible(Incident, user, incident.pk):
+    elif not visible(Incident, user, incident.pk):
         raise ValidationError({"incident": _("Choose an incident you may see.")})
-    _check_moment(available_from, "available_from")
+    available_from = moment(available_from, "available_from")
     offer = Offer(request=request, incident=incident, offering_organization=user.organization,
                   offered_by=user, self_sustaining=bool(self_sustaining),
                   duration_days=duration_days, available_from=available_from,
@@ -598,7 +536,7 @@ def create_offer(user, *, request=None, incident=None, lines, self_sustaining=Fa
         return _("New unsolicited offer from %(organization)s for %(incident)s: "
                  "%(summary)s.") % values
 
-    _notify(_offer_recipients(offer), offer, render, f"offer:{offer.pk}:new")
+    notify_in_both(_offer_recipients(offer), offer, render, f"offer:{offer.pk}:new")
     return offer
 
 
@@ -616,20 +554,18 @@ def update_offer(user, offer, *, lines=None, **fields):
     """Change an offer's terms (and, with `lines`, replace what it sends) while it is still
     offered or under review. An agreement awaiting signatures fixed the old terms: it is void
     and must be drawn up again. The requesting side is told of the change."""
-    _require_perm(user, "change_offer")
-    unknown = set(fields) - set(OFFER_FIELDS)
-    if unknown:
-        raise TypeError(f"update_offer() got unexpected fields: {', '.join(sorted(unknown))}")
+    require_perm(user, "change_offer")
+    check_changeable(fields, OFFER_FIELDS)
     given = offer
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.owner_nation_id != user.nation_id:
         raise PermissionDenied(_("Only the offering nation may change its offer."))
     if offer.state not in PENDING_OFFER_STATES:
         raise _state_error(offer, _("Change the offer"))
-    if "available_from" in fields:
-        _check_moment(fields["available_from"], "available_from")
     for name, value in fields.items():
-        if name in ("conditions_en", "conditions_es"):
+        if name == "available_from":
+            value = moment(value, name)
+        elif name in ("conditions_en", "conditions_es"):
             value = (value or "").strip()
         setattr(offer, name, value)
     rows = _clean_lines(user, offer.incident, lines) if lines is not None else None
@@ -650,7 +586,7 @@ def update_offer(user, offer, *, lines=None, **fields):
             "offer": offer.pk, "organization": offer.offering_organization.acronym,
             "summary": _offer_summary(offer, current)}
 
-    _notify(_offer_recipients(offer), offer, render,
+    notify_in_both(_offer_recipients(offer), offer, render,
             f"offer:{offer.pk}:changed:{offer.updated_at.isoformat()}")
     for name in (*OFFER_FIELDS, "updated_at"):
         setattr(given, name, getattr(offer, name))
@@ -683,33 +619,25 @@ def transition_offer(user, offer, name, *, reason=""):
     (the requesting nation, with a reason) or withdraw (the offering nation, before
     acceptance, with a reason). An offer is accepted only by signing the acceptance part of
     its agreement. Declining or withdrawing voids agreements still awaiting signatures."""
-    _require_perm(user, "transition_offer")
+    require_perm(user, "transition_offer")
     if name == "accept":
         raise ValidationError({"name": _("An offer is accepted by signing the acceptance part "
                                          "of its agreement.")})
-    if name not in OFFER_TRANSITIONS:
-        raise ValidationError({"name": _("Unknown step %(name)s: choose one of %(names)s.") % {
-            "name": name, "names": ", ".join(OFFER_TRANSITIONS)}})
+    _check_step_name(name, OFFER_TRANSITIONS)
     given = offer
-    offer = Offer.objects.select_for_update().select_related("request").get(pk=offer.pk)
-    if not _visible(Offer, user, offer.pk):
+    offer = (Offer.objects.select_for_update(of=("self",)).select_related("request")
+             .get(pk=offer.pk))
+    if not visible(Offer, user, offer.pk):
         raise PermissionDenied(_("You may not see this offer."))
     if name == "withdraw" and offer.owner_nation_id != user.nation_id:
         raise PermissionDenied(_("Only the offering nation may withdraw its offer."))
     if name != "withdraw" and _requesting_nation_id(offer) != user.nation_id:
         raise PermissionDenied(_("Only the requesting nation may review or decline an "
                                  "offer."))
-    sources, target = OFFER_TRANSITIONS[name]
-    if offer.state not in sources:
-        raise _state_error(offer, OFFER_TRANSITION_LABELS[name])
-    reason = (reason or "").strip()
-    if name in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    offer.state = target
-    offer.state_reason = reason
+    _take_step(offer, name, OFFER_TRANSITIONS, OFFER_TRANSITION_LABELS, reason)
     with acting_as(user):
         offer.save()
-    if target in (OS.DECLINED, OS.WITHDRAWN):
+    if offer.state in (OS.DECLINED, OS.WITHDRAWN):
         _void_pending_agreements(user, offer.agreements.all())
     for field in ("state", "state_reason", "updated_at"):
         setattr(given, field, getattr(offer, field))
@@ -901,7 +829,7 @@ def compose_text(terms, language, *, version=1, amends_version=None, reason=""):
 def _signers(agreement, part):
     organization = (agreement.assisting_organization_id if part == PART.OFFER
                     else agreement.requesting_organization_id)
-    return _holders("sign_aidagreement", organization_id=organization)
+    return holders("sign_aidagreement", organization_id=organization)
 
 
 def _subject(agreement):
@@ -922,7 +850,7 @@ def _ask_for_signatures(agreement, parts):
                 "part": PART(part).label.lower(), "subject": _subject(agreement),
                 "version": agreement.version}
 
-        _notify(_signers(agreement, part), agreement, render,
+        notify_in_both(_signers(agreement, part), agreement, render,
                 f"aidagreement:{agreement.pk}:sign:{part}")
 
 
@@ -966,11 +894,11 @@ def draw_up_agreement(user, offer):
     numbered text in English and Spanish, hashed; owned by the requesting nation and released
     with disclosure approved to the assisting one. The offer goes under review; both
     organizations' signers are asked for the request and offer parts."""
-    _require_perm(user, "add_aidagreement")
-    offer = Offer.objects.select_for_update().select_related(
+    require_perm(user, "add_aidagreement")
+    offer = Offer.objects.select_for_update(of=("self",)).select_related(
         "request__requesting_organization", "incident__country",
         "offering_organization__nation").get(pk=offer.pk)
-    if not _visible(Offer, user, offer.pk):
+    if not visible(Offer, user, offer.pk):
         raise PermissionDenied(_("You may not see this offer."))
     if not may_draw_up(user, offer):
         raise PermissionDenied(
@@ -1017,7 +945,7 @@ def signable_parts(user, agreement):
     """The parts the user may sign now."""
     if (agreement.state != AS.AWAITING_SIGNATURES
             or not user.has_perm("response.sign_aidagreement")
-            or not _visible(AidAgreement, user, agreement.pk, "sign")):
+            or not visible(AidAgreement, user, agreement.pk, "sign")):
         return []
     signed = {s.part for s in agreement.signatures.all()}
     parts = []
@@ -1074,7 +1002,7 @@ def _accept(user, agreement):
     both = User.objects.filter(is_active=True, organization_id__in=[
         agreement.requesting_organization_id, agreement.assisting_organization_id]
     ).order_by("pk")
-    _notify(both, agreement, render, f"aidagreement:{agreement.pk}:accepted")
+    notify_in_both(both, agreement, render, f"aidagreement:{agreement.pk}:accepted")
 
 
 @transaction.atomic
@@ -1084,13 +1012,13 @@ def sign_agreement(user, agreement, part):
     records the signer's name, roles, organization, the time and the hash of the text as
     stored now — refused if the text no longer matches the hash it was drawn up with. Signing
     the acceptance brings the agreement into force (see `_accept`)."""
-    _require_perm(user, "sign_aidagreement")
+    require_perm(user, "sign_aidagreement")
     if part not in PART.values:
         raise ValidationError({"part": _("Unknown part %(part)s: choose one of %(parts)s.") % {
             "part": part, "parts": ", ".join(PART.values)}})
-    if not _visible(AidAgreement, user, agreement.pk, "sign"):
+    if not visible(AidAgreement, user, agreement.pk, "sign"):
         raise PermissionDenied(_("You may not sign this agreement."))
-    agreement = AidAgreement.objects.select_for_update().select_related(
+    agreement = AidAgreement.objects.select_for_update(of=("self",)).select_related(
         "requesting_organization", "assisting_organization").get(pk=agreement.pk)
     organization = _part_organization(agreement, part)
     if user.organization_id != organization.pk:
@@ -1154,7 +1082,7 @@ def _amended_terms(terms, changes):
             if value is None:
                 errors[name] = _("This field is required.")
             else:
-                new[name] = _utc(_check_moment(value, name))
+                new[name] = _utc(moment(value, name))
         elif name == "self_sustaining":
             new[name] = bool(value)
         elif name == "cost_terms":
@@ -1181,10 +1109,10 @@ def amend_agreement(user, agreement, *, reason, **changes):
     `lines` is a list with a {quantity, headcount} per agreed line, in order), with a reason.
     It awaits the three signatures; the version it amends stays in force until it is
     accepted, then is superseded. Only the requesting organization draws up amendments."""
-    _require_perm(user, "add_aidagreement")
-    if not _visible(AidAgreement, user, agreement.pk):
+    require_perm(user, "add_aidagreement")
+    if not visible(AidAgreement, user, agreement.pk):
         raise PermissionDenied(_("You may not see this agreement."))
-    agreement = AidAgreement.objects.select_for_update().select_related(
+    agreement = AidAgreement.objects.select_for_update(of=("self",)).select_related(
         "request", "offer__offering_organization", "requesting_organization__nation").get(
         pk=agreement.pk)
     if user.organization_id != agreement.requesting_organization_id:
@@ -1217,55 +1145,34 @@ def amend_agreement(user, agreement, *, reason, **changes):
 
 def requests_for(user, action="view", *, incident=None, state=None, nation=None, kind=None,
                  priority=None):
-    found = ResourceRequest.objects.restrict(user, action).select_related(
-        "incident", "kind", "requesting_organization", "requested_by")
-    if incident:
-        found = found.filter(incident_id=incident)
-    if state:
-        found = found.filter(state=state)
-    if nation:
-        found = found.filter(owner_nation__code=str(nation).upper())
-    if kind:
-        found = found.filter(kind__code=str(kind).upper())
-    if priority:
-        found = found.filter(priority=priority)
-    return found
+    return filtered(
+        ResourceRequest.objects.restrict(user, action).select_related(
+            "incident", "kind", "requesting_organization", "requested_by"),
+        incident_id=incident, state=state, owner_nation__code=nation_code(nation),
+        kind__code=kind and str(kind).upper(), priority=priority)
 
 
 def offers_for(user, action="view", *, incident=None, state=None, nation=None, kind=None,
                request=None):
     # The request an offer answers is named only to readers it is released to.
-    found = Offer.objects.restrict(user, action).select_related(
-        "incident", "request", "offering_organization", "offered_by").prefetch_related(
-        "lines__kind", "lines__agency").annotate(request_visible=Exists(
-            ResourceRequest.objects.restrict(user).filter(pk=OuterRef("request_id"))))
-    if incident:
-        found = found.filter(incident_id=incident)
-    if state:
-        found = found.filter(state=state)
-    if nation:
-        found = found.filter(owner_nation__code=str(nation).upper())
+    found = filtered(
+        Offer.objects.restrict(user, action).select_related(
+            "incident", "request", "offering_organization", "offered_by").prefetch_related(
+            "lines__kind", "lines__agency").annotate(request_visible=Exists(
+                ResourceRequest.objects.restrict(user).filter(pk=OuterRef("request_id")))),
+        incident_id=incident, state=state, owner_nation__code=nation_code(nation),
+        request_id=request)
     if kind:
         found = found.filter(pk__in=OfferLine.objects.filter(
             kind__code=str(kind).upper()).values("offer_id"))
-    if request:
-        found = found.filter(request_id=request)
     return found
 
 
 def agreements_for(user, action="view", *, incident=None, state=None, nation=None,
                    request=None, offer=None):
-    found = AidAgreement.objects.restrict(user, action).select_related(
-        "requesting_organization", "assisting_organization", "offer", "amends",
-        "amended_by").prefetch_related("signatures__organization", "signatures__signer")
-    if incident:
-        found = found.filter(offer__incident_id=incident)
-    if state:
-        found = found.filter(state=state)
-    if nation:
-        found = found.filter(owner_nation__code=str(nation).upper())
-    if request:
-        found = found.filter(request_id=request)
-    if offer:
-        found = found.filter(offer_id=offer)
-    return found
+    return filtered(
+        AidAgreement.objects.restrict(user, action).select_related(
+            "requesting_organization", "assisting_organization", "offer", "amends",
+            "amended_by").prefetch_related("signatures__organization", "signatures__signer"),
+        offer__incident_id=incident, state=state, owner_nation__code=nation_code(nation),
+        request_id=request, offer_id=offer)

@@ -12,21 +12,18 @@ import hashlib
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.models import User
 from core.audit import acting_as
 from core.models import Disclosure
-from core.services import apply_marking, notify
+from core.services import apply_marking
 from response import crossing, workrest
 from response.models import (
     AidAgreement,
@@ -39,6 +36,19 @@ from response.models import (
     PortOfEntry,
     RosterMember,
     ShiftLog,
+)
+from response.services.common import (
+    EARLIEST,
+    LATEST,
+    check_changeable,
+    filtered,
+    holders,
+    moment,
+    nation_code,
+    notify_in_both,
+    parse_languages,
+    require_perm,
+    visible,
 )
 
 DS = Deployment.State
@@ -119,33 +129,22 @@ CROSSING_FIELDS = ("transport", "port", "arrival_airport", "planned_crossing_at"
 ROSTER_FIELDS = ("full_name", "organization", "position", "credentials", "languages",
                  "agency_id")
 COST_FIELDS = ("category", "description", "amount", "currency", "reimbursement")
-# Times a deployment may record: far enough either side for any record, near enough that
-# time-zone arithmetic never leaves the calendar.
-EARLIEST, LATEST = datetime(1990, 1, 1, tzinfo=UTC), datetime(2100, 12, 31, tzinfo=UTC)
-LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
 
 # ---- Who may -------------------------------------------------------------------------------
 
-def _require_perm(user, perm):
-    if getattr(user, "nation_id", None) is None:
-        raise PermissionDenied(_("Your account belongs to no organization."))
-    if not user.has_perm(f"response.{perm}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
 def _require_sender(user, deployment, perm="change_deployment"):
-    _require_perm(user, perm)
+    require_perm(user, perm)
     if deployment.owner_nation_id != user.nation_id:
         raise PermissionDenied(_("Only the sending nation (%(nation)s) may do this.")
                                % {"nation": deployment.owner_nation.code})
 
 
 def _require_host(user, deployment, perm="report_deployment"):
-    _require_perm(user, perm)
+    require_perm(user, perm)
     if (user.nation_id != deployment.host_nation_id
-            or not Deployment.objects.restrict(user).filter(pk=deployment.pk).exists()):
+            or not visible(Deployment, user, deployment.pk)):
         raise PermissionDenied(_("Only the host nation (%(nation)s) may do this.")
                                % {"nation": deployment.host_nation.code})
 
@@ -153,11 +152,11 @@ def _require_host(user, deployment, perm="report_deployment"):
 def may_report(user, deployment):
     """Either nation's users who report on teams (check-ins, daily status, shifts,
     onboarding)."""
-    return Deployment.objects.restrict(user, "report").filter(pk=deployment.pk).exists()
+    return visible(Deployment, user, deployment.pk, "report")
 
 
 def _require_reporter(user, deployment):
-    _require_perm(user, "report_deployment")
+    require_perm(user, "report_deployment")
     if not may_report(user, deployment):
         raise PermissionDenied(_("Only the sending or the host nation may report on this "
                                  "deployment."))
@@ -173,21 +172,8 @@ def _not_future(moment, field, message):
         raise ValidationError({field: message})
 
 
-def _moment(value, field):
-    """A time given to a service: one without a zone is read in the current time zone; it must
-    lie between EARLIEST and LATEST."""
-    if value is None:
-        return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if not EARLIEST <= value <= LATEST:
-        raise ValidationError({field: _("Enter a time between %(first)s and %(last)s.") % {
-            "first": EARLIEST.year, "last": LATEST.year}})
-    return value
-
-
 def _day(value, field="day"):
-    if not EARLIEST.date() <= value <= LATEST.date():
+    if not EARLIEST.date() <= value < LATEST.date():
         raise ValidationError({field: _("Enter a day between %(first)s and %(last)s.") % {
             "first": EARLIEST.year, "last": LATEST.year}})
     return value
@@ -202,12 +188,7 @@ def _to_the_minute(moment):
 def response_users(*nation_ids):
     """Active users of these nations whose role reports on deployments: the people who answer
     for teams sent and hosted."""
-    perm = Permission.objects.get(content_type__app_label="response",
-                                  codename="report_deployment")
-    return (User.objects.filter(is_active=True, nation_id__in=nation_ids)
-            .filter(Q(groups__permissions=perm) | Q(user_permissions=perm)
-                    | Q(is_superuser=True))
-            .distinct().order_by("pk"))
+    return holders("report_deployment", nation_id__in=nation_ids)
 
 
 def _copy_marking(record, deployment):
@@ -283,12 +264,8 @@ def notify_crossing_planned(deployment):
     made = []
     for user in response_users(deployment.host_nation_id):
         tz = zoneinfo.ZoneInfo(user.time_zone)
-        messages = {}
-        for language in ("en", "es"):
-            with translation.override(language):
-                messages[language] = _crossing_message(deployment, tz)
-        made += notify([user], deployment, messages["en"], messages["es"],
-                       deployment.get_absolute_url(), key=key)
+        made += notify_in_both([user], deployment,
+                               lambda tz=tz: _crossing_message(deployment, tz), key)
     return made
 
 
@@ -346,7 +323,7 @@ def record_checklist_item(user, deployment, item, done=True, at=None):
         _require_host(user, deployment)
     _require_state(deployment, CHECKLIST_OPEN, _(
         "The crossing checklist closes when the team arrives (this deployment is %(state)s)."))
-    at = _moment(at, "at") or timezone.now()
+    at = moment(at, "at") or timezone.now()
     if done:
         _not_future(at, "at", _("A checklist item cannot be done in the future."))
     setattr(deployment, f"{item}_at", at if done else None)
@@ -380,8 +357,8 @@ def create_deployment(user, agreement, *, name, transport, port=None, arrival_ai
     and released, disclosure approved, to the host nation (the incident's country). Starts
     mobilizing with the default onboarding items; the host nation is told of the planned
     crossing. See `crossing_warnings` for the port-hours warnings."""
-    _require_perm(user, "add_deployment")
-    if not AidAgreement.objects.restrict(user).filter(pk=agreement.pk).exists():
+    require_perm(user, "add_deployment")
+    if not visible(AidAgreement, user, agreement.pk):
         raise ValidationError({"agreement": _("Choose an agreement you may see.")})
     if agreement.state != AidAgreement.State.IN_FORCE:
         raise ValidationError({"agreement": _(
@@ -396,10 +373,10 @@ def create_deployment(user, agreement, *, name, transport, port=None, arrival_ai
         agreement=agreement, incident=incident, sending_organization=sending,
         host_nation=incident.country, name=(name or "").strip(), transport=transport,
         port=port, arrival_airport=arrival_airport or "",
-        planned_crossing_at=_moment(planned_crossing_at, "planned_crossing_at"),
+        planned_crossing_at=moment(planned_crossing_at, "planned_crossing_at"),
         reception_site=(reception_site or "").strip(),
         carries_equipment=bool(carries_equipment),
-        departed_at=_moment(departed_at, "departed_at"),
+        departed_at=moment(departed_at, "departed_at"),
         owner_nation=user.nation, disclosure=Disclosure.APPROVED, created_by=user)
     _check_transport(deployment)
     deployment.full_clean()
@@ -419,9 +396,7 @@ def update_deployment(user, deployment, **fields):
     nation only, until the team is home; the crossing plan only until the team arrives. A
     changed plan is notified to the host again."""
     _require_sender(user, deployment)
-    unknown = sorted(set(fields) - set(DEPLOYMENT_FIELDS))
-    if unknown:
-        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    check_changeable(fields, DEPLOYMENT_FIELDS)
     if deployment.state in HOME:
         raise ValidationError(_("This deployment is %(state)s: it can no longer be changed.")
                               % {"state": deployment.get_state_display().lower()})
@@ -431,7 +406,7 @@ def update_deployment(user, deployment, **fields):
                     "assignment_crew", "supervisor"):
             value = (value or "").strip()
         elif name in ("planned_crossing_at", "departed_at"):
-            value = _moment(value, name)
+            value = moment(value, name)
         setattr(deployment, name, value)
     after = dict(zip(CROSSING_FIELDS, _crossing_plan(deployment), strict=True))
     changed = [name for name in CROSSING_FIELDS if after[name] != before[name]]
@@ -490,21 +465,13 @@ def complete_onboarding_item(user, deployment, item, done=True):
 
 # ---- Roster ---------------------------------------------------------------------------------
 
-def _clean_languages(value):
-    codes = [c.strip().lower() for c in (value or "").split(",") if c.strip()]
-    if any(not LANGUAGE_CODE.match(c) for c in codes):
-        raise ValidationError({"languages": _("Enter two-letter language codes separated by "
-                                              "commas, for example: es, en.")})
-    return ",".join(dict.fromkeys(codes))
-
-
 def _check_member(member, deployment):
     if member.organization_id and member.organization.nation_id != deployment.owner_nation_id:
         raise ValidationError({"organization": _(
             "Choose an organization of the sending nation (%(nation)s).")
             % {"nation": deployment.owner_nation.code}})
     member.full_name = (member.full_name or "").strip()
-    member.languages = _clean_languages(member.languages)
+    member.languages = parse_languages(member.languages)
     member.full_clean(exclude=["owner_nation"])
 
 
@@ -532,9 +499,7 @@ def update_roster_member(user, member, **fields):
     """Change the fields given; the sending nation, until the team is home."""
     deployment = member.deployment
     _require_sender(user, deployment, "change_rostermember")
-    unknown = sorted(set(fields) - set(ROSTER_FIELDS))
-    if unknown:
-        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    check_changeable(fields, ROSTER_FIELDS)
     if deployment.state in HOME:
         raise ValidationError(_("This team is home: its roster can no longer change."))
     for name, value in fields.items():
@@ -566,12 +531,12 @@ def check_in(user, member, *, status, location, at=None, note=""):
     the crossing until the team is home."""
     deployment = member.deployment
     _require_reporter(user, deployment)
-    if not RosterMember.objects.restrict(user).filter(pk=member.pk).exists():
+    if not visible(RosterMember, user, member.pk):
         raise PermissionDenied(_("You may not see this person's record."))
     _require_state(deployment, CHECK_IN_STATES, _(
         "Check-ins are recorded from departure until the team is home (this deployment is "
         "%(state)s)."))
-    at = _moment(at, "at") or timezone.now()
+    at = moment(at, "at") or timezone.now()
     _not_future(at, "at", _("A check-in cannot be in the future."))
     entry = CheckIn(member=member, status=status, location=(location or "").strip(), at=at,
                     note=(note or "").strip(), recorded_by=user)
@@ -618,7 +583,7 @@ def record_shift(user, deployment, *, started_at, ended_at, note=""):
     _require_reporter(user, deployment)
     _require_state(deployment, SHIFT_STATES, _(
         "Shifts are recorded once the team is assigned (this deployment is %(state)s)."))
-    started_at, ended_at = _moment(started_at, "started_at"), _moment(ended_at, "ended_at")
+    started_at, ended_at = moment(started_at, "started_at"), moment(ended_at, "ended_at")
     if ended_at <= started_at:
         raise ValidationError({"ended_at": _("A shift ends after it starts.")})
     if ended_at - started_at > MAX_SHIFT:
@@ -653,7 +618,7 @@ def may_extend(user, deployment):
     return (deployment.state == DS.ASSIGNED and getattr(user, "nation_id", None) is not None
             and user.nation_id == deployment.host_nation_id
             and user.has_perm("response.transition_deployment")
-            and Deployment.objects.restrict(user).filter(pk=deployment.pk).exists())
+            and visible(Deployment, user, deployment.pk))
 
 
 @transaction.atomic
@@ -726,9 +691,7 @@ def update_cost(user, cost, **fields):
     """Change the fields given (the reimbursement status as it moves: claimed, approved,
     paid); the sending nation, until the deployment is closed."""
     _require_sender(user, cost.deployment, "change_deploymentcost")
-    unknown = sorted(set(fields) - set(COST_FIELDS))
-    if unknown:
-        raise ValidationError({f: _("This field cannot be changed here.") for f in unknown})
+    check_changeable(fields, COST_FIELDS)
     if cost.deployment.state == DS.CLOSED:
         raise ValidationError(_("This deployment is closed: its costs are final."))
     for name, value in fields.items():
@@ -856,7 +819,7 @@ def transition_deployment(user, deployment, name, *, at=None):
                                          "%(names)s.") % {"name": name,
                                                           "names": ", ".join(TRANSITIONS)}})
     given = deployment
-    deployment = Deployment.objects.select_for_update().select_related(
+    deployment = Deployment.objects.select_for_update(of=("self",)).select_related(
         "owner_nation", "host_nation").get(pk=deployment.pk)
     refusal = _mover_refusal(user, deployment, name)
     if refusal:
@@ -865,7 +828,7 @@ def transition_deployment(user, deployment, name, *, at=None):
         raise ValidationError(_("A deployment that is %(state)s cannot go to %(target)s.") % {
             "state": deployment.get_state_display().lower(),
             "target": DS(name).label.lower()})
-    at = _moment(at, "at") or timezone.now()
+    at = moment(at, "at") or timezone.now()
     _not_future(at, "at", _("A step cannot be recorded in the future."))
     refusals = _guard(deployment, name, at)
     if refusals:
@@ -884,3 +847,15 @@ def transition_deployment(user, deployment, name, *, at=None):
         setattr(given, field, getattr(deployment, field))
     return deployment
 
+
+# ---- Reads ----------------------------------------------------------------------------------
+
+def deployments_for(user, action="view", *, incident=None, state=None, nation=None,
+                    transport=None):
+    """Deployments the user may take `action` on, filtered by incident, state, sending nation
+    and transport."""
+    return filtered(
+        Deployment.objects.restrict(user, action).select_related(
+            "incident", "sending_organization", "host_nation", "port"),
+        incident_id=incident, state=state, owner_nation__code=nation_code(nation),
+        transport=transport)

@@ -3,7 +3,7 @@ filtered, restricted reads the pages, the API and the exports share."""
 
 import math
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -14,6 +14,15 @@ from core.models import Disclosure
 from core.services import apply_marking, change_marking, check_new_marking
 from response import geo
 from response.models import Incident, PortOfEntry, ResourceKind, Unit
+from response.services.common import (
+    check_changeable,
+    filtered,
+    moment,
+    nation_code,
+    parse_languages,
+    require_owner,
+    require_perm,
+)
 
 INCIDENT_FIELDS = ("name_en", "name_es", "kind", "latitude", "longitude", "perimeter",
                    "country", "state_region", "municipality", "started_at", "status",
@@ -24,6 +33,7 @@ UNIT_FIELDS = ("name", "organization", "kind", "home_base", "home_latitude", "ho
                "air_capable")
 # Text fields an empty value (None from a form or a client) clears.
 TEXT_FIELDS = ("state_region", "municipality", "ics_number", "qualifications", "languages")
+TIME_FIELDS = ("started_at", "available_from", "available_until")
 # Derived on every save (Incident.save), never validated as input.
 DERIVED_FIELDS = ["border_distance_km", "request_channel"]
 
@@ -31,33 +41,10 @@ DERIVED_FIELDS = ["border_distance_km", "request_channel"]
 # perimeter but a data dump, and every map and page would carry it.
 MAX_PERIMETER_POSITIONS = 20_000
 
-# ISO 639-1 (the two-letter codes), as the Library of Congress registry lists them.
-ISO_639_1 = frozenset("""
-aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da
-de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy
-hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg
-li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or
-os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta
-te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
-""".split())
-
-
 # ---- Guards and checks -----------------------------------------------------------------------
 
-def _require_perm(user, perm):
-    if not user.has_perm(f"response.{perm}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if getattr(user, "nation_id", None) is None:
-        raise PermissionDenied(_("Your account belongs to no organization."))
-
-
-def _require_owner(user, record):
-    _require_perm(user, f"change_{record._meta.model_name}")
-    if record.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record."))
-
-
 def _only(fields, allowed):
+    """A new record takes only its own fields: any other is the caller's mistake."""
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -65,7 +52,38 @@ def _only(fields, allowed):
 
 def _assign(record, fields):
     for name, value in fields.items():
+        if name in TIME_FIELDS:
+            value = moment(value, name)
         setattr(record, name, "" if value is None and name in TEXT_FIELDS else value)
+
+
+def _create(user, model, fields, allowed, clean, agency, *, rel_to, disclosure, tlp):
+    """A new `model` record of `fields`, owned by the user's nation and marked as given; its
+    `agency` (the organization it belongs to) defaults to the user's organization."""
+    require_perm(user, f"add_{model._meta.model_name}")
+    _only(fields, allowed)
+    record = model(owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "",
+                   created_by=user)
+    _assign(record, fields)
+    if getattr(record, f"{agency}_id") is None:
+        setattr(record, agency, user.organization)
+    check_new_marking(user, record, disclosure)
+    clean(record)
+    with acting_as(user):
+        apply_marking(record, owner=user.nation, rel_to=rel_to, disclosure=disclosure,
+                      tlp=tlp or "")
+    return record
+
+
+def _update(user, record, fields, allowed, clean):
+    """Change the `fields` of `record`; only the owning nation may."""
+    require_owner(user, record)
+    check_changeable(fields, allowed)
+    _assign(record, fields)
+    clean(record)
+    with acting_as(user):
+        record.save()
+    return record
 
 
 def _is_number(value):
@@ -145,21 +163,6 @@ def check_perimeter(perimeter):
     return {"type": perimeter["type"], "coordinates": perimeter["coordinates"]}
 
 
-def parse_languages(value):
-    """"en, ES;fr" or ["en", "es"] → "en,es,fr": ISO 639-1 codes, lower case, each once.
-    Raises ValidationError on `languages` naming the codes that are not ISO 639-1."""
-    if isinstance(value, list | tuple):
-        value = ",".join(str(v) for v in value)
-    codes = [c.strip().lower() for c in str(value or "").replace(";", ",").split(",")]
-    codes = [c for part in codes for c in part.split() if c]
-    unknown = [c for c in codes if c not in ISO_639_1]
-    if unknown:
-        raise ValidationError({"languages": _(
-            "Not ISO 639-1 language codes: %(codes)s. Use two-letter codes separated by commas, "
-            "such as en, es.") % {"codes": ", ".join(unknown)}})
-    return ",".join(dict.fromkeys(codes))
-
-
 def _full_clean(record, errors, exclude=()):
     """The model's own checks for what ours did not already refuse; all errors at once."""
     try:
@@ -205,32 +208,15 @@ def create_incident(user, *, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, tlp=
     organization and must be of the user's nation; the country defaults to the side of the
     California–Baja California line the point lies on. The distance to the line and the
     request channel follow from the point (Incident.save)."""
-    _require_perm(user, "add_incident")
-    _only(fields, INCIDENT_FIELDS)
-    incident = Incident(owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "",
-                        created_by=user)
-    _assign(incident, fields)
-    if incident.host_agency_id is None:
-        incident.host_agency = user.organization
-    check_new_marking(user, incident, disclosure)
-    _clean_incident(incident)
-    with acting_as(user):
-        apply_marking(incident, owner=user.nation, rel_to=rel_to, disclosure=disclosure,
-                      tlp=tlp or "")
-    return incident
+    return _create(user, Incident, fields, INCIDENT_FIELDS, _clean_incident, "host_agency",
+                   rel_to=rel_to, disclosure=disclosure, tlp=tlp)
 
 
 @transaction.atomic
 def update_incident(user, incident, **fields):
     """Change the fields given; only the owning nation may. Moving the point moves the
     derived distance and channel with it."""
-    _require_owner(user, incident)
-    _only(fields, INCIDENT_FIELDS)
-    _assign(incident, fields)
-    _clean_incident(incident)
-    with acting_as(user):
-        incident.save()
-    return incident
+    return _update(user, incident, fields, INCIDENT_FIELDS, _clean_incident)
 
 
 def change_incident_marking(user, incident, *, rel_to, disclosure, tlp=""):
@@ -243,18 +229,10 @@ def incidents_for(user, action="view", *, status=None, kind=None, country=None, 
                   channel=None, q=None):
     """Incidents the user may take `action` on, newest first, filtered by status, kind,
     country (ISO alpha-3, where it happens), nation (the owner), request channel and text."""
-    incidents = Incident.objects.restrict(user, action).select_related("country",
-                                                                         "host_agency")
-    if status:
-        incidents = incidents.filter(status=status)
-    if kind:
-        incidents = incidents.filter(kind=kind)
-    if country:
-        incidents = incidents.filter(country__code=country.upper())
-    if nation:
-        incidents = incidents.filter(owner_nation__code=nation.upper())
-    if channel:
-        incidents = incidents.filter(request_channel=channel)
+    incidents = filtered(
+        Incident.objects.restrict(user, action).select_related("country", "host_agency"),
+        status=status, kind=kind, country__code=nation_code(country),
+        owner_nation__code=nation_code(nation), request_channel=channel)
     if q:
         incidents = incidents.filter(Q(name_en__icontains=q) | Q(name_es__icontains=q)
                                      | Q(ics_number__icontains=q)
@@ -317,31 +295,14 @@ def _clean_unit(unit):
 def create_unit(user, *, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, tlp="", **fields):
     """A new unit of one of the user's nation's organizations (by default the user's own),
     owned by the user's nation."""
-    _require_perm(user, "add_unit")
-    _only(fields, UNIT_FIELDS)
-    unit = Unit(owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "",
-                created_by=user)
-    _assign(unit, fields)
-    if unit.organization_id is None:
-        unit.organization = user.organization
-    check_new_marking(user, unit, disclosure)
-    _clean_unit(unit)
-    with acting_as(user):
-        apply_marking(unit, owner=user.nation, rel_to=rel_to, disclosure=disclosure,
-                      tlp=tlp or "")
-    return unit
+    return _create(user, Unit, fields, UNIT_FIELDS, _clean_unit, "organization",
+                   rel_to=rel_to, disclosure=disclosure, tlp=tlp)
 
 
 @transaction.atomic
 def update_unit(user, unit, **fields):
     """Change the fields given; only the owning nation may."""
-    _require_owner(user, unit)
-    _only(fields, UNIT_FIELDS)
-    _assign(unit, fields)
-    _clean_unit(unit)
-    with acting_as(user):
-        unit.save()
-    return unit
+    return _update(user, unit, fields, UNIT_FIELDS, _clean_unit)
 
 
 def change_unit_marking(user, unit, *, rel_to, disclosure, tlp=""):
@@ -354,19 +315,11 @@ def units_for(user, action="view", *, organization=None, kind=None, availability
     """Units the user may take `action` on, by organization and name, filtered by
     organization (acronym), kind (code), availability, the two flags, owner nation and
     text."""
-    units = Unit.objects.restrict(user, action).select_related("organization", "kind")
-    if organization:
-        units = units.filter(organization__acronym__iexact=organization)
-    if kind:
-        units = units.filter(kind__code=kind)
-    if availability:
-        units = units.filter(availability=availability)
-    if cross_border_eligible is not None:
-        units = units.filter(cross_border_eligible=cross_border_eligible)
-    if held_for_home_coverage is not None:
-        units = units.filter(held_for_home_coverage=held_for_home_coverage)
-    if nation:
-        units = units.filter(owner_nation__code=nation.upper())
+    units = filtered(
+        Unit.objects.restrict(user, action).select_related("organization", "kind"),
+        organization__acronym__iexact=organization, kind__code=kind, availability=availability,
+        cross_border_eligible=cross_border_eligible,
+        held_for_home_coverage=held_for_home_coverage, owner_nation__code=nation_code(nation))
     if q:
         units = units.filter(Q(name__icontains=q) | Q(home_base__icontains=q)
                              | Q(qualifications__icontains=q))

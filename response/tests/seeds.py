@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from response.models import PortOfEntry, ResourceKind
+from response.services import allocation
 from response.services import deployments as services
 from response.tests.factories import (
     make_agreement,
@@ -39,7 +40,10 @@ def add_response_seeds(existing, us_user, mx_user):
     agreement = make_agreement(us_user, mx_user, request=make_request(
         us_user, incident, number="LA-2025-002"))
     awaiting = make_agreement(us_user, mx_user, request=request, offer=offer, signed=False)
+    proposal = allocation.propose(us_user, incident=incident, time_limit=5)
+    hidden_proposal = allocation.propose(mx_user, time_limit=5)
     _add(existing, {
+        "proposal_id": [proposal.pk, hidden_proposal.pk],
         "incident_id": [incident.pk, hidden_incident.pk], "unit_id": [unit.pk, hidden_unit.pk],
         "kind_code": [ResourceKind.objects.order_by("code").first().code],
         "port_key": [PortOfEntry.objects.order_by("key").first().key],

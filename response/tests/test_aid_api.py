@@ -2,37 +2,15 @@
 error shape (in Spanish for a Spanish reader), 404 for what is not released, and lists without
 N+1 queries."""
 
-import pytest
 
 from core.models import Disclosure
+from core.testing import error, ok
 from response.models import AidAgreement, Offer, ResourceRequest
 from response.services import aid
 from response.tests.factories import make_incident, nations
 from response.tests.test_aid_services import in_force, line, new_offer, submitted
 
 JSON = "application/json"
-
-
-@pytest.fixture
-def duty(make_user):
-    return make_user("d", "CalGuard", "duty_officer")
-
-
-@pytest.fixture
-def incident(duty):
-    return make_incident(duty)
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content
-    return response.json()
-
-
-def error(response, status):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"detail", "errors"} and body["detail"]
-    return body
 
 
 def post(client, url, data=None):

@@ -29,16 +29,6 @@ OS = Offer.State
 AS = AidAgreement.State
 
 
-@pytest.fixture
-def duty(make_user):
-    return make_user("d", "CalGuard", "duty_officer")
-
-
-@pytest.fixture
-def incident(duty):
-    return make_incident(duty)
-
-
 def new_request(user, incident, **fields):
     values = {"kind": "CREW-HAND-T2", "quantity": 2, "needed_by": START + timedelta(days=3),
               "reporting_location": "Palisades Fire ICP", "priority": "urgent",

@@ -12,7 +12,7 @@ from core.models import Disclosure
 from core.testing import ReleasabilityCase, assert_releasability
 from response.models import AidAgreement, Offer, ResourceKind, ResourceRequest
 from response.services import aid
-from response.tests.factories import START, make_incident
+from response.tests.factories import START
 from response.tests.test_aid_services import (
     in_force,
     line,
@@ -23,16 +23,6 @@ from response.tests.test_aid_services import (
 )
 
 RS = ResourceRequest.State
-
-
-@pytest.fixture
-def duty(make_user):
-    return make_user("d", "CalGuard", "duty_officer")
-
-
-@pytest.fixture
-def incident(duty):
-    return make_incident(duty)
 
 
 def _kind_id(code):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.testing import error, ok
 from response.models import Deployment
 from response.services import deployments as services
 from response.tests.factories import add_roster_member, make_deployment, organization
@@ -24,23 +25,11 @@ JSON = "application/json"
 DS = Deployment.State
 
 
-def ok(response, status=200):
-    assert response.status_code == status, response.content
-    return response.json()
-
-
 def post(client, url, data=None):
     """A transition or checklist item needs no body; a client sends none."""
     if data is None:
         return client.generic("POST", url)
     return client.post(url, data, content_type=JSON)
-
-
-def error(response, status):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"detail", "errors"} and body["detail"]
-    return body
 
 
 def test_create_read_update(client_for, us_coordinator, mx_liaison):

@@ -4,23 +4,12 @@ reader), partner and viewer refusals, filters and a bounded number of queries.""
 
 import pytest
 
+from core.testing import error, ok
 from response.models import Incident, Unit
 from response.tests.factories import make_incident, make_unit
 
 API = "/api/v1"
 JSON = "application/json"
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content
-    return response.json()
-
-
-def error(response, status):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"detail", "errors"} and body["detail"]
-    return body
 
 
 def fields_of(body):

@@ -10,10 +10,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.exports import csv_response
+from core.exports import csv_response, marking_cells
 from core.forms import MarkingForm
 from core.history import history_for
-from core.views import get_one, paginate, run_service
+from core.views import (
+    attempt,
+    create_page,
+    get_one,
+    list_page,
+    marking_page,
+    run_service,
+    show_refusal,
+    update_page,
+)
 from response.forms_aid import (
     AgreementFilterForm,
     AmendForm,
@@ -26,17 +35,9 @@ from response.forms_aid import (
     SignForm,
     offer_lines,
 )
-from response.models import AidAgreement, ResourceRequest, Signature, Unit
+from response.models import AidAgreement, Offer, ResourceRequest, Signature, Unit
 from response.services import aid
-
-
-def _may(queryset, pk):
-    return queryset.filter(pk=pk).exists()
-
-
-def _refusal(request, exc):
-    messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError)
-                   else str(exc))
+from response.services.common import visible
 
 
 def _transitions(options, url_name, pk):
@@ -44,11 +45,15 @@ def _transitions(options, url_name, pk):
              "url": reverse(f"response:{url_name}", args=[pk, o.name])} for o in options]
 
 
-def _csv_text(value):
-    # A spreadsheet would run a cell that begins like a formula.
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
+def _transition(request, service, record, name, done):
+    """One lifecycle step of a request or offer, with the reason given; a refusal comes back as
+    a message on the record's page, success as `done` with the new state."""
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    if attempt(request, service, request.user, record, name,
+               reason=form.cleaned_data.get("reason", "")):
+        messages.success(request, done % {"state": record.get_state_display().lower()})
+    return redirect(record)
 
 
 def _stamp(moment):
@@ -61,11 +66,9 @@ def _stamp(moment):
 def request_list(request):
     user = request.user
     form = RequestFilterForm(request.GET, user=user)
-    page = paginate(request, aid.requests_for(user, **form.filters()))
-    template = "response/_requests.html" if request.htmx else "response/request_list.html"
-    return render(request, template, {
-        "form": form, "page": page,
-        "can_add": user.has_perm("response.add_resourcerequest")})
+    return list_page(request, "response/request_list.html", "response/_requests.html", form,
+                     aid.requests_for(user, **form.filters()),
+                     can_add=user.has_perm("response.add_resourcerequest"))
 
 
 @login_required
@@ -77,13 +80,10 @@ def request_export(request):
               _("Quantity"), _("Needed by"), _("Reporting location"), _("Priority"),
               _("Substitutes acceptable"), _("State"), _("Owner nation"), _("Releasable to"),
               _("Foreign disclosure")]
-    rows = ([_csv_text(v) for v in (
-        r.number, r.incident.name, r.requesting_organization.acronym, r.kind.code, r.quantity,
-        _stamp(r.needed_by), r.reporting_location, r.get_priority_display(),
-        _("Yes") if r.substitutes_acceptable else _("No"), r.get_state_display(),
-        r.owner_nation.code, " ".join(sorted(n.code for n in r.rel_to.all())),
-        r.get_disclosure_display())]
-        for r in aid.requests_for(user, **form.filters()))
+    rows = ([r.number, r.incident.name, r.requesting_organization.acronym, r.kind.code,
+             r.quantity, _stamp(r.needed_by), r.reporting_location, r.get_priority_display(),
+             _("Yes") if r.substitutes_acceptable else _("No"), r.get_state_display(),
+             *marking_cells(r)] for r in aid.requests_for(user, **form.filters()))
     return csv_response("resource-requests.csv", header, rows)
 
 
@@ -100,8 +100,8 @@ def request_detail(request, pk):
                                     "request_transition", pk),
         "reason_form": ReasonForm(),
         "can_change": state in (ResourceRequest.State.DRAFT, ResourceRequest.State.SUBMITTED)
-        and _may(aid.requests_for(user, "change"), pk),
-        "can_mark": _may(aid.requests_for(user, "change_marking"), pk),
+        and visible(ResourceRequest, user, pk, "change"),
+        "can_mark": visible(ResourceRequest, user, pk, "change_marking"),
         "can_offer": user.has_perm("response.add_offer")
         and state in aid.OFFERABLE_REQUEST_STATES,
         "history": history_for(resource_request),
@@ -117,17 +117,8 @@ def request_create(request):
     if request.GET.get("incident", "").isdigit():
         initial["incident"] = request.GET["incident"]
     form = RequestForm(request.POST or None, user=user, prefix="r", initial=initial)
-    marking_form = MarkingForm(request.POST or None, prefix="m",
-                               initial={"rel_to": [user.nation]})
-    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        created = run_service(form, aid.create_request, user, **marking_form.marking(),
-                              **form.service_fields())
-        if created is not None:
-            messages.success(request, _("Request %(number)s saved as a draft.")
-                             % {"number": created.number})
-            return redirect(created)
-    return render(request, "response/request_form.html",
-                  {"form": form, "marking_form": marking_form, "resource_request": None})
+    return create_page(request, form, aid.create_request, "response/request_form.html",
+                       _("Request %(number)s saved as a draft."), resource_request=None)
 
 
 @login_required
@@ -136,49 +127,26 @@ def request_update(request, pk):
     user = request.user
     resource_request = get_one(aid.requests_for(user, "change"), pk)
     form = RequestForm(request.POST or None, instance=resource_request, user=user, prefix="r")
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, aid.update_request, user, resource_request,
-                       **form.service_fields()):
-            messages.success(request, _("Request updated."))
-            return redirect(resource_request)
-    return render(request, "response/request_form.html",
-                  {"form": form, "marking_form": None, "resource_request": resource_request})
+    return update_page(request, resource_request, form, aid.update_request,
+                       "response/request_form.html", _("Request updated."),
+                       resource_request=resource_request)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_marking(request, pk):
-    user = request.user
-    resource_request = get_one(aid.requests_for(user, "change_marking"), pk)
-    form = MarkingForm(request.POST or None, initial={
-        "rel_to": list(resource_request.rel_to.all()),
-        "disclosure": resource_request.disclosure, "tlp": resource_request.tlp})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, aid.change_request_marking, user, resource_request,
-                       **form.marking()):
-            messages.success(request, _("Marking changed."))
-            return redirect(resource_request)
-    return render(request, "response/request_marking.html",
-                  {"form": form, "resource_request": resource_request})
+    resource_request = get_one(aid.requests_for(request.user, "change_marking"), pk)
+    return marking_page(request, resource_request, aid.change_request_marking,
+                        "response/request_marking.html")
 
 
 @login_required
 @require_POST
 def request_transition(request, pk, name):
     """One lifecycle step; a refusal comes back as a message on the request's page."""
-    user = request.user
-    resource_request = get_one(aid.requests_for(user), pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        aid.transition_request(user, resource_request, name,
-                               reason=form.cleaned_data.get("reason", ""))
-    except (ValidationError, PermissionDenied) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("The request is now %(state)s.")
-                         % {"state": resource_request.get_state_display().lower()})
-    return redirect(resource_request)
+    resource_request = get_one(aid.requests_for(request.user), pk)
+    return _transition(request, aid.transition_request, resource_request, name,
+                       _("The request is now %(state)s."))
 
 
 # ---- Offers ----------------------------------------------------------------------------------
@@ -187,10 +155,9 @@ def request_transition(request, pk, name):
 def offer_list(request):
     user = request.user
     form = OfferFilterForm(request.GET, user=user)
-    page = paginate(request, aid.offers_for(user, **form.filters()))
-    template = "response/_offers.html" if request.htmx else "response/offer_list.html"
-    return render(request, template, {"form": form, "page": page,
-                                      "can_add": user.has_perm("response.add_offer")})
+    return list_page(request, "response/offer_list.html", "response/_offers.html", form,
+                     aid.offers_for(user, **form.filters()),
+                     can_add=user.has_perm("response.add_offer"))
 
 
 @login_required
@@ -202,17 +169,15 @@ def offer_export(request):
               _("Resources"), _("Headcount"), _("Self-sustaining"), _("Duration (days)"),
               _("Available from"), _("Cost terms"), _("Estimated cost"), _("Currency"),
               _("State"), _("Owner nation"), _("Releasable to"), _("Foreign disclosure")]
-    rows = ([_csv_text(v) for v in (
-        str(o), o.request.number if o.request_visible else "", o.incident.name,
-        o.offering_organization.acronym,
-        "; ".join(f"{line.quantity} × {line.kind.code} ({line.agency.acronym})"
-                  for line in o.lines.all()),
-        sum(line.headcount for line in o.lines.all()),
-        _("Yes") if o.self_sustaining else _("No"), o.duration_days, _stamp(o.available_from),
-        o.get_cost_terms_display(), o.estimated_cost if o.estimated_cost is not None else "",
-        o.currency, o.get_state_display(), o.owner_nation.code,
-        " ".join(sorted(n.code for n in o.rel_to.all())), o.get_disclosure_display())]
-        for o in aid.offers_for(user, **form.filters()))
+    rows = ([str(o), o.request.number if o.request_visible else "", o.incident.name,
+             o.offering_organization.acronym,
+             "; ".join(f"{line.quantity} × {line.kind.code} ({line.agency.acronym})"
+                       for line in o.lines.all()),
+             sum(line.headcount for line in o.lines.all()),
+             _("Yes") if o.self_sustaining else _("No"), o.duration_days,
+             _stamp(o.available_from), o.get_cost_terms_display(), o.estimated_cost, o.currency,
+             o.get_state_display(), *marking_cells(o)]
+            for o in aid.offers_for(user, **form.filters()))
     return csv_response("offers.csv", header, rows)
 
 
@@ -233,7 +198,7 @@ def offer_detail(request, pk):
                                     "offer_transition", pk),
         "reason_form": ReasonForm(),
         "can_draw_up": offer.state in aid.PENDING_OFFER_STATES and aid.may_draw_up(user, offer),
-        "can_mark": _may(aid.offers_for(user, "change_marking"), pk),
+        "can_mark": visible(Offer, user, pk, "change_marking"),
         "can_update": aid.may_update_offer(user, offer),
         "history": history_for(offer),
     })
@@ -307,32 +272,16 @@ def offer_update(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_marking(request, pk):
-    user = request.user
-    offer = get_one(aid.offers_for(user, "change_marking"), pk)
-    form = MarkingForm(request.POST or None, initial={
-        "rel_to": list(offer.rel_to.all()), "disclosure": offer.disclosure, "tlp": offer.tlp})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, aid.change_offer_marking, user, offer, **form.marking()):
-            messages.success(request, _("Marking changed."))
-            return redirect(offer)
-    return render(request, "response/offer_marking.html", {"form": form, "offer": offer})
+    offer = get_one(aid.offers_for(request.user, "change_marking"), pk)
+    return marking_page(request, offer, aid.change_offer_marking, "response/offer_marking.html")
 
 
 @login_required
 @require_POST
 def offer_transition(request, pk, name):
-    user = request.user
-    offer = get_one(aid.offers_for(user), pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        aid.transition_offer(user, offer, name, reason=form.cleaned_data.get("reason", ""))
-    except (ValidationError, PermissionDenied) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("The offer is now %(state)s.")
-                         % {"state": offer.get_state_display().lower()})
-    return redirect(offer)
+    offer = get_one(aid.offers_for(request.user), pk)
+    return _transition(request, aid.transition_offer, offer, name,
+                       _("The offer is now %(state)s."))
 
 
 @login_required
@@ -344,7 +293,7 @@ def offer_agreement(request, pk):
     try:
         agreement = aid.draw_up_agreement(user, offer)
     except (ValidationError, PermissionDenied) as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
         return redirect(offer)
     messages.success(request, _("Agreement drawn up: it now awaits the three signatures."))
     return redirect(agreement)
@@ -356,10 +305,9 @@ def offer_agreement(request, pk):
 def agreement_list(request):
     user = request.user
     form = AgreementFilterForm(request.GET, user=user)
-    page = paginate(request, aid.agreements_for(user, **form.filters()).select_related(
-        "offer__incident"))
-    template = "response/_agreements.html" if request.htmx else "response/agreement_list.html"
-    return render(request, template, {"form": form, "page": page})
+    return list_page(request, "response/agreement_list.html", "response/_agreements.html", form,
+                     aid.agreements_for(user, **form.filters()).select_related(
+                         "offer__incident"))
 
 
 def _reading_language(request):
@@ -394,9 +342,9 @@ def agreement_detail(request, pk):
         "other_language": "es" if language == "en" else "en",
         "text": agreement.text_es if language == "es" else agreement.text_en,
         "versions": aid.agreements_for(user, offer=agreement.offer_id).order_by("version"),
-        "offer_visible": _may(aid.offers_for(user), agreement.offer_id),
+        "offer_visible": visible(Offer, user, agreement.offer_id),
         "request_visible": agreement.request_id is not None
-        and _may(aid.requests_for(user), agreement.request_id),
+        and visible(ResourceRequest, user, agreement.request_id),
         "can_amend": agreement.state == AidAgreement.State.IN_FORCE and amendment is None
         and user.has_perm("response.add_aidagreement")
         and user.organization_id == agreement.requesting_organization_id,

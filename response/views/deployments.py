@@ -6,16 +6,16 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.exports import csv_response
+from core.exports import csv_response, marking_cells
 from core.history import history_for
-from core.views import get_one, paginate, run_service
+from core.views import attempt, get_one, list_page, run_service, show_refusal, update_page
 from response import accountability
 from response.forms_deployments import (
     AccountabilityFilterForm,
@@ -40,27 +40,12 @@ from response.models import (
     RosterMember,
 )
 from response.services import deployments as services
+from response.services.common import visible
 
 DS = Deployment.State
 
 
 # ---- Reads ----------------------------------------------------------------------------------
-
-def deployments_for(user, action="view", *, incident=None, state=None, nation=None,
-                    transport=None):
-    """Deployments the user may take `action` on, filtered as on the list page."""
-    found = Deployment.objects.restrict(user, action).select_related(
-        "incident", "sending_organization", "host_nation", "port")
-    if incident:
-        found = found.filter(incident_id=incident)
-    if state:
-        found = found.filter(state=state)
-    if nation:
-        found = found.filter(owner_nation__code=nation)
-    if transport:
-        found = found.filter(transport=transport)
-    return found
-
 
 def _visible_incidents(user):
     """Ids of the incidents the user may see: a deployment names its incident only then."""
@@ -69,12 +54,7 @@ def _visible_incidents(user):
 
 
 def _deployment(user, pk, action="view"):
-    return get_one(deployments_for(user, action), pk)
-
-
-def _error(request, exc):
-    messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError)
-                   else str(exc))
+    return get_one(services.deployments_for(user, action), pk)
 
 
 def _permissions(user, deployment):
@@ -113,14 +93,10 @@ def _checklist_rows(user, deployment):
 def deployment_list(request):
     user = request.user
     form = DeploymentFilterForm(request.GET, user=user)
-    filters = form.filters()
-    page = paginate(request, deployments_for(user, **filters))
-    template = ("response/_deployment_list.html" if request.htmx
-                else "response/deployment_list.html")
-    return render(request, template, {
-        "form": form, "page": page, "visible_incidents": _visible_incidents(user),
-        "can_add": user.has_perm("response.add_deployment"),
-    })
+    return list_page(request, "response/deployment_list.html", "response/_deployment_list.html",
+                     form, services.deployments_for(user, **form.filters()),
+                     visible_incidents=_visible_incidents(user),
+                     can_add=user.has_perm("response.add_deployment"))
 
 
 @login_required
@@ -135,21 +111,15 @@ def deployment_export(request):
               _("Returned"), _("Releasable to"), _("Foreign disclosure")]
 
     def rows():
-        for d in deployments_for(user, **form.filters()).iterator(chunk_size=500):
+        for d in services.deployments_for(user, **form.filters()).iterator(chunk_size=500):
             yield [d.pk, d.name, d.get_state_display(),
                    d.incident.name if d.incident_id in visible else "",
                    d.sending_organization.acronym, d.owner_nation.code, d.host_nation.code,
                    d.get_transport_display(), d.port.name if d.port else "",
-                   d.arrival_airport, _iso(d.planned_crossing_at), _iso(d.arrived_at),
-                   _iso(d.assigned_at), _iso(d.returned_at),
-                   " ".join(sorted(n.code for n in d.rel_to.all())),
-                   d.get_disclosure_display()]
+                   d.arrival_airport, d.planned_crossing_at, d.arrived_at, d.assigned_at,
+                   d.returned_at, *marking_cells(d, owner=False)]
 
     return csv_response("deployments.csv", header, rows())
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else ""
 
 
 def _status_counts(members):
@@ -168,8 +138,7 @@ def deployment_detail(request, pk):
     by_category, by_status = services.cost_totals(costs)
     return render(request, "response/deployment_detail.html", {
         "deployment": deployment,
-        "agreement_visible": AidAgreement.objects.restrict(user).filter(
-            pk=deployment.agreement_id).exists(),
+        "agreement_visible": visible(AidAgreement, user, deployment.agreement_id),
         "incident_visible": deployment.incident_id in _visible_incidents(user),
         "warnings": services.crossing_warnings(deployment),
         "checklist": _checklist_rows(user, deployment),
@@ -237,13 +206,9 @@ def deployment_transition(request, pk, name):
     deployment = _deployment(user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(deployment)
-    try:
-        services.transition_deployment(user, deployment, name, at=form.cleaned_data["at"])
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
+        show_refusal(request, ValidationError(form.errors))
+    elif attempt(request, services.transition_deployment, user, deployment, name,
+                 at=form.cleaned_data["at"]):
         messages.success(request, _("The deployment is now %(state)s.")
                          % {"state": deployment.get_state_display().lower()})
     return redirect(deployment)
@@ -256,15 +221,10 @@ def deployment_checklist(request, pk, item):
     deployment = _deployment(user, pk)
     form = ChecklistItemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        show_refusal(request, ValidationError(form.errors))
         return redirect(deployment)
-    done = form.cleaned_data["done"] is not False
-    try:
-        services.record_checklist_item(user, deployment, item, done=done,
-                                       at=form.cleaned_data["at"])
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
+    if attempt(request, services.record_checklist_item, user, deployment, item,
+               done=form.cleaned_data["done"] is not False, at=form.cleaned_data["at"]):
         messages.success(request, _("Crossing checklist updated."))
     return redirect(f"{deployment.get_absolute_url()}#crossing")
 
@@ -276,19 +236,17 @@ def deployment_onboarding(request, pk):
     `text_es`)."""
     user = request.user
     deployment = _deployment(user, pk)
-    try:
-        if request.POST.get("item"):
-            services.complete_onboarding_item(user, deployment, request.POST["item"],
-                                              done=request.POST.get("done") != "0")
-        else:
-            form = OnboardingItemForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(form.errors)
-            services.add_onboarding_item(user, deployment, form.cleaned_data["text_en"],
-                                         form.cleaned_data["text_es"])
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+    form = OnboardingItemForm(request.POST)
+    if request.POST.get("item"):
+        done = attempt(request, services.complete_onboarding_item, user, deployment,
+                       request.POST["item"], done=request.POST.get("done") != "0")
+    elif form.is_valid():
+        done = attempt(request, services.add_onboarding_item, user, deployment,
+                       form.cleaned_data["text_en"], form.cleaned_data["text_es"])
     else:
+        done = False
+        show_refusal(request, ValidationError(form.errors))
+    if done:
         messages.success(request, _("Onboarding updated."))
     return redirect(f"{deployment.get_absolute_url()}#onboarding")
 
@@ -320,16 +278,12 @@ def _check_in_all(user, members, **fields):
 @login_required
 @require_http_methods(["GET", "POST"])
 def daily_status(request, pk):
-    user = request.user
-    deployment = _deployment(user, pk)
-    form = DailyStatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.record_daily_status, user, deployment,
-                       **form.service_fields()):
-            messages.success(request, _("Daily status recorded."))
-            return redirect(f"{deployment.get_absolute_url()}#daily-status")
-    return render(request, "response/deployment_daily_status.html",
-                  {"form": form, "deployment": deployment})
+    deployment = _deployment(request.user, pk)
+    return update_page(request, deployment, DailyStatusForm(request.POST or None),
+                       services.record_daily_status, "response/deployment_daily_status.html",
+                       _("Daily status recorded."),
+                       then=f"{deployment.get_absolute_url()}#daily-status",
+                       deployment=deployment)
 
 
 @login_required
@@ -359,18 +313,12 @@ def shift_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def extension(request, pk):
-    user = request.user
-    deployment = _deployment(user, pk)
+    deployment = _deployment(request.user, pk)
     form = ExtensionForm(request.POST or None,
                          initial={"days": deployment.extension_days or None})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.approve_extension, user, deployment,
-                       form.cleaned_data["days"]):
-            messages.success(request, _("Extension approved."))
-            return redirect(deployment)
-    return render(request, "response/deployment_extension.html", {
-        "form": form, "deployment": deployment,
-        "clock": services.assignment_clock(deployment)})
+    return update_page(request, deployment, form, services.approve_extension,
+                       "response/deployment_extension.html", _("Extension approved."),
+                       deployment=deployment, clock=services.assignment_clock(deployment))
 
 
 # ---- Roster ---------------------------------------------------------------------------------
@@ -404,7 +352,7 @@ def roster_member(request, pk):
     user = request.user
     member = get_one(_members(user), pk)
     deployment = member.deployment
-    deployment_visible = Deployment.objects.restrict(user).filter(pk=deployment.pk).exists()
+    deployment_visible = visible(Deployment, user, deployment.pk)
     return render(request, "response/roster_member.html", {
         "member": member, "deployment": deployment,
         "deployment_visible": deployment_visible,
@@ -420,17 +368,14 @@ def roster_member(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_update(request, pk):
-    user = request.user
-    member = get_one(_members(user, "change"), pk)
+    member = get_one(_members(request.user, "change"), pk)
+    # The form writes its values onto its instance: the service compares a stored copy.
+    stored = get_one(_members(request.user, "change"), pk)
     form = RosterMemberForm(request.POST or None, instance=member, deployment=member.deployment)
-    if request.method == "POST" and form.is_valid():
-        stored = get_one(_members(user, "change"), pk)
-        if run_service(form, services.update_roster_member, user, stored,
-                       **form.service_fields()):
-            messages.success(request, _("Roster updated."))
-            return redirect("response:roster_member", pk=pk)
-    return render(request, "response/roster_form.html",
-                  {"form": form, "deployment": member.deployment, "member": member})
+    return update_page(request, stored, form, services.update_roster_member,
+                       "response/roster_form.html", _("Roster updated."),
+                       then=reverse("response:roster_member", args=[pk]),
+                       deployment=member.deployment, member=member)
 
 
 @login_required
@@ -439,10 +384,7 @@ def roster_remove(request, pk):
     user = request.user
     member = get_one(_members(user, "change"), pk)
     deployment = member.deployment
-    try:
-        services.remove_roster_member(user, member)
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
+    if not attempt(request, services.remove_roster_member, user, member):
         return redirect("response:roster_member", pk=pk)
     messages.success(request, _("%(name)s removed from the roster.") % {"name": member.full_name})
     return redirect(f"{deployment.get_absolute_url()}#roster")
@@ -453,14 +395,11 @@ def roster_remove(request, pk):
 def check_in(request, pk):
     user = request.user
     member = get_one(_members(user), pk)
-    deployment = get_one(deployments_for(user), member.deployment_id)
-    form = CheckInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.check_in, user, member, **form.service_fields()):
-            messages.success(request, _("Check-in recorded."))
-            return redirect("response:roster_member", pk=pk)
-    return render(request, "response/deployment_check_in.html",
-                  {"form": form, "deployment": deployment, "member": member})
+    deployment = get_one(services.deployments_for(user), member.deployment_id)
+    return update_page(request, member, CheckInForm(request.POST or None), services.check_in,
+                       "response/deployment_check_in.html", _("Check-in recorded."),
+                       then=reverse("response:roster_member", args=[pk]),
+                       deployment=deployment, member=member)
 
 
 @login_required
@@ -477,9 +416,7 @@ def roster_export(request, pk):
         for m in accountability.roster_for(user, deployment).prefetch_related("rel_to"):
             yield [m.pk, m.full_name, m.organization.acronym, m.position, m.languages,
                    m.agency_id, m.credentials, statuses.get(m.last_status, ""),
-                   m.last_location or "", _iso(m.last_at),
-                   " ".join(sorted(n.code for n in m.rel_to.all())),
-                   m.get_disclosure_display()]
+                   m.last_location, m.last_at, *marking_cells(m, owner=False)]
 
     return csv_response(f"roster-{deployment.pk}.csv", header, rows())
 
@@ -493,16 +430,12 @@ def _costs(user, action="view"):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cost_add(request, pk):
-    user = request.user
-    deployment = _deployment(user, pk)
+    deployment = _deployment(request.user, pk)
     form = CostForm(request.POST or None, initial={
         "reimbursement": services.default_reimbursement(deployment)})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.add_cost, user, deployment, **form.service_fields()):
-            messages.success(request, _("Cost recorded."))
-            return redirect(f"{deployment.get_absolute_url()}#costs")
-    return render(request, "response/cost_form.html",
-                  {"form": form, "deployment": deployment, "cost": None})
+    return update_page(request, deployment, form, services.add_cost, "response/cost_form.html",
+                       _("Cost recorded."), then=f"{deployment.get_absolute_url()}#costs",
+                       deployment=deployment, cost=None)
 
 
 @login_required
@@ -512,8 +445,7 @@ def cost_detail(request, pk):
     deployment = cost.deployment
     return render(request, "response/cost_detail.html", {
         "cost": cost, "deployment": deployment,
-        "deployment_visible": Deployment.objects.restrict(user).filter(
-            pk=deployment.pk).exists(),
+        "deployment_visible": visible(Deployment, user, deployment.pk),
         "can_edit_cost": cost.owner_nation_id == user.nation_id
         and user.has_perm("response.change_deploymentcost") and deployment.state != DS.CLOSED,
         "history": history_for(cost),
@@ -523,16 +455,13 @@ def cost_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cost_update(request, pk):
-    user = request.user
-    cost = get_one(_costs(user, "change"), pk)
-    form = CostForm(request.POST or None, instance=cost)
-    if request.method == "POST" and form.is_valid():
-        stored = get_one(_costs(user, "change"), pk)
-        if run_service(form, services.update_cost, user, stored, **form.service_fields()):
-            messages.success(request, _("Cost updated."))
-            return redirect("response:cost", pk=pk)
-    return render(request, "response/cost_form.html",
-                  {"form": form, "deployment": cost.deployment, "cost": cost})
+    cost = get_one(_costs(request.user, "change"), pk)
+    # The form writes its values onto its instance: the service compares a stored copy.
+    stored = get_one(_costs(request.user, "change"), pk)
+    return update_page(request, stored, CostForm(request.POST or None, instance=cost),
+                       services.update_cost, "response/cost_form.html", _("Cost updated."),
+                       then=reverse("response:cost", args=[pk]), deployment=cost.deployment,
+                       cost=cost)
 
 
 @login_required
@@ -543,8 +472,7 @@ def cost_export(request, pk):
               _("Reimbursement"), _("Releasable to"), _("Foreign disclosure")]
     costs = DeploymentCost.objects.restrict(user).filter(deployment=deployment)
     rows = ([c.pk, c.get_category_display(), c.description, c.amount, c.currency,
-             c.get_reimbursement_display(), " ".join(sorted(n.code for n in c.rel_to.all())),
-             c.get_disclosure_display()] for c in costs)
+             c.get_reimbursement_display(), *marking_cells(c, owner=False)] for c in costs)
     return csv_response(f"costs-{deployment.pk}.csv", header, rows)
 
 
@@ -561,13 +489,11 @@ def accountability_page(request):
               "cells": [by_status.get(code, 0) for code, _label in statuses],
               "total": sum(by_status.values())}
              for nation, by_status in sorted(counts.items())]
-    template = ("response/accountability_table.html" if request.htmx
-                else "response/accountability.html")
-    page = paginate(request, rows, per_page=100)
-    return render(request, template, {
-        "form": form, "page": page, "rows": accountability.labelled(page),
-        "statuses": [label for _code, label in statuses],
-        "counts": table, "total": sum(r["total"] for r in table)})
+    return list_page(request, "response/accountability.html",
+                     "response/accountability_table.html", form, rows, per_page=100,
+                     prepare=accountability.labelled,
+                     statuses=[label for _code, label in statuses], counts=table,
+                     total=sum(r["total"] for r in table))
 
 
 urlpatterns = [

@@ -1,17 +1,15 @@
 """Pages of incidents (with the border derivation), units, resource kinds and ports of entry,
 and the CSV exports of incidents and units."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.exports import csv_response
-from core.forms import MarkingForm
+from core.exports import csv_response, marking_cells
 from core.history import history_for
-from core.views import get_one, paginate, run_service
+from core.views import create_page, get_one, list_page, marking_page, update_page
 from response import border
 from response.forms_incidents import (
     IncidentFilterForm,
@@ -20,29 +18,19 @@ from response.forms_incidents import (
     UnitFilterForm,
     UnitForm,
 )
-from response.models import Deployment, Offer, PortOfEntry, ResourceKind, ResourceRequest
+from response.models import (
+    Deployment,
+    Incident,
+    Offer,
+    PortOfEntry,
+    ResourceKind,
+    ResourceRequest,
+    Unit,
+)
 from response.services import incidents as services
+from response.services.common import visible
 
-# What a spreadsheet would run as a formula if a cell began with it.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 RELATED_SHOWN = 10  # records of each kind listed on an incident's page
-
-
-def _may(queryset, pk):
-    return queryset.filter(pk=pk).exists()
-
-
-def _cell(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _marking_cells(record):
-    return [record.owner_nation.code, " ".join(sorted(n.code for n in record.rel_to.all())),
-            record.get_disclosure_display()]
 
 
 # ---- Incidents -------------------------------------------------------------------------------
@@ -51,10 +39,9 @@ def _marking_cells(record):
 def incident_list(request):
     user = request.user
     form = IncidentFilterForm(request.GET)
-    page = paginate(request, services.incidents_for(user, **form.filters()))
-    template = "response/_incidents.html" if request.htmx else "response/incident_list.html"
-    return render(request, template, {
-        "form": form, "page": page, "can_add": user.has_perm("response.add_incident")})
+    return list_page(request, "response/incident_list.html", "response/_incidents.html", form,
+                     services.incidents_for(user, **form.filters()),
+                     can_add=user.has_perm("response.add_incident"))
 
 
 @login_required
@@ -67,11 +54,11 @@ def incident_export(request):
               _("Municipality"), _("ICS incident number"), _("Host agency"),
               _("Distance to the border (km)"), _("Request channel"), _("Owner nation"),
               _("Releasable to"), _("Foreign disclosure")]
-    rows = ([_cell(v) for v in (
-        i.pk, i.name_en, i.name_es, i.get_kind_display(), i.get_status_display(), i.started_at,
-        i.latitude, i.longitude, i.country.code, i.state_region, i.municipality, i.ics_number,
-        i.host_agency.acronym, i.border_distance_km, i.get_request_channel_display(),
-        *_marking_cells(i))] for i in incidents.iterator(chunk_size=500))
+    rows = ([i.pk, i.name_en, i.name_es, i.get_kind_display(), i.get_status_display(),
+             i.started_at, i.latitude, i.longitude, i.country.code, i.state_region,
+             i.municipality, i.ics_number, i.host_agency.acronym, i.border_distance_km,
+             i.get_request_channel_display(), *marking_cells(i)]
+            for i in incidents.iterator(chunk_size=500))
     return csv_response("incidents.csv", header, rows)
 
 
@@ -106,8 +93,8 @@ def incident_detail(request, pk):
         "border": border.for_incident(incident),
         "perimeter": services.perimeter_summary(incident.perimeter),
         "related": _related(user, incident),
-        "can_change": _may(services.incidents_for(user, "change"), pk),
-        "can_mark": _may(services.incidents_for(user, "change_marking"), pk),
+        "can_change": visible(Incident, user, pk, "change"),
+        "can_mark": visible(Incident, user, pk, "change_marking"),
         "history": history_for(incident),
     })
 
@@ -116,18 +103,9 @@ def incident_detail(request, pk):
 @permission_required("response.add_incident", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def incident_create(request):
-    user = request.user
-    form = IncidentForm(request.POST or None, user=user, prefix="i")
-    marking_form = MarkingForm(request.POST or None, prefix="m",
-                               initial={"rel_to": [user.nation]})
-    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        incident = run_service(form, services.create_incident, user, **marking_form.marking(),
-                               **form.service_fields())
-        if incident is not None:
-            messages.success(request, _("Incident recorded."))
-            return redirect(incident)
-    return render(request, "response/incident_form.html",
-                  {"form": form, "marking_form": marking_form, "incident": None})
+    form = IncidentForm(request.POST or None, user=request.user, prefix="i")
+    return create_page(request, form, services.create_incident, "response/incident_form.html",
+                       _("Incident recorded."), incident=None)
 
 
 @login_required
@@ -136,30 +114,16 @@ def incident_update(request, pk):
     user = request.user
     incident = get_one(services.incidents_for(user, "change"), pk)
     form = IncidentForm(request.POST or None, instance=incident, user=user, prefix="i")
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.update_incident, user, incident,
-                       **form.service_fields()):
-            messages.success(request, _("Incident updated."))
-            return redirect(incident)
-    return render(request, "response/incident_form.html",
-                  {"form": form, "marking_form": None, "incident": incident})
+    return update_page(request, incident, form, services.update_incident,
+                       "response/incident_form.html", _("Incident updated."), incident=incident)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_marking(request, pk):
-    user = request.user
-    incident = get_one(services.incidents_for(user, "change_marking"), pk)
-    form = MarkingForm(request.POST or None, initial={
-        "rel_to": list(incident.rel_to.all()), "disclosure": incident.disclosure,
-        "tlp": incident.tlp})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.change_incident_marking, user, incident,
-                       **form.marking()):
-            messages.success(request, _("Marking changed."))
-            return redirect(incident)
-    return render(request, "response/incident_marking.html",
-                  {"form": form, "incident": incident})
+    incident = get_one(services.incidents_for(request.user, "change_marking"), pk)
+    return marking_page(request, incident, services.change_incident_marking,
+                        "response/incident_marking.html")
 
 
 # ---- Units -----------------------------------------------------------------------------------
@@ -168,10 +132,9 @@ def incident_marking(request, pk):
 def unit_list(request):
     user = request.user
     form = UnitFilterForm(request.GET)
-    page = paginate(request, services.units_for(user, **form.filters()))
-    template = "response/_units.html" if request.htmx else "response/unit_list.html"
-    return render(request, template, {
-        "form": form, "page": page, "can_add": user.has_perm("response.add_unit")})
+    return list_page(request, "response/unit_list.html", "response/_units.html", form,
+                     services.units_for(user, **form.filters()),
+                     can_add=user.has_perm("response.add_unit"))
 
 
 @login_required
@@ -188,12 +151,11 @@ def unit_export(request):
     def yes_no(flag):
         return _("Yes") if flag else _("No")
 
-    rows = ([_cell(v) for v in (
-        u.pk, u.name, u.organization.acronym, u.kind.code, u.home_base, u.home_latitude,
-        u.home_longitude, u.headcount, u.qualifications, u.languages,
-        u.get_availability_display(), u.available_from or "", u.available_until or "",
-        yes_no(u.held_for_home_coverage), yes_no(u.cross_border_eligible),
-        yes_no(u.air_capable), *_marking_cells(u))] for u in units.iterator(chunk_size=500))
+    rows = ([u.pk, u.name, u.organization.acronym, u.kind.code, u.home_base, u.home_latitude,
+             u.home_longitude, u.headcount, u.qualifications, u.languages,
+             u.get_availability_display(), u.available_from, u.available_until,
+             yes_no(u.held_for_home_coverage), yes_no(u.cross_border_eligible),
+             yes_no(u.air_capable), *marking_cells(u)] for u in units.iterator(chunk_size=500))
     return csv_response("units.csv", header, rows)
 
 
@@ -204,8 +166,8 @@ def unit_detail(request, pk):
     return render(request, "response/unit_detail.html", {
         "unit": unit,
         "languages": [code for code in unit.languages.split(",") if code],
-        "can_change": _may(services.units_for(user, "change"), pk),
-        "can_mark": _may(services.units_for(user, "change_marking"), pk),
+        "can_change": visible(Unit, user, pk, "change"),
+        "can_mark": visible(Unit, user, pk, "change_marking"),
         "history": history_for(unit),
     })
 
@@ -214,18 +176,9 @@ def unit_detail(request, pk):
 @permission_required("response.add_unit", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def unit_create(request):
-    user = request.user
-    form = UnitForm(request.POST or None, user=user, prefix="u")
-    marking_form = MarkingForm(request.POST or None, prefix="m",
-                               initial={"rel_to": [user.nation]})
-    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        unit = run_service(form, services.create_unit, user, **marking_form.marking(),
-                           **form.service_fields())
-        if unit is not None:
-            messages.success(request, _("Unit recorded."))
-            return redirect(unit)
-    return render(request, "response/unit_form.html",
-                  {"form": form, "marking_form": marking_form, "unit": None})
+    form = UnitForm(request.POST or None, user=request.user, prefix="u")
+    return create_page(request, form, services.create_unit, "response/unit_form.html",
+                       _("Unit recorded."), unit=None)
 
 
 @login_required
@@ -234,26 +187,15 @@ def unit_update(request, pk):
     user = request.user
     unit = get_one(services.units_for(user, "change"), pk)
     form = UnitForm(request.POST or None, instance=unit, user=user, prefix="u")
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.update_unit, user, unit, **form.service_fields()):
-            messages.success(request, _("Unit updated."))
-            return redirect(unit)
-    return render(request, "response/unit_form.html",
-                  {"form": form, "marking_form": None, "unit": unit})
+    return update_page(request, unit, form, services.update_unit, "response/unit_form.html",
+                       _("Unit updated."), unit=unit)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_marking(request, pk):
-    user = request.user
-    unit = get_one(services.units_for(user, "change_marking"), pk)
-    form = MarkingForm(request.POST or None, initial={
-        "rel_to": list(unit.rel_to.all()), "disclosure": unit.disclosure, "tlp": unit.tlp})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.change_unit_marking, user, unit, **form.marking()):
-            messages.success(request, _("Marking changed."))
-            return redirect(unit)
-    return render(request, "response/unit_marking.html", {"form": form, "unit": unit})
+    unit = get_one(services.units_for(request.user, "change_marking"), pk)
+    return marking_page(request, unit, services.change_unit_marking)
 
 
 # ---- Resource kinds and ports of entry (reference data) --------------------------------------
@@ -261,8 +203,8 @@ def unit_marking(request, pk):
 @login_required
 def kind_list(request):
     form = KindFilterForm(request.GET)
-    page = paginate(request, services.resource_kinds(**form.filters()), per_page=50)
-    return render(request, "response/kind_list.html", {"form": form, "page": page})
+    return list_page(request, "response/kind_list.html", "response/_kinds.html", form,
+                     services.resource_kinds(**form.filters()), per_page=50)
 
 
 @login_required

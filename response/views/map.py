@@ -1,5 +1,6 @@
 """The common operating picture: one Leaflet map of the layers /api/v1/map/ serves, in the
-reader's language, optionally about one incident (`?incident=<id>`)."""
+reader's language, optionally about one incident (`?incident=<id>`) and with the moves of an
+allocation proposal (`?proposal=<id>`)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.views import get_one
 from response.models import Deployment, Incident
+from response.services.allocation import proposals_for
 
 # The order of the layers control; the endpoint of each layer (the API's url names).
 LAYERS = [
@@ -54,24 +56,38 @@ def _labels():
         "open_all_day": _("Open 24 hours"),
         "provisional": _("Hours unconfirmed: check before relying on them."),
         "load_failed": _("A map layer could not be loaded."),
+        "unit": _("Unit"),
+        "request": _("Request"),
+        "eta": _("Arrival (ETA)"),
+        "air": _("By air"),
+        "ground": _("By road"),
     }
 
 
 @login_required
 def map_page(request):
     """The map; with `?incident=<id>` (an incident the user may see, else 404) the incident and
-    deployment layers show that incident only and the map opens on it."""
-    incident = None
+    deployment layers show that incident only and the map opens on it; with `?proposal=<id>`
+    (a proposal the user may see, else 404) its moves are drawn on top and the map opens on
+    them."""
+    incident = proposal = None
     if "incident" in request.GET:
         incident = get_one(Incident.objects.restrict(request.user), request.GET["incident"])
+    if "proposal" in request.GET:
+        proposal = get_one(proposals_for(request.user), request.GET["proposal"])
     query = f"?incident={incident.pk}" if incident else ""
     endpoints = {key: reverse(name) + (query if key in ("incidents", "deployments") else "")
                  for key, name in LAYERS}
+    order, labels = [key for key, _name in LAYERS], _labels()
+    if proposal:
+        endpoints["proposal"] = reverse("api:map_proposal", args=[proposal.pk])
+        order.append("proposal")
+        labels["layers"]["proposal"] = _("Proposed moves")
     return render(request, "response/map.html", {
         "incident": incident,
+        "proposal": proposal,
         "tile_url": settings.MAP_TILE_URL,
-        "map_config": {"endpoints": endpoints, "order": [key for key, _name in LAYERS],
-                       "labels": _labels()},
+        "map_config": {"endpoints": endpoints, "order": order, "labels": labels},
     })
 
 

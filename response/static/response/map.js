@@ -128,6 +128,21 @@
           [labels.port, p.port], [labels.people, p.people]
         ]));
       }
+    }),
+    // An allocation proposal's moves (?proposal=<id>): home base → port → incident.
+    proposal: L.geoJSON(null, {
+      style: function (f) {
+        return {className: "proposal-move mode-" + f.properties.mode +
+          (f.properties.pinned ? " pinned" : ""), fill: false};
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        layer.bindPopup(popup(p.unit, p.url, [
+          [labels.request, p.request], [labels.kind, p.kind],
+          [labels.transport, labels[p.mode]], [labels.port, p.port],
+          [labels.eta, new Date(p.eta).toLocaleString(document.documentElement.lang)]
+        ]));
+      }
     })
   };
 
@@ -197,6 +212,9 @@
         restack();
         if (key === "incidents" && element.dataset.incident && layers.incidents.getLayers().length) {
           map.fitBounds(layers.incidents.getBounds(), {maxZoom: 11, padding: [40, 40]});
+        }
+        if (key === "proposal" && layers.proposal.getLayers().length) {
+          map.fitBounds(layers.proposal.getBounds(), {maxZoom: 11, padding: [40, 40]});
         }
       })
       .catch(function () {

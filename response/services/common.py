@@ -1,0 +1,156 @@
+"""What the mutual-aid services share: the permission guards, the one range of times they
+accept, language codes, the lookups of organizations and resource kinds by code, filtered
+reads, and notices in both languages to the users who hold a permission."""
+
+from datetime import UTC, datetime
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.urls import NoReverseMatch
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+from core.services import notify
+from response.models import ResourceKind
+
+# ISO 639-1 (the two-letter codes), as the Library of Congress registry lists them.
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da
+de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy
+hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg
+li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or
+os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta
+te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
+
+# Times a service accepts: wide enough for any plan or record, narrow enough that converting
+# between time zones never leaves the calendar.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+# ---- Who may ---------------------------------------------------------------------------------
+
+def require_perm(user, codename):
+    """The user is active, of a nation, and holds the response permission `codename`."""
+    if getattr(user, "nation_id", None) is None or not user.is_active:
+        raise PermissionDenied(_("Your account belongs to no organization."))
+    if not user.has_perm(f"response.{codename}"):
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def require_owner(user, record, codename=None):
+    """`require_perm` (by default the change permission of the record's model) and the user's
+    nation owns the record."""
+    require_perm(user, codename or f"change_{record._meta.model_name}")
+    if record.owner_nation_id != user.nation_id:
+        raise PermissionDenied(_("Only the owning nation may change this record."))
+
+
+def visible(model, user, pk, action="view"):
+    """Whether the user may take `action` on record `pk` of `model` (`restrict`)."""
+    return model.objects.restrict(user, action).filter(pk=pk).exists()
+
+
+def check_changeable(fields, allowed):
+    """An update names only fields it may change; the others are refused, each on its field."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+
+
+# ---- Input -----------------------------------------------------------------------------------
+
+def moment(value, field):
+    """A time given to a service: one without a zone is read in the current time zone; it must
+    lie from EARLIEST up to LATEST, else a validation error on `field`. None stays None."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if not EARLIEST <= value < LATEST:
+        raise ValidationError({field: _("Enter a time between %(first)s and %(last)s.") % {
+            "first": EARLIEST.year, "last": LATEST.year}})
+    return value
+
+
+def organization(value, field):
+    """An organization given by acronym (any case) or as itself; None stays None."""
+    if value is None or isinstance(value, Organization):
+        return value
+    found = Organization.objects.filter(acronym__iexact=str(value).strip()).first()
+    if found is None:
+        raise ValidationError({field: _("Unknown organization %(acronym)s.")
+                               % {"acronym": value}})
+    return found
+
+
+def kind(value, field="kind"):
+    """A resource kind given by code (any case) or as itself."""
+    if isinstance(value, ResourceKind):
+        return value
+    if not value:
+        raise ValidationError({field: _("This field is required.")})
+    found = ResourceKind.objects.filter(code=str(value).strip().upper()).first()
+    if found is None:
+        raise ValidationError({field: _("Unknown resource kind %(code)s.") % {"code": value}})
+    return found
+
+
+def parse_languages(value):
+    """"en, ES;fr" or ["en", "es"] → "en,es,fr": ISO 639-1 codes, lower case, each once.
+    Raises ValidationError on `languages` naming the codes that are not ISO 639-1."""
+    if isinstance(value, list | tuple):
+        value = ",".join(str(v) for v in value)
+    codes = [c.strip().lower() for c in str(value or "").replace(";", ",").split(",")]
+    codes = [c for part in codes for c in part.split() if c]
+    unknown = [c for c in codes if c not in ISO_639_1]
+    if unknown:
+        raise ValidationError({"languages": _(
+            "Not ISO 639-1 language codes: %(codes)s. Use two-letter codes separated by commas, "
+            "such as en, es.") % {"codes": ", ".join(unknown)}})
+    return ",".join(dict.fromkeys(codes))
+
+
+def nation_code(value):
+    """A nation filter as the ISO alpha-3 code is stored (upper case); empty stays None."""
+    return str(value).upper() if value else None
+
+
+# ---- Reads -----------------------------------------------------------------------------------
+
+def filtered(queryset, **lookups):
+    """`queryset` narrowed by each lookup that was given: None or empty leaves it out, so an
+    unset filter shows everything (False and 0 still filter)."""
+    return queryset.filter(**{k: v for k, v in lookups.items() if v is not None and v != ""})
+
+
+# ---- Notices ---------------------------------------------------------------------------------
+
+def holders(codename, **filters):
+    """Active users who hold the response permission `codename` (through a role, directly or
+    as superusers), narrowed by `filters`."""
+    permission = Permission.objects.filter(content_type__app_label="response",
+                                           codename=codename).first()
+    has = Q(is_superuser=True)
+    if permission is not None:
+        has |= Q(groups__permissions=permission) | Q(user_permissions=permission)
+    return User.objects.filter(has, is_active=True, **filters).distinct().order_by("pk")
+
+
+def _url(record):
+    try:
+        return record.get_absolute_url()
+    except NoReverseMatch:  # a page not routed (yet): the notice goes without a link
+        return ""
+
+
+def notify_in_both(users, record, render, key):
+    """`core.services.notify` with the message `render()` gives in English and in Spanish,
+    linking to the record's page."""
+    texts = []
+    for language in ("en", "es"):
+        with translation.override(language):
+            texts.append(str(render()))
+    return notify(users, record, *texts, _url(record), key=key)
