@@ -6,6 +6,7 @@ from django.test import Client
 
 from accounts.models import Organization, Role, User
 from accounts.reference import load_reference
+from response.reference import load_reference as load_response_reference
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,9 @@ def _fresh_cache():
 
 @pytest.fixture
 def reference(db):
+    # Ports of entry and resource kinds come with a data migration, which a test that flushes
+    # the database (the live-server browser tests) takes away again.
+    load_response_reference()
     return load_reference()
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Nation, Organization
 from core.models import Disclosure
 from response.models import Incident, Offer, PortOfEntry, ResourceKind
+from response.reference import load_reference
 from response.services import aid, allocation, deployments, incidents
 
 APPROVED = Disclosure.APPROVED
@@ -65,6 +66,7 @@ def _kind(code):
 
 
 def load(users):
+    load_reference()  # ports and kinds come with the migrations; a flushed database lacks them
     if Incident.objects.filter(name_en="Palisades Fire").exists():
         return
     mex, usa = Nation.objects.get(code="MEX"), Nation.objects.get(code="USA")
