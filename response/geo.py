@@ -1,6 +1,7 @@
 """Border geometry for mutual aid: the distance from a point to the California–Baja California
-boundary, which side of it a point lies on, and the 16 km border zone drawn around it. Pure
-Python (no Django), so the optimizer and the codecs can use it too.
+boundary and the 16 km border zone drawn around it. Pure Python (no Django). The line itself,
+great-circle distance and which side of the line a point lies on are the optimizer library's
+(`allocation.travel`), so the app and the optimizer judge the border alike.
 
 The boundary is a chain of about 10 km geodesic segments; at that scale a local equirectangular
 projection around each segment is accurate to metres, far inside the line's own ≈200 m accuracy.
@@ -9,28 +10,23 @@ projection around each segment is accurate to metres, far inside the line's own 
 import json
 import math
 from functools import lru_cache
-from pathlib import Path
 
-EARTH_RADIUS_KM = 6371.0088
+from allocation.travel import BOUNDARY_FILE, EARTH_RADIUS_KM, great_circle_km, side_of_boundary
+
+__all__ = ["BORDER_ZONE_KM", "EARTH_RADIUS_KM", "boundary", "border_zone_polygon",
+           "distance_to_boundary_km", "great_circle_km", "in_border_zone", "side_of_boundary"]
+
 # The 1999 wildfire-protection agreement's border zone: 10 miles (16 km) each side of the line.
 BORDER_ZONE_KM = 16.0
-BOUNDARY_FILE = Path(__file__).with_name("data") / "border_california_baja.geojson"
 
 
 @lru_cache(maxsize=1)
 def boundary():
-    """The boundary line as [(lon, lat), ...], west to east, and the file's properties."""
+    """The boundary line as [(lon, lat), ...], west to east, and the file's properties (method,
+    accuracy, sources) for the map."""
     collection = json.loads(BOUNDARY_FILE.read_text(encoding="utf-8"))
     line = collection["features"][0]
     return [tuple(p) for p in line["geometry"]["coordinates"]], line["properties"]
-
-
-def great_circle_km(lat1, lon1, lat2, lon2):
-    """Haversine distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _to_xy(lat, lon, lat0, lon0):
@@ -55,18 +51,6 @@ def distance_to_boundary_km(lat, lon):
     """The shortest distance from the point to the boundary line, in kilometres."""
     points, _ = boundary()
     return min(_segment_km(lat, lon, a, b) for a, b in zip(points, points[1:], strict=False))
-
-
-def side_of_boundary(lat, lon):
-    """"USA" north of the line, "MEX" south of it, judged at the point's longitude (clamped to
-    the line's ends, beyond which the boundary follows the river and then other states)."""
-    points, _ = boundary()
-    lon_c = max(points[0][0], min(points[-1][0], lon))
-    for a, b in zip(points, points[1:], strict=False):
-        if a[0] <= lon_c <= b[0]:
-            t = 0.0 if b[0] == a[0] else (lon_c - a[0]) / (b[0] - a[0])
-            return "USA" if lat >= a[1] + t * (b[1] - a[1]) else "MEX"
-    return "USA" if lat >= points[-1][1] else "MEX"
 
 
 def in_border_zone(lat, lon, zone_km=BORDER_ZONE_KM):
