@@ -155,6 +155,7 @@ def _message(error):
         "list_type": _("Enter a list."),
         "model_attributes_type": _("Enter an object."),
         "dict_type": _("Enter an object."),
+        "utc_offset": _("Enter a UTC offset between -12:00 and +14:00."),
     }
     return messages.get(kind, error.get("msg", _("Invalid value.")))
 

@@ -1,12 +1,29 @@
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from core import markings
 
 DisclosureState = Literal["not_reviewed", "in_review", "approved", "denied"]
 TLPLevel = Literal["clear", "green", "amber", "amber+strict", "red"]
 NationCode = str
+
+# The world's UTC offsets run from -12:00 to +14:00; ISO 8601 allows ±23:59, which PostgreSQL
+# cannot store, so a moment given with an offset outside the real ones is refused as input.
+EARLIEST_OFFSET, LATEST_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+
+
+def _real_offset(value):
+    offset = value.utcoffset()
+    if offset is not None and not EARLIEST_OFFSET <= offset <= LATEST_OFFSET:
+        raise PydanticCustomError("utc_offset", "UTC offset out of range")
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_real_offset)]
 
 
 class MarkingOut(Schema):

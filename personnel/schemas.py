@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from core.schemas import HistoryEntryOut, MarkingOut
+from core.schemas import HistoryEntryOut, MarkingOut, Moment
 from personnel.models import Authority, DutyStatus, Member, Order, Qualification
 
 __all__ = ["EligibilityOut", "HistoryEntryOut", "ImportReportOut", "MemberDetailOut",
@@ -26,7 +26,7 @@ AT_DESCRIPTION = ("The moment the duty status is read at, ISO 8601. Without a UT
 
 
 class MomentQuery(Schema):
-    at: datetime | None = Field(None, description=AT_DESCRIPTION,
+    at: Moment | None = Field(None, description=AT_DESCRIPTION,
                                 examples=["2025-06-10T08:00:00-07:00"])
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from core.schemas import MarkingIn, MarkingOut
+from core.schemas import MarkingIn, MarkingOut, Moment
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
 from response.schemas_common import Acronym, Id, KindCode, NewMarking, attribute
 from response.services.aid import verify_agreement
@@ -82,7 +82,7 @@ class ResourceRequestUpdate(Schema):
         None, description="Acronym of an organization of your nation; default yours")
     kind: KindCode | None = None
     quantity: int | None = Field(None, ge=1, le=10000)
-    needed_by: datetime | None = None
+    needed_by: Moment | None = None
     reporting_location: str | None = Field(None, min_length=1, max_length=200)
     priority: PriorityCode | None = None
     special_instructions: str | None = Field(None, max_length=5000)
@@ -93,7 +93,7 @@ class ResourceRequestCreate(ResourceRequestUpdate):
     incident: Id
     kind: KindCode
     quantity: int = Field(..., ge=1, le=10000)
-    needed_by: datetime
+    needed_by: Moment
     reporting_location: str = Field(..., min_length=1, max_length=200)
     priority: PriorityCode = ResourceRequest.Priority.ROUTINE
     marking: NewMarking
@@ -148,7 +148,7 @@ class OfferCreate(Schema):
     lines: list[OfferLineIn] = Field(..., min_length=1, max_length=50)
     self_sustaining: bool = False
     duration_days: int = Field(..., ge=1, le=28)
-    available_from: datetime
+    available_from: Moment
     cost_terms: CostTermsCode
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str = Field("USD", min_length=3, max_length=3)
@@ -165,7 +165,7 @@ class OfferUpdate(Schema):
                                             description="Replaces every line when sent")
     self_sustaining: bool | None = None
     duration_days: int | None = Field(None, ge=1, le=28)
-    available_from: datetime | None = None
+    available_from: Moment | None = None
     cost_terms: CostTermsCode | None = None
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str | None = Field(None, min_length=3, max_length=3)
@@ -306,7 +306,7 @@ class AmendmentLineIn(Schema):
 class AmendmentIn(Schema):
     reason: str = Field(..., min_length=1, max_length=2000)
     duration_days: int | None = Field(None, ge=1, le=28)
-    available_from: datetime | None = None
+    available_from: Moment | None = None
     self_sustaining: bool | None = None
     cost_terms: CostTermsCode | None = None
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from core.schemas import MarkingOut
+from core.schemas import MarkingOut, Moment
 from response.models import CheckIn, Deployment, DeploymentCost
 from response.schemas_common import Id, attribute
 from response.services import deployments as services
@@ -118,10 +118,10 @@ class DeploymentCreate(Schema):
     port: str | None = Field(None, max_length=16, description="Port of entry key (ground)",
                              examples=["2506-C"])
     arrival_airport: str = Field("", max_length=200, description="Airport or base (air)")
-    planned_crossing_at: datetime | None = None
+    planned_crossing_at: Moment | None = None
     reception_site: str = Field("", max_length=200)
     carries_equipment: bool = False
-    departed_at: datetime | None = None
+    departed_at: Moment | None = None
 
 
 class DeploymentUpdate(Schema):
@@ -129,22 +129,22 @@ class DeploymentUpdate(Schema):
     transport: TransportCode | None = None
     port: str | None = Field(None, max_length=16)
     arrival_airport: str | None = Field(None, max_length=200)
-    planned_crossing_at: datetime | None = None
+    planned_crossing_at: Moment | None = None
     reception_site: str | None = Field(None, max_length=200)
     carries_equipment: bool | None = None
-    departed_at: datetime | None = None
+    departed_at: Moment | None = None
     assignment_division: str | None = Field(None, max_length=100)
     assignment_crew: str | None = Field(None, max_length=100)
     supervisor: str | None = Field(None, max_length=200)
 
 
 class TransitionIn(Schema):
-    at: datetime | None = Field(None, description="When it happened (default now)")
+    at: Moment | None = Field(None, description="When it happened (default now)")
 
 
 class ChecklistIn(Schema):
     done: bool = True
-    at: datetime | None = Field(None, description="When it was done (default now)")
+    at: Moment | None = Field(None, description="When it was done (default now)")
 
 
 class OnboardingIn(Schema):
@@ -196,7 +196,7 @@ class RosterMemberUpdate(Schema):
 class CheckInIn(Schema):
     status: CheckInStatus
     location: str = Field(..., max_length=200)
-    at: datetime | None = Field(None, description="Default now")
+    at: Moment | None = Field(None, description="Default now")
     note: str = Field("", max_length=500)
 
 
@@ -236,8 +236,8 @@ class DailyStatusOut(Schema):
 
 
 class ShiftIn(Schema):
-    started_at: datetime
-    ended_at: datetime
+    started_at: Moment
+    ended_at: Moment
     note: str = Field("", max_length=500)
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from core.schemas import MarkingOut, NationCode
+from core.schemas import MarkingOut, Moment, NationCode
 from response import border
 from response.geo import side_of_boundary
 from response.models import Deployment, Incident, Offer, PortOfEntry, ResourceRequest, Unit
@@ -116,7 +116,7 @@ class IncidentUpdate(Schema):
     name_es: str = Field(None, min_length=1, max_length=200)
     kind: IncidentKindCode = None
     status: IncidentStatusCode = None
-    started_at: datetime = Field(None, description="Without an offset: your time zone")
+    started_at: Moment = Field(None, description="Without an offset: your time zone")
     latitude: float = None
     longitude: float = None
     perimeter: dict | None = Field(None, description="GeoJSON Polygon or MultiPolygon, "
@@ -135,7 +135,7 @@ class IncidentCreate(IncidentUpdate):
     name_en: str = Field(..., min_length=1, max_length=200)
     name_es: str = Field(..., min_length=1, max_length=200)
     kind: IncidentKindCode
-    started_at: datetime = Field(..., description="Without an offset: your time zone")
+    started_at: Moment = Field(..., description="Without an offset: your time zone")
     latitude: float
     longitude: float
     host_agency: str = Field(None, max_length=32, description="Acronym of one of your "
@@ -209,8 +209,8 @@ class UnitUpdate(Schema):
                                                          "comma-separated",
                                        examples=[["es", "en"]])
     availability: AvailabilityCode = None
-    available_from: datetime | None = None
-    available_until: datetime | None = None
+    available_from: Moment | None = None
+    available_until: Moment | None = None
     held_for_home_coverage: bool = None
     cross_border_eligible: bool = None
     air_capable: bool = None

@@ -70,6 +70,16 @@ class TestMembers:
         assert client.get(f"{API}/members", {"status": "bogus"}).status_code == 422
         assert client.get(f"{API}/members", {"at": "0001-01-01T00:00"}).status_code == 422
 
+    def test_a_moment_with_an_offset_no_zone_has_is_refused(self, client_for, us_coordinator,
+                                                            roster_data):
+        # ISO 8601 allows ±23:59; PostgreSQL stores only real offsets (-12:00 to +14:00).
+        client = client_for(us_coordinator)
+        response = client.get(f"{API}/members", {"at": "2175-01-04T19:15:45-16:04"})
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"field": "at", "message": "Enter a UTC offset between -12:00 and +14:00."}]
+        assert items(client.get(f"{API}/members", {"at": "2025-06-01T08:00:00+14:00"}))
+
     def test_list_does_not_grow_queries_per_member(self, client_for, us_coordinator,
                                                    roster_data):
         client = client_for(us_coordinator)

@@ -105,6 +105,11 @@ def test_onboarding_roster_check_ins(client_for, us_coordinator, mx_liaison):
                  422)
     assert "from departure" in body["errors"][0]["message"]
     walk(us_coordinator, mx_liaison, deployment, "in_transit")
+    body = error(mx.post(f"{member_url}/check-ins", {"status": "checked_in", "location": "SJD",
+                                                     "at": "2026-01-01T02:23:32-17:49"},
+                         content_type=JSON, HTTP_ACCEPT_LANGUAGE="es"), 422)
+    assert body["errors"] == [{"field": "at",
+                               "message": "Ingrese un desfase UTC entre -12:00 y +14:00."}]
     check_in = ok(mx.post(f"{member_url}/check-ins", {"status": "checked_in",
                                                       "location": "SJD"}, content_type=JSON),
                   201)
