@@ -46,13 +46,18 @@ class RestrictedQuerySet(models.QuerySet):
         meta = self.model._meta
         if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
             return self.none()
-        visible = self.filter(rel_to=nation_id).filter(
-            Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED)
-        )
+        visible = self.released_to(nation_id)
         if not self.model.RELEASABLE_TO_OTHER_NATIONS or (
                 action != "view" and action not in self.model.PARTNER_ACTIONS):
             visible = visible.filter(owner_nation_id=nation_id)
         return visible.select_related("owner_nation").prefetch_related("rel_to")
+
+    def released_to(self, nation_id):
+        """What the marking lets the nation see: its own records, and those released to it with
+        disclosure approved (whatever a user's role)."""
+        return self.filter(rel_to=nation_id).filter(
+            Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED)
+        )
 
 
 def marking_permissions(model_name):

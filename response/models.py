@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import MarkedModel, localized, marking_permissions
+from core.models import MarkedModel, RestrictedQuerySet, localized, marking_permissions
 
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
@@ -211,6 +211,21 @@ class Unit(MarkedModel):
 
 # ---- Requests, offers and the agreement ------------------------------------------------------
 
+class AboutAnIncidentQuerySet(RestrictedQuerySet):
+    """Requests and offers name their incident: another nation sees one only while it may also
+    see the incident, so releasing a request never reveals an incident that is not released.
+    The owning nation always sees its own."""
+
+    def restrict(self, user, action="view"):
+        visible = super().restrict(user, action)
+        nation_id = getattr(user, "nation_id", None)
+        if nation_id is None:
+            return visible
+        incidents = Incident.objects.released_to(nation_id).values("pk")
+        return visible.filter(models.Q(owner_nation_id=nation_id)
+                              | models.Q(incident__in=incidents))
+
+
 class ResourceRequest(MarkedModel):
     """An ICS-213RR resource request (EDXL-RM RequestResource)."""
 
@@ -252,6 +267,8 @@ class ResourceRequest(MarkedModel):
         _("escalated to the partner nation"), null=True, blank=True,
         help_text=_("When a request that could not be filled at home was released to the "
                     "partner nation."))
+
+    objects = AboutAnIncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -310,6 +327,8 @@ class Offer(MarkedModel):
     state = models.CharField(_("state"), max_length=16, choices=State.choices,
                              default=State.OFFERED)
     state_reason = models.TextField(_("reason"), blank=True)
+
+    objects = AboutAnIncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "pk"]

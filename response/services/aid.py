@@ -214,6 +214,7 @@ def create_request(user, *, incident, kind, quantity, needed_by, reporting_locat
         owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "", created_by=user)
     check_new_marking(user, request, disclosure)
     _check_request(user, request)
+    common.check_incident_released(incident, rel_to)
     generated = not request.number
     if generated:
         request.number = _next_number(user.nation, incident)
@@ -347,6 +348,7 @@ def transition_request(user, request, name, *, reason="", nations=None):
             raise PermissionDenied(_("Escalating releases the request to another nation: "
                                      "only a foreign disclosure reviewer may."))
         added = _escalation_nations(request, nations)
+        common.check_incident_released(request.incident, added, "nations")
         request.escalated_at = timezone.now()
     with acting_as(user):
         request.save()
@@ -374,6 +376,7 @@ def change_request_marking(user, request, *, rel_to, disclosure, tlp=""):
     released to a partner with disclosure approved is announced to it."""
     before = set(_partner_nation_ids(request)) if request.disclosure == Disclosure.APPROVED \
         else set()
+    common.check_incident_released(request.incident, rel_to)
     change_marking(request, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
     if request.state in OFFERABLE_REQUEST_STATES and request.disclosure == Disclosure.APPROVED:
         new = [pk for pk in _partner_nation_ids(request) if pk not in before]
@@ -517,6 +520,7 @@ def create_offer(user, *, request=None, incident=None, lines, self_sustaining=Fa
     offer.disclosure = disclosure
     if errors:
         raise ValidationError(errors)
+    common.check_incident_released(incident, nations.values())
     rows = _clean_lines(user, incident, lines)
     _clean_money(offer)
     offer.full_clean(exclude=["rel_to"])
@@ -655,6 +659,7 @@ def change_offer_marking(user, offer, *, rel_to, disclosure, tlp=""):
                 "An offer against %(nation)s's request stays approved for release to it.")
                 % {"nation": requester.code}})
         rel_to = [*rel_to, requester]
+    common.check_incident_released(offer.incident, rel_to)
     return change_marking(offer, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
 
 

@@ -53,6 +53,17 @@ def visible(model, user, pk, action="view"):
     return model.objects.restrict(user, action).filter(pk=pk).exists()
 
 
+def check_incident_released(incident, nations, field="rel_to"):
+    """A request or offer goes only to nations its incident is released to: they could not
+    see it otherwise (response.models.AboutAnIncidentQuerySet)."""
+    released = set(incident.rel_to.values_list("pk", flat=True))
+    missing = sorted(n.code for n in nations if n.pk not in released)
+    if missing:
+        raise ValidationError({field: _(
+            "Release the incident %(incident)s to %(nations)s first: without it they could "
+            "not see this record.") % {"incident": incident.name, "nations": ", ".join(missing)}})
+
+
 def check_changeable(fields, allowed):
     """An update names only fields it may change; the others are refused, each on its field."""
     unknown = sorted(set(fields) - set(allowed))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Disclosure, Notification
+from core.services import change_marking
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
 from response.services import aid
 from response.tests.factories import (
@@ -303,8 +304,50 @@ class TestRequestRefusals:
         with pytest.raises(ValidationError) as exc:
             aid.transition_request(duty, request, "escalate", nations=["USA"])
         assert "nations" in exc.value.message_dict
+        with pytest.raises(ValidationError) as exc:
+            aid.transition_request(duty, request, "escalate", nations=["UKR"])
+        assert exc.value.message_dict["nations"] == [
+            "Release the incident Palisades Fire to UKR first: without it they could not see "
+            "this record."]
+        change_marking(incident, duty, rel_to=nations("MEX", "UKR"),
+                       disclosure=Disclosure.APPROVED)
         aid.transition_request(duty, request, "escalate", nations=["UKR"])
         assert "UKR" in {n.code for n in request.rel_to.all()}
+
+
+# ---- A request or offer shows its incident: released only with it ---------------------------
+
+def test_a_request_or_offer_is_released_only_where_its_incident_is(duty, mx_liaison):
+    us_only = make_incident(duty, name="Border Fire", rel_to=())
+    with pytest.raises(ValidationError) as exc:
+        new_request(duty, us_only)
+    assert exc.value.message_dict["rel_to"] == [
+        "Release the incident Border Fire to MEX first: without it they could not see this "
+        "record."]
+    draft = new_request(duty, us_only, rel_to=[])
+    with pytest.raises(ValidationError) as exc:
+        aid.change_request_marking(duty, draft, rel_to=nations("MEX"),
+                                   disclosure=Disclosure.APPROVED)
+    assert "rel_to" in exc.value.message_dict
+    assert ResourceRequest.objects.get(pk=draft.pk).rel_to.count() == 1  # nothing changed
+    with pytest.raises(ValidationError) as exc:
+        aid.create_offer(duty, incident=us_only, lines=[line(agency="CalGuard")],
+                         duration_days=7, available_from=START, cost_terms="donated",
+                         rel_to=nations("MEX"), disclosure=Disclosure.APPROVED)
+    assert "rel_to" in exc.value.message_dict
+
+
+def test_narrowing_the_incident_hides_its_requests_and_offers_from_the_partner(
+        duty, mx_liaison, incident):
+    request = submitted(duty, incident)
+    offer = new_offer(mx_liaison, request)
+    assert ResourceRequest.objects.restrict(mx_liaison).filter(pk=request.pk).exists()
+    change_marking(incident, duty, rel_to=[], disclosure=Disclosure.APPROVED)
+    assert not ResourceRequest.objects.restrict(mx_liaison).filter(pk=request.pk).exists()
+    assert ResourceRequest.objects.restrict(duty).filter(pk=request.pk).exists()
+    # Mexico keeps its own offer in sight; the United States still sees it too.
+    assert Offer.objects.restrict(mx_liaison).filter(pk=offer.pk).exists()
+    assert Offer.objects.restrict(duty).filter(pk=offer.pk).exists()
 
 
 # ---- Notices only for who may see ------------------------------------------------------------
