@@ -12,7 +12,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import authenticate_token
-from core.history import history_for
+from core.history import history_for, recorded_changes
 from core.schemas import ErrorOut
 from core.services import nations_by_code
 from core.views import get_one
@@ -124,7 +124,7 @@ def history_out(record):
             "action": entry.get_action_display(),
             "actor": entry.actor.username if entry.actor else None,
             "request_id": entry.cid,
-            "changes": entry.changes_dict or {},
+            "changes": recorded_changes(entry),
         }
         for entry in history_for(record)
     ]

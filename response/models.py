@@ -744,7 +744,8 @@ class AllocationProposal(MarkedModel):
         SOLVING = "solving", _("Solving")
         READY = "ready", _("Ready for review")
         FAILED = "failed", _("Failed")
-        ACCEPTED = "accepted", _("Accepted")
+        # Context: Spanish agrees the adjective with "propuesta" (feminine).
+        ACCEPTED = "accepted", pgettext_lazy("allocation proposal state", "Accepted")
         DISCARDED = "discarded", _("Discarded")
 
     class Solver(models.TextChoices):

@@ -149,6 +149,17 @@ def test_accept_makes_the_offers_and_links_them(client_for, duty, scene):
     offer = Offer.objects.get(proposals=proposal)
     assert "Offers made" in body and offer.get_absolute_url() in body
     assert 'data-testid="accept"' not in body and 'data-testid="resolve"' not in body
+    spanish = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es")
+    assert "<dt>Aceptada</dt>" in spanish.content.decode()  # la propuesta
+
+
+def test_unmet_reasons_in_spanish_read_after_a_count(client_for, duty, scene):
+    Unit.objects.filter(pk__in=[u.pk for u in scene["units"]]).update(
+        held_for_home_coverage=True)
+    proposal = solved(duty, incident=scene["incident"])
+    body = client_for(duty).get(proposal.get_absolute_url(),
+                                HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "4 en reserva para la cobertura local" in body
 
 
 def test_an_acceptance_refused_says_why(client_for, duty, scene):

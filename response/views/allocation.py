@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.history import history_for
@@ -30,7 +31,8 @@ def _unmet_labels():
     return {
         "assigned_elsewhere": _("assigned to other requests"),
         "drawdown": _("kept home by drawdown limits"),
-        "held_for_home_coverage": _("held for home coverage"),
+        # Context: after a count of units, so Spanish needs a form without number or gender.
+        "held_for_home_coverage": pgettext("units left unmet", "held for home coverage"),
         "not_cross_border_eligible": _("not eligible to cross the border"),
         "liaison": _("would cross without a Spanish–English speaker (liaison rule)"),
         "unreachable": _("unable to reach it (no port of entry open in time)"),
