@@ -232,6 +232,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Map tiles come from a configurable server; with none set the map shows offline outlines only.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+# Shown in the map's corner as plain text: most tile providers' terms require it.
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 # The browser loads the tiles as images, so the tile server's origin joins img-src; a `{s}`
 # subdomain placeholder becomes a wildcard. A relative URL (tiles served here) needs nothing.
 _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))

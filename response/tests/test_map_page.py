@@ -53,10 +53,11 @@ def test_map_without_tiles_for_a_mexican_reader_in_spanish(mx_liaison, client_fo
             "Deployments by state")
 
 
-@override_settings(MAP_TILE_URL=TILES)
+@override_settings(MAP_TILE_URL=TILES, MAP_TILE_ATTRIBUTION="© OpenStreetMap <contributors>")
 def test_map_with_tiles_hands_the_url_to_leaflet(us_coordinator, client_for):
     response = client_for(us_coordinator).get(reverse("response:map"))
     assertContains(response, f'data-tile-url="{TILES}"')
+    assertContains(response, 'data-tile-attribution="© OpenStreetMap &lt;contributors&gt;"')
     assertNotContains(response, "offline outline")
 
 

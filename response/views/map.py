@@ -87,6 +87,7 @@ def map_page(request):
         "incident": incident,
         "proposal": proposal,
         "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "map_config": {"endpoints": endpoints, "order": order, "labels": labels},
     })
 

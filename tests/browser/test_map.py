@@ -69,9 +69,12 @@ def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page
 
 
 # A tile server that answers nothing but errors: the outline and the boundary are still drawn.
-@override_settings(MAP_TILE_URL="/no-tiles-here/{z}/{x}/{y}.png")
+@override_settings(MAP_TILE_URL="/no-tiles-here/{z}/{x}/{y}.png",
+                   MAP_TILE_ATTRIBUTION="Tiles <b>Test</b>")
 def test_when_tiles_fail_the_outline_stays(live_server, liaison, open_page):
     page = open_map(live_server, open_page, liaison[0])
+    # The attribution is shown as text, never as markup.
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("Tiles <b>Test</b>")
     overlay = page.locator(".leaflet-overlay-pane svg")
     expect(page.locator(".leaflet-tile-pane img").first).to_be_attached()
     expect(overlay.locator("path.outline-land")).to_have_count(2)

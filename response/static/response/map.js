@@ -157,7 +157,9 @@
   var bases = {};
   var tileUrl = element.dataset.tileUrl;
   if (tileUrl) {
-    bases[escapeHtml(labels.tiles)] = L.tileLayer(tileUrl, {maxZoom: 18}).addTo(map);
+    bases[escapeHtml(labels.tiles)] = L.tileLayer(tileUrl, {
+      maxZoom: 18, attribution: escapeHtml(element.dataset.tileAttribution || "")
+    }).addTo(map);
   }
   var overlays = {};
   config.order.forEach(function (key) {
