@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from accounts.models import Organization, Role, User
 from accounts.reference import load_reference
+from accounts.tests.personas import create_mx_liaison, create_person, create_us_coordinator
 from response.reference import load_reference as load_response_reference
 
 
@@ -25,22 +25,12 @@ def reference(db):
 
 @pytest.fixture
 def make_user(reference):
-    def make(username, organization=None, role="viewer", **extra):
-        user = User.objects.create_user(
-            username=username, password="correct horse battery", email=f"{username}@x.test",
-            organization=Organization.objects.get(acronym=organization) if organization
-            else None, **extra,
-        )
-        if role:
-            user.groups.add(Role.objects.get(code=role))
-        return user
-
-    return make
+    return create_person
 
 
 @pytest.fixture
-def us_coordinator(make_user):
-    return make_user("t.us.coordinator", "CalGuard", "coordinator")
+def us_coordinator(reference):
+    return create_us_coordinator()
 
 
 @pytest.fixture
@@ -49,8 +39,8 @@ def us_viewer(make_user):
 
 
 @pytest.fixture
-def mx_liaison(make_user):
-    return make_user("t.mx.liaison", "DEFENSA", "liaison", time_zone="America/Tijuana")
+def mx_liaison(reference):
+    return create_mx_liaison()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, assume, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -18,7 +18,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from accounts.reference import load_reference
 from accounts.services import create_token
+from accounts.tests.personas import create_mx_liaison, create_us_coordinator
 from engagements.tests.aar_factories import add_aar_seeds
 from engagements.tests.factories import add_engagement_seeds
 from enlace.wsgi import application
@@ -26,6 +28,7 @@ from partnerships.models import Partnership
 from partnerships.tests.factories import add_program_seeds, make_partnership
 from personnel.models import Member
 from personnel.tests.factories import make_member, make_order
+from response.reference import load_reference as load_response_reference
 from response.tests.seeds import add_response_seeds
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -41,13 +44,26 @@ class Seeded:
     existing: dict  # path parameter -> ids of records that exist
 
 
-@pytest.fixture
-def seeded(db, us_coordinator, mx_liaison):
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
     """Records of every kind the detail endpoints look up: US-owned and editable, US-owned and
     released to Mexico, Mexican-owned and released to the US (visible, not editable), and
     Mexican-owned only (exists, answers 404). (CA, MEX) stays free so a create can succeed.
     Personnel: a US member on Title 10 with a draft order covering it, and a Mexican-only
-    member (exists, answers 404)."""
+    member (exists, answers 404).
+
+    Made once for the module in a transaction rolled back at its end: each operation's test
+    runs in a savepoint inside it (`db`), so what one operation writes is gone before the
+    next, as with seeds made per test, without making them ~180 times."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # A live-server browser test may have flushed the reference data away.
+        load_response_reference()
+        load_reference()
+        yield from _seed(create_us_coordinator(), create_mx_liaison())
+        transaction.set_rollback(True)
+
+
+def _seed(us_coordinator, mx_liaison):
     us_only = make_partnership(us_coordinator, partner="UKR")
     shared = make_partnership(us_coordinator, partner="NGA", rel_to=("USA", "MEX"))
     released = make_partnership(mx_liaison, partner="UKR", us_state="AZ",
@@ -82,7 +98,7 @@ def seeded(db, us_coordinator, mx_liaison):
 # Deterministic, and no timing limits: `deadline` and `too_slow` would fail a slow CI machine.
 @settings(max_examples=30, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-def test_api(case, seeded):
+def test_api(case, seeded, db):
     path = case.path_parameters or {}
     assume(path.get("token_id") != seeded.auth_token_id)  # revoking it would end the run's auth
     case.call_and_validate(headers=seeded.headers, checks=CHECKS)
