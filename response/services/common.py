@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from core.services import notify
-from response.models import ResourceKind
+from response.models import Incident, ResourceKind
 
 # ISO 639-1 (the two-letter codes), as the Library of Congress registry lists them.
 ISO_639_1 = frozenset("""
@@ -56,8 +56,8 @@ def visible(model, user, pk, action="view"):
 def check_incident_released(incident, nations, field="rel_to"):
     """A request or offer goes only to nations its incident is released to: they could not
     see it otherwise (response.models.AboutAnIncidentQuerySet)."""
-    released = set(incident.rel_to.values_list("pk", flat=True))
-    missing = sorted(n.code for n in nations if n.pk not in released)
+    missing = sorted(n.code for n in nations if not Incident.objects.released_to(n.pk)
+                     .filter(pk=incident.pk).exists())
     if missing:
         raise ValidationError({field: _(
             "Release the incident %(incident)s to %(nations)s first: without it they could "
