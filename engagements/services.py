@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.audit import acting_as
 from core.models import Disclosure
@@ -89,20 +89,20 @@ TRANSITION_DATA = {
     ES.POSTPONED: ("start_date", "end_date"),
 }
 TRANSITION_LABELS = {
-    ES.CONCEPT: _lazy("Plan again as a concept"),
-    ES.NOMINATED: _lazy("Nominate"),
-    ES.APPROVED: _lazy("Approve"),
-    ES.FUNDED: _lazy("Mark funded"),
-    ES.PREPARING: _lazy("Prepare"),
-    ES.READY: _lazy("Mark ready"),
-    ES.IN_EXECUTION: _lazy("Start execution"),
-    ES.EXECUTED: _lazy("Mark executed"),
-    ES.AAR_SUBMITTED: _lazy("Mark after-action report submitted"),
-    ES.RECORDED_COMPLETE: _lazy("Record complete"),
-    ES.CLOSED: _lazy("Close"),
-    ES.DEFERRED: _lazy("Defer to next fiscal year"),
-    ES.POSTPONED: _lazy("Postpone"),
-    ES.CANCELLED: _lazy("Cancel"),
+    ES.CONCEPT: gettext_lazy("Plan again as a concept"),
+    ES.NOMINATED: gettext_lazy("Nominate"),
+    ES.APPROVED: gettext_lazy("Approve"),
+    ES.FUNDED: gettext_lazy("Mark funded"),
+    ES.PREPARING: gettext_lazy("Prepare"),
+    ES.READY: gettext_lazy("Mark ready"),
+    ES.IN_EXECUTION: gettext_lazy("Start execution"),
+    ES.EXECUTED: gettext_lazy("Mark executed"),
+    ES.AAR_SUBMITTED: gettext_lazy("Mark after-action report submitted"),
+    ES.RECORDED_COMPLETE: gettext_lazy("Record complete"),
+    ES.CLOSED: gettext_lazy("Close"),
+    ES.DEFERRED: gettext_lazy("Defer to next fiscal year"),
+    ES.POSTPONED: gettext_lazy("Postpone"),
+    ES.CANCELLED: gettext_lazy("Cancel"),
 }
 
 

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.audit import acting_as
@@ -79,11 +79,11 @@ REQUEST_TRANSITIONS = {
     "close": ((RS.FILLED, RS.PARTIALLY_FILLED), RS.CLOSED),
 }
 REQUEST_TRANSITION_LABELS = {
-    "submit": _lazy("Submit"),
-    "cancel": _lazy("Cancel"),
-    "unable_to_fill": _lazy("Unable to fill"),
-    "escalate": _lazy("Escalate to the partner nation"),
-    "close": _lazy("Close"),
+    "submit": gettext_lazy("Submit"),
+    "cancel": gettext_lazy("Cancel"),
+    "unable_to_fill": gettext_lazy("Unable to fill"),
+    "escalate": gettext_lazy("Escalate to the partner nation"),
+    "close": gettext_lazy("Close"),
 }
 OFFER_TRANSITIONS = {
     "review": ((OS.OFFERED,), OS.UNDER_REVIEW),
@@ -91,9 +91,9 @@ OFFER_TRANSITIONS = {
     "withdraw": (PENDING_OFFER_STATES, OS.WITHDRAWN),
 }
 OFFER_TRANSITION_LABELS = {
-    "review": _lazy("Start review"),
-    "decline": _lazy("Decline"),
-    "withdraw": _lazy("Withdraw"),
+    "review": gettext_lazy("Start review"),
+    "decline": gettext_lazy("Decline"),
+    "withdraw": gettext_lazy("Withdraw"),
 }
 REASON_REQUIRED = frozenset({"cancel", "unable_to_fill", "decline", "withdraw"})
 

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.audit import acting_as
 from core.models import Disclosure
@@ -57,14 +57,14 @@ SENDING, HOST = "sending", "host"
 # The crossing checklist: (item, label, which nation records it). Each item's time is kept in
 # the deployment's `<item>_at` field.
 CHECKLIST = (
-    ("host_notified", _lazy("Host government notified in advance"), SENDING),
-    ("identity_documents", _lazy("Identity documents checked"), SENDING),
-    ("visas", _lazy("Visas or diplomatic note in hand"), SENDING),
-    ("credentials", _lazy("Agency IDs and qualification records checked"), SENDING),
-    ("customs_manifest", _lazy("Customs manifest for equipment, vehicles or aircraft"),
+    ("host_notified", gettext_lazy("Host government notified in advance"), SENDING),
+    ("identity_documents", gettext_lazy("Identity documents checked"), SENDING),
+    ("visas", gettext_lazy("Visas or diplomatic note in hand"), SENDING),
+    ("credentials", gettext_lazy("Agency IDs and qualification records checked"), SENDING),
+    ("customs_manifest", gettext_lazy("Customs manifest for equipment, vehicles or aircraft"),
      SENDING),
-    ("designated_entry", _lazy("Entry at a designated port of entry or airport"), HOST),
-    ("host_cleared", _lazy("Host acknowledgement: cleared to operate"), HOST),
+    ("designated_entry", gettext_lazy("Entry at a designated port of entry or airport"), HOST),
+    ("host_cleared", gettext_lazy("Host acknowledgement: cleared to operate"), HOST),
 )
 CHECKLIST_ITEMS = tuple(name for name, _label, _side in CHECKLIST)
 CHECKLIST_OPEN = (DS.MOBILIZING, DS.IN_TRANSIT)  # the checklist closes with the arrival
@@ -92,13 +92,13 @@ TRANSITIONS = {
     DS.CLOSED: DS.RETURNED,
 }
 TRANSITION_LABELS = {
-    DS.IN_TRANSIT: _lazy("Depart (in transit)"),
-    DS.ARRIVED: _lazy("Record arrived and cleared"),
-    DS.ONBOARDING: _lazy("Start onboarding"),
-    DS.ASSIGNED: _lazy("Record assignment"),
-    DS.DEMOBILIZING: _lazy("Demobilize"),
-    DS.RETURNED: _lazy("Record return home"),
-    DS.CLOSED: _lazy("Close"),
+    DS.IN_TRANSIT: gettext_lazy("Depart (in transit)"),
+    DS.ARRIVED: gettext_lazy("Record arrived and cleared"),
+    DS.ONBOARDING: gettext_lazy("Start onboarding"),
+    DS.ASSIGNED: gettext_lazy("Record assignment"),
+    DS.DEMOBILIZING: gettext_lazy("Demobilize"),
+    DS.RETURNED: gettext_lazy("Record return home"),
+    DS.CLOSED: gettext_lazy("Close"),
 }
 # The host sees the team arrive and puts it to work, so it may record those two steps.
 HOST_TRANSITIONS = (DS.ARRIVED, DS.ASSIGNED)
@@ -465,14 +465,35 @@ def complete_onboarding_item(user, deployment, item, done=True):
 
 # ---- Roster ---------------------------------------------------------------------------------
 
-def _check_member(member, deployment):
+def _check_member(user, member, deployment):
     if member.organization_id and member.organization.nation_id != deployment.owner_nation_id:
         raise ValidationError({"organization": _(
             "Choose an organization of the sending nation (%(nation)s).")
             % {"nation": deployment.owner_nation.code}})
     member.full_name = (member.full_name or "").strip()
+    member.agency_id = (member.agency_id or "").strip()
     member.languages = parse_languages(member.languages)
     member.full_clean(exclude=["owner_nation"])
+    _check_one_place(user, member)
+
+
+def _check_one_place(user, member):
+    """A person is in one place at a time: not on two teams that are not yet home. The same
+    person is the same agency ID in the same organization, or without an ID the same name."""
+    same = (RosterMember.objects.filter(organization_id=member.organization_id)
+            .exclude(deployment__state__in=HOME).exclude(pk=member.pk))
+    field = "agency_id" if member.agency_id else "full_name"
+    same = (same.filter(agency_id=member.agency_id) if member.agency_id
+            else same.filter(full_name__iexact=member.full_name))
+    other = same.select_related("deployment").first()
+    if other is None:
+        return
+    if visible(Deployment, user, other.deployment_id):
+        raise ValidationError({field: _("%(name)s is already on the deployment "
+                                        "“%(deployment)s”: a person is in one place at a time.")
+                               % {"name": other.full_name, "deployment": other.deployment.name}})
+    raise ValidationError({field: _("This person is already on another deployment that is not "
+                                    "yet home: a person is in one place at a time.")})
 
 
 @transaction.atomic
@@ -488,7 +509,7 @@ def add_roster_member(user, deployment, *, full_name, organization, position="",
                           credentials=credentials or "", languages=languages or "",
                           agency_id=agency_id or "", owner_nation=deployment.owner_nation,
                           created_by=user)
-    _check_member(member, deployment)
+    _check_member(user, member, deployment)
     with acting_as(user):
         _copy_marking(member, deployment)
     return member
@@ -504,7 +525,7 @@ def update_roster_member(user, member, **fields):
         raise ValidationError(_("This team is home: its roster can no longer change."))
     for name, value in fields.items():
         setattr(member, name, value if value is not None else "")
-    _check_member(member, deployment)
+    _check_member(user, member, deployment)
     with acting_as(user):
         member.save()
     return member
