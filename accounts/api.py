@@ -1,4 +1,6 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -45,6 +47,10 @@ def list_tokens(request):
 
 @router.post("/tokens", response={201: TokenCreated, **error_responses(403, 422)})
 def create_token(request, payload: TokenCreate):
+    """Only a signed-in session makes tokens: a token that could make more would outlive its own
+    expiry and revocation."""
+    if getattr(request, "api_token", None) is not None:
+        raise PermissionDenied(_("An API token cannot make another token: sign in to make one."))
     token, key = services.create_token(request.user, name=payload.name, write=payload.write,
                                        days=payload.days)
     return Status(201, {**TokenOut.from_orm(token).dict(), "key": key})

@@ -30,6 +30,7 @@ class BearerTokenAuth(HttpBearer):
         if request.method not in SAFE_METHODS and not api_token.write:
             raise AuthorizationError(message=_("This API token is read-only."))
         request.user = api_token.user
+        request.api_token = api_token
         return api_token.user
 
 

@@ -82,6 +82,21 @@ def test_a_role_can_require_mfa(us_coordinator):
     assert client.get(reverse("web:dashboard")).status_code == 200
 
 
+def test_a_required_mfa_closes_the_api_to_the_session_until_set_up(us_coordinator):
+    client = signed_in(us_coordinator)
+    Role.objects.filter(code="coordinator").update(mfa_required=True)
+    for response in (client.get("/api/v1/incidents"),
+                     client.post("/api/v1/tokens", {"name": "laptop", "write": True, "days": 366},
+                                 content_type="application/json")):
+        assert response.status_code == 403
+        assert set(response.json()) == {"detail", "errors"}
+        assert "two-factor" in response.json()["detail"]
+    assert not us_coordinator.api_tokens.exists()
+    Authenticator.objects.create(user=us_coordinator, type=Authenticator.Type.TOTP,
+                                 data={"secret": "JBSWY3DPEHPK3PXP"})
+    assert client.get("/api/v1/incidents").status_code == 200
+
+
 def test_every_user_can_reach_mfa_setup(mx_liaison):
     response = signed_in(mx_liaison).get(reverse("mfa_activate_totp"))
     assert response.status_code == 200

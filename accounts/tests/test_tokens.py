@@ -53,6 +53,18 @@ def test_read_write_tokens_write_without_csrf(us_coordinator):
     assert response.status_code == 201, response.content
 
 
+def test_only_a_session_makes_tokens(client_for, us_coordinator):
+    _, key = create_token(us_coordinator, name="writer", write=True)
+    response = bearer(key).post("/api/v1/tokens", {"name": "another", "write": True},
+                                content_type="application/json")
+    assert response.status_code == 403
+    assert "cannot make another token" in response.json()["detail"]
+    assert us_coordinator.api_tokens.count() == 1
+    response = client_for(us_coordinator).post("/api/v1/tokens", {"name": "another"},
+                                               content_type="application/json")
+    assert response.status_code == 201
+
+
 @pytest.mark.parametrize("spoil", ["expire", "revoke", "deactivate"])
 def test_expired_revoked_or_inactive_tokens_are_refused(us_coordinator, spoil):
     token, key = create_token(us_coordinator, name="old")
