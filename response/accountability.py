@@ -1,10 +1,11 @@
-"""Who is where now: every person on a team not yet closed, with their latest check-in (ICS-211
+"""Who is where now: every person on a team not yet home, with their latest check-in (ICS-211
 status, location and time), read through `restrict()` — a person or a team not released to
 the reader is not there. One query for the rows, one for the counts."""
 
 from django.db.models import Count, OuterRef, Subquery
 
 from response.models import CheckIn, Deployment, RosterMember
+from response.services.deployments import HOME
 
 
 def with_latest_check_in(members):
@@ -25,10 +26,11 @@ def roster_for(user, deployment):
 
 
 def who_is_where(user, *, incident=None, deployment=None, nation=None):
-    """Everyone on a team that is not closed, that the user may see, with their team, its
-    sending nation and their organization and latest check-in. `incident` and `deployment`
-    are records or ids; `nation` is the sending nation, a record or its code."""
-    teams = Deployment.objects.restrict(user).exclude(state=Deployment.State.CLOSED)
+    """Everyone on a team that is not yet home (returned or closed), that the user may see,
+    with their team, its sending nation and their organization and latest check-in.
+    `incident` and `deployment` are records or ids; `nation` is the sending nation, a record
+    or its code."""
+    teams = Deployment.objects.restrict(user).exclude(state__in=HOME)
     if incident is not None:
         teams = teams.filter(incident_id=getattr(incident, "pk", incident))
     if deployment is not None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Nation, Organization
 from core.models import Disclosure
-from response.models import Incident, Offer, PortOfEntry, ResourceKind
+from response.models import Incident, Offer, PortOfEntry, ResourceKind, RosterMember
 from response.reference import load_reference
 from response.services import aid, allocation, deployments, incidents
 
@@ -53,8 +53,10 @@ def utc(*args):
 
 
 def _names(given, surnames, count, offset=0):
-    return [f"{given[(i + offset) % len(given)]} {surnames[(i * 7 + offset) % len(surnames)]}"
-            for i in range(count)]
+    """`count` names from the `offset`-th on, each different from the others (up to
+    len(given) × len(surnames) of them)."""
+    return [f"{given[k % len(given)]} {surnames[(k // len(given) + 7 * k) % len(surnames)]}"
+            for k in range(offset, offset + count)]
 
 
 def _org(acronym):
@@ -352,9 +354,11 @@ def _agreement(requester, assistant, offer):
 
 
 def _roster(user, deployment, groups, us=False):
+    """A person is on one team at a time, so each team draws people of its nation not yet on
+    a roster (new names and agency IDs)."""
     given, surnames = (US_GIVEN, US_SURNAMES) if us else (GIVEN, SURNAMES)
-    offset = 0
     for acronym, count, position in groups:
+        offset = RosterMember.objects.filter(owner_nation=deployment.owner_nation).count()
         for name in _names(given, surnames, count, offset):
             deployments.add_roster_member(
                 user, deployment, full_name=name, organization=_org(acronym),

@@ -346,8 +346,8 @@ def update_cost(request, deployment_cost_id: int, payload: CostUpdate):
 @router.get("/accountability", response={200: list[AccountabilityOut], **error_responses(422)})
 @paginate(Pagination)
 def who_is_where(request, filters: Query[AccountabilityFilter]):
-    """Everyone on a team not yet closed that you may see, with their latest check-in;
-    filtered by incident, deployment or sending nation."""
+    """Everyone on a team not yet home (returned or closed) that you may see, with their
+    latest check-in; filtered by incident, deployment or sending nation."""
     return accountability.who_is_where(request.user, **filters.dict()).prefetch_related(
         "rel_to")
 

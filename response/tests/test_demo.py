@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from response import accountability
 from response.models import (
     AidAgreement,
     Deployment,
@@ -44,6 +45,14 @@ def test_the_demo_tells_both_stories_in_every_state():
 
     convoy = Deployment.objects.get(name="Cal OES water purification convoy")
     assert convoy.state == Deployment.State.ASSIGNED and convoy.port.key == "2506-C"
+
+    # A person is in one place at a time: nobody is on two teams not yet home, and who is
+    # where now counts only those teams (the returned delivery flight's three are home).
+    away = RosterMember.objects.exclude(deployment__state__in=("returned", "closed"))
+    assert away.values("full_name").distinct().count() == away.count()
+    assert away.values("organization", "agency_id").distinct().count() == away.count()
+    duty = User.objects.get(username="us.duty")
+    assert accountability.who_is_where(duty).count() == away.count() == 52
 
     us, mx = User.objects.get(username="us.duty"), User.objects.get(username="mx.liaison")
     us_only = ResourceRequest.objects.get(kind__code="USAR-TF-T1")

@@ -727,3 +727,58 @@ class TestWhoIsWhere:
         assert len(accountability.who_is_where(mx_liaison, nation="MEX")) == 0
         assert not accountability.who_is_where(mx_liaison, deployment=deployment.pk + 1000)
 
+
+
+# ---- A person is in one place at a time ------------------------------------------------------
+
+class TestOnePlaceAtATime:
+    def test_a_person_on_a_team_not_yet_home_cannot_join_another(self, us_coordinator,
+                                                                 mx_liaison):
+        first = deploy(us_coordinator, mx_liaison, name="First convoy")
+        second = deploy(us_coordinator, mx_liaison, name="Second convoy")
+        caloes = organization("CalOES")
+        services.add_roster_member(us_coordinator, first, full_name="Sarah Kim",
+                                   organization=caloes, agency_id="CalOES-0007")
+        with pytest.raises(ValidationError) as exc:
+            services.add_roster_member(us_coordinator, second, full_name="S. Kim",
+                                       organization=caloes, agency_id=" CalOES-0007 ")
+        assert "“First convoy”" in exc.value.message_dict["agency_id"][0]
+        with pytest.raises(ValidationError) as exc:  # no agency ID: the same name
+            services.add_roster_member(us_coordinator, second, full_name="sarah kim",
+                                       organization=caloes)
+        assert "“First convoy”" in exc.value.message_dict["full_name"][0]
+        # Someone else of the same name and another ID is another person.
+        other = services.add_roster_member(us_coordinator, second, full_name="Sarah Kim",
+                                           organization=caloes, agency_id="CalOES-0099")
+        with pytest.raises(ValidationError) as exc:  # and cannot take the first one's ID
+            services.update_roster_member(us_coordinator, other, agency_id="CalOES-0007")
+        assert "agency_id" in exc.value.message_dict
+
+    def test_once_the_team_is_home_the_person_may_go_again(self, us_coordinator, mx_liaison):
+        first = deploy(us_coordinator, mx_liaison, name="First convoy")
+        services.add_roster_member(us_coordinator, first, full_name="Sarah Kim",
+                                   organization=organization("CalOES"), agency_id="CalOES-7")
+        walk(us_coordinator, mx_liaison, first, "returned")
+        second = deploy(us_coordinator, mx_liaison, name="Second convoy")
+        services.add_roster_member(us_coordinator, second, full_name="Sarah Kim",
+                                   organization=organization("CalOES"), agency_id="CalOES-7")
+        # Who is where now: only the team not yet home.
+        rows = accountability.who_is_where(us_coordinator)
+        assert [r.deployment.name for r in rows] == ["Second convoy"]
+
+    def test_the_other_team_is_named_only_to_a_reader_who_may_see_it(self, us_coordinator,
+                                                                      mx_liaison):
+        hidden = deploy(us_coordinator, mx_liaison, name="Quiet convoy")
+        services.add_roster_member(us_coordinator, hidden, full_name="Sarah Kim",
+                                   organization=organization("CalOES"), agency_id="CalOES-7")
+        # A team the reader may not see (as if another nation's and not released to theirs).
+        Deployment.objects.filter(pk=hidden.pk).update(owner_nation=mx_liaison.nation)
+        hidden.rel_to.set([mx_liaison.nation])
+        assert not Deployment.objects.restrict(us_coordinator).filter(pk=hidden.pk).exists()
+        second = deploy(us_coordinator, mx_liaison, name="Second convoy")
+        with pytest.raises(ValidationError) as exc:
+            services.add_roster_member(us_coordinator, second, full_name="Sarah Kim",
+                                       organization=organization("CalOES"),
+                                       agency_id="CalOES-7")
+        message = exc.value.message_dict["agency_id"][0]
+        assert "Quiet convoy" not in message and "another deployment" in message
