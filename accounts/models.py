@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import localized
 
@@ -32,12 +33,14 @@ class Nation(models.Model):
 
 class Organization(models.Model):
     class Kind(models.TextChoices):
-        MILITARY = "military", _("Military")
-        EMERGENCY_MANAGEMENT = "emergency_management", _("Emergency management")
-        CIVIL_PROTECTION = "civil_protection", _("Civil protection")
-        FIRE = "fire", _("Fire and forestry")
-        GOVERNMENT = "government", _("Government")
-        OTHER = "other", _("Other")
+        MILITARY = "military", pgettext_lazy("organization kind", "Military")
+        EMERGENCY_MANAGEMENT = "emergency_management", pgettext_lazy("organization kind",
+                                                                     "Emergency management")
+        CIVIL_PROTECTION = "civil_protection", pgettext_lazy("organization kind",
+                                                             "Civil protection")
+        FIRE = "fire", pgettext_lazy("organization kind", "Fire and forestry")
+        GOVERNMENT = "government", pgettext_lazy("organization kind", "Government")
+        OTHER = "other", pgettext_lazy("organization kind", "Other")
 
     nation = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="organizations",
                                verbose_name=_("nation"))

@@ -1,17 +1,17 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import markings
 
 
 class Disclosure(models.TextChoices):
-    NOT_REVIEWED = markings.NOT_REVIEWED, _("Not reviewed")
-    IN_REVIEW = markings.IN_REVIEW, _("In review")
-    APPROVED = markings.APPROVED, _("Approved")
-    DENIED = markings.DENIED, _("Denied")
+    NOT_REVIEWED = markings.NOT_REVIEWED, pgettext_lazy("disclosure review", "Not reviewed")
+    IN_REVIEW = markings.IN_REVIEW, pgettext_lazy("disclosure review", "In review")
+    APPROVED = markings.APPROVED, pgettext_lazy("disclosure review", "Approved")
+    DENIED = markings.DENIED, pgettext_lazy("disclosure review", "Denied")
 
 
 class TLP(models.TextChoices):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import MarkedModel, localized, marking_permissions
 from engagements.fiscal import fiscal_quarter, fiscal_year
@@ -16,38 +17,45 @@ from engagements.fiscal import fiscal_quarter, fiscal_year
 
 class Engagement(MarkedModel):
     class Type(models.TextChoices):
-        SME_EXCHANGE = "sme_exchange", _("Subject-matter expert exchange")
-        FAMILIARIZATION = "familiarization", _("Familiarization visit")
-        TRAVELING_CONTACT_TEAM = "traveling_contact_team", _("Traveling contact team")
-        EXERCISE = "exercise", _("Exercise")
-        PLANNING_INITIAL = "planning_initial", _("Initial planning conference")
-        PLANNING_MID = "planning_mid", _("Mid planning conference")
-        PLANNING_FINAL = "planning_final", _("Final planning conference")
-        KEY_LEADER = "key_leader", _("Key leader engagement")
-        WORKSHOP = "workshop", _("Workshop")
-        REAL_WORLD_SUPPORT = "real_world_support", _("Real-world support")
+        SME_EXCHANGE = "sme_exchange", pgettext_lazy("engagement type",
+                                                     "Subject-matter expert exchange")
+        FAMILIARIZATION = "familiarization", pgettext_lazy("engagement type",
+                                                           "Familiarization visit")
+        TRAVELING_CONTACT_TEAM = "traveling_contact_team", pgettext_lazy("engagement type",
+                                                                         "Traveling contact team")
+        EXERCISE = "exercise", pgettext_lazy("engagement type", "Exercise")
+        PLANNING_INITIAL = "planning_initial", pgettext_lazy("engagement type",
+                                                             "Initial planning conference")
+        PLANNING_MID = "planning_mid", pgettext_lazy("engagement type", "Mid planning conference")
+        PLANNING_FINAL = "planning_final", pgettext_lazy("engagement type",
+                                                         "Final planning conference")
+        KEY_LEADER = "key_leader", pgettext_lazy("engagement type", "Key leader engagement")
+        WORKSHOP = "workshop", pgettext_lazy("engagement type", "Workshop")
+        REAL_WORLD_SUPPORT = "real_world_support", pgettext_lazy("engagement type",
+                                                                 "Real-world support")
 
     class Direction(models.TextChoices):
-        TO_PARTNER = "to_partner", _("To the partner nation")
-        HOSTED = "hosted", _("Hosted in California")
-        VIRTUAL = "virtual", _("Virtual")
-        THIRD_COUNTRY = "third_country", _("In a third country")
+        TO_PARTNER = "to_partner", pgettext_lazy("engagement direction", "To the partner nation")
+        HOSTED = "hosted", pgettext_lazy("engagement direction", "Hosted in California")
+        VIRTUAL = "virtual", pgettext_lazy("engagement direction", "Virtual")
+        THIRD_COUNTRY = "third_country", pgettext_lazy("engagement direction", "In a third country")
 
     class State(models.TextChoices):
-        CONCEPT = "concept", _("Concept")
-        NOMINATED = "nominated", _("Nominated")
-        APPROVED = "approved", _("Approved")
-        FUNDED = "funded", _("Funded")
-        PREPARING = "preparing", _("Preparing")
-        READY = "ready", _("Ready")
-        IN_EXECUTION = "in_execution", _("In execution")
-        EXECUTED = "executed", _("Executed")
-        AAR_SUBMITTED = "aar_submitted", _("AAR submitted")
-        RECORDED_COMPLETE = "recorded_complete", _("Recorded complete")
-        CLOSED = "closed", _("Closed")
-        DEFERRED = "deferred", _("Deferred to next fiscal year")
-        POSTPONED = "postponed", _("Postponed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CONCEPT = "concept", pgettext_lazy("engagement state", "Concept")
+        NOMINATED = "nominated", pgettext_lazy("engagement state", "Nominated")
+        APPROVED = "approved", pgettext_lazy("engagement state", "Approved")
+        FUNDED = "funded", pgettext_lazy("engagement state", "Funded")
+        PREPARING = "preparing", pgettext_lazy("engagement state", "Preparing")
+        READY = "ready", pgettext_lazy("engagement state", "Ready")
+        IN_EXECUTION = "in_execution", pgettext_lazy("engagement state", "In execution")
+        EXECUTED = "executed", pgettext_lazy("engagement state", "Executed")
+        AAR_SUBMITTED = "aar_submitted", pgettext_lazy("engagement state", "AAR submitted")
+        RECORDED_COMPLETE = "recorded_complete", pgettext_lazy("engagement state",
+                                                               "Recorded complete")
+        CLOSED = "closed", pgettext_lazy("engagement state", "Closed")
+        DEFERRED = "deferred", pgettext_lazy("engagement state", "Deferred to next fiscal year")
+        POSTPONED = "postponed", pgettext_lazy("engagement state", "Postponed")
+        CANCELLED = "cancelled", pgettext_lazy("engagement state", "Cancelled")
 
     DEFAULT_LEGAL_BASIS = "10 U.S.C. 341"
 
@@ -115,10 +123,10 @@ class Engagement(MarkedModel):
 
 class BudgetLine(MarkedModel):
     class State(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        ALLOTTED = "allotted", _("Allotted")
-        OBLIGATED = "obligated", _("Obligated")
-        EXPENDED = "expended", _("Expended")
+        PLANNED = "planned", pgettext_lazy("budget line state", "Planned")
+        ALLOTTED = "allotted", pgettext_lazy("budget line state", "Allotted")
+        OBLIGATED = "obligated", pgettext_lazy("budget line state", "Obligated")
+        EXPENDED = "expended", pgettext_lazy("budget line state", "Expended")
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
                                    related_name="budget_lines", verbose_name=_("engagement"))
@@ -144,17 +152,17 @@ class Person(MarkedModel):
     the personnel record, from which the duty-status gate is derived."""
 
     class Role(models.TextChoices):
-        GUARD_MEMBER = "guard_member", _("Guard member")
-        US_CIVILIAN = "us_civilian", _("US civilian")
-        PARTNER_MILITARY = "partner_military", _("Partner military")
-        PARTNER_CIVILIAN = "partner_civilian", _("Partner civilian")
-        INTERPRETER = "interpreter", _("Interpreter")
-        OBSERVER = "observer", _("Observer")
+        GUARD_MEMBER = "guard_member", pgettext_lazy("participant role", "Guard member")
+        US_CIVILIAN = "us_civilian", pgettext_lazy("participant role", "US civilian")
+        PARTNER_MILITARY = "partner_military", pgettext_lazy("participant role", "Partner military")
+        PARTNER_CIVILIAN = "partner_civilian", pgettext_lazy("participant role", "Partner civilian")
+        INTERPRETER = "interpreter", pgettext_lazy("participant role", "Interpreter")
+        OBSERVER = "observer", pgettext_lazy("participant role", "Observer")
 
     class Gender(models.TextChoices):
-        FEMALE = "female", _("Female")
-        MALE = "male", _("Male")
-        UNDISCLOSED = "undisclosed", _("Not stated")
+        FEMALE = "female", pgettext_lazy("gender", "Female")
+        MALE = "male", pgettext_lazy("gender", "Male")
+        UNDISCLOSED = "undisclosed", pgettext_lazy("gender", "Not stated")
 
     full_name = models.CharField(_("full name"), max_length=200)
     nation = models.ForeignKey("accounts.Nation", on_delete=models.PROTECT, related_name="+",
@@ -194,29 +202,29 @@ class Participation(MarkedModel):
     PARTNER_ACTIONS = frozenset({"change"})
 
     class Vetting(models.TextChoices):
-        NOT_REQUIRED = "not_required", _("Not required")
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        DENIED = "denied", _("Denied")
-        SUSPENDED = "suspended", _("Suspended")
+        NOT_REQUIRED = "not_required", pgettext_lazy("vetting status", "Not required")
+        PENDING = "pending", pgettext_lazy("vetting status", "Pending")
+        APPROVED = "approved", pgettext_lazy("vetting status", "Approved")
+        DENIED = "denied", pgettext_lazy("vetting status", "Denied")
+        SUSPENDED = "suspended", pgettext_lazy("vetting status", "Suspended")
 
     class Visa(models.TextChoices):
-        NOT_REQUIRED = "not_required", _("Not required")
-        PENDING = "pending", _("Pending")
-        ISSUED = "issued", _("Issued")
-        REFUSED = "refused", _("Refused")
+        NOT_REQUIRED = "not_required", pgettext_lazy("visa status", "Not required")
+        PENDING = "pending", pgettext_lazy("visa status", "Pending")
+        ISSUED = "issued", pgettext_lazy("visa status", "Issued")
+        REFUSED = "refused", pgettext_lazy("visa status", "Refused")
 
     class Clearance(models.TextChoices):
-        NOT_REQUIRED = "not_required", _("Not required")
-        NOT_SUBMITTED = "not_submitted", _("Not submitted")
-        SUBMITTED = "submitted", _("Submitted")
-        APPROVED = "approved", _("Approved")
-        DENIED = "denied", _("Denied")
+        NOT_REQUIRED = "not_required", pgettext_lazy("country clearance status", "Not required")
+        NOT_SUBMITTED = "not_submitted", pgettext_lazy("country clearance status", "Not submitted")
+        SUBMITTED = "submitted", pgettext_lazy("country clearance status", "Submitted")
+        APPROVED = "approved", pgettext_lazy("country clearance status", "Approved")
+        DENIED = "denied", pgettext_lazy("country clearance status", "Denied")
 
     class BriefingDisclosure(models.TextChoices):
-        NOT_REQUIRED = "not_required", _("Not required")
-        PENDING = "pending", _("Pending")
-        CLEARED = "cleared", _("Cleared")
+        NOT_REQUIRED = "not_required", pgettext_lazy("briefing disclosure status", "Not required")
+        PENDING = "pending", pgettext_lazy("briefing disclosure status", "Pending")
+        CLEARED = "cleared", pgettext_lazy("briefing disclosure status", "Cleared")
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
                                    related_name="participations", verbose_name=_("engagement"))
@@ -257,13 +265,13 @@ class AfterActionReport(MarkedModel):
     PARTNER_ACTIONS = frozenset({"change"})
 
     class State(models.TextChoices):
-        NOT_STARTED = "not_started", _("Not started")
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for changes")
-        APPROVED = "approved", _("Approved")
-        RECORDED = "recorded", _("Recorded")
-        PUBLISHED = "published", _("Published to partner")
+        NOT_STARTED = "not_started", pgettext_lazy("after-action report state", "Not started")
+        DRAFT = "draft", pgettext_lazy("after-action report state", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("after-action report state", "Submitted")
+        RETURNED = "returned", pgettext_lazy("after-action report state", "Returned for changes")
+        APPROVED = "approved", pgettext_lazy("after-action report state", "Approved")
+        RECORDED = "recorded", pgettext_lazy("after-action report state", "Recorded")
+        PUBLISHED = "published", pgettext_lazy("after-action report state", "Published to partner")
 
     engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE,
                                       related_name="after_action_report",
@@ -332,8 +340,8 @@ class Attendance(MarkedModel):
 
 class Observation(MarkedModel):
     class Kind(models.TextChoices):
-        SUSTAIN = "sustain", _("Sustain")
-        IMPROVE = "improve", _("Improve")
+        SUSTAIN = "sustain", pgettext_lazy("observation kind", "Sustain")
+        IMPROVE = "improve", pgettext_lazy("observation kind", "Improve")
 
     report = models.ForeignKey(AfterActionReport, on_delete=models.CASCADE,
                                related_name="observations", verbose_name=_("report"))

@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import MarkedModel, localized, marking_permissions
 
@@ -9,9 +10,9 @@ class Partnership(MarkedModel):
     """A State Partnership Program pairing: a US state's Guard with a partner nation."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspended")
-        ENDED = "ended", _("Ended")
+        ACTIVE = "active", pgettext_lazy("partnership status", "Active")
+        SUSPENDED = "suspended", pgettext_lazy("partnership status", "Suspended")
+        ENDED = "ended", pgettext_lazy("partnership status", "Ended")
 
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
@@ -57,18 +58,18 @@ class Agreement(MarkedModel):
     operating plan."""
 
     class Kind(models.TextChoices):
-        LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
-        MOU = "mou", _("Memorandum of understanding")
-        OPERATING_PLAN = "operating_plan", _("Operating plan")
-        OTHER = "other", _("Other agreement")
+        LETTER_OF_INTENT = "letter_of_intent", pgettext_lazy("agreement kind", "Letter of intent")
+        MOU = "mou", pgettext_lazy("agreement kind", "Memorandum of understanding")
+        OPERATING_PLAN = "operating_plan", pgettext_lazy("agreement kind", "Operating plan")
+        OTHER = "other", pgettext_lazy("agreement kind", "Other agreement")
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        IN_COORDINATION = "in_coordination", _("In coordination")
-        SIGNED = "signed", _("Signed")
-        IN_FORCE = "in_force", _("In force")
-        SUPERSEDED = "superseded", _("Superseded")
-        EXPIRED = "expired", _("Expired")
+        DRAFT = "draft", pgettext_lazy("agreement state", "Draft")
+        IN_COORDINATION = "in_coordination", pgettext_lazy("agreement state", "In coordination")
+        SIGNED = "signed", pgettext_lazy("agreement state", "Signed")
+        IN_FORCE = "in_force", pgettext_lazy("agreement state", "In force")
+        SUPERSEDED = "superseded", pgettext_lazy("agreement state", "Superseded")
+        EXPIRED = "expired", pgettext_lazy("agreement state", "Expired")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT,
                                     related_name="agreements", verbose_name=_("partnership"))
@@ -146,13 +147,14 @@ class LineOfEffort(MarkedModel):
 
 class Objective(MarkedModel):
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
-        IN_PROGRESS = "in_progress", _("In progress")
-        ACHIEVED = "achieved", _("Achieved")
-        PARTIALLY_ACHIEVED = "partially_achieved", _("Partially achieved")
-        NOT_ACHIEVED = "not_achieved", _("Not achieved")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFT = "draft", pgettext_lazy("objective state", "Draft")
+        APPROVED = "approved", pgettext_lazy("objective state", "Approved")
+        IN_PROGRESS = "in_progress", pgettext_lazy("objective state", "In progress")
+        ACHIEVED = "achieved", pgettext_lazy("objective state", "Achieved")
+        PARTIALLY_ACHIEVED = "partially_achieved", pgettext_lazy("objective state",
+                                                                 "Partially achieved")
+        NOT_ACHIEVED = "not_achieved", pgettext_lazy("objective state", "Not achieved")
+        CANCELLED = "cancelled", pgettext_lazy("objective state", "Cancelled")
 
     line_of_effort = models.ForeignKey(LineOfEffort, on_delete=models.PROTECT,
                                        related_name="objectives",
@@ -185,21 +187,22 @@ class Objective(MarkedModel):
 
 class Indicator(MarkedModel):
     class Kind(models.TextChoices):
-        OUTPUT = "output", _("Output")
-        OUTCOME = "outcome", _("Outcome")
-        CAPABILITY_MILESTONE = "capability_milestone", _("Capability milestone")
+        OUTPUT = "output", pgettext_lazy("indicator kind", "Output")
+        OUTCOME = "outcome", pgettext_lazy("indicator kind", "Outcome")
+        CAPABILITY_MILESTONE = "capability_milestone", pgettext_lazy("indicator kind",
+                                                                     "Capability milestone")
 
     class Direction(models.TextChoices):
-        INCREASE = "increase", _("Higher is better")
-        DECREASE = "decrease", _("Lower is better")
-        MAINTAIN = "maintain", _("Keep at target")
+        INCREASE = "increase", pgettext_lazy("indicator direction", "Higher is better")
+        DECREASE = "decrease", pgettext_lazy("indicator direction", "Lower is better")
+        MAINTAIN = "maintain", pgettext_lazy("indicator direction", "Keep at target")
 
     class Frequency(models.TextChoices):
-        PER_EVENT = "per_event", _("After each event")
-        MONTHLY = "monthly", _("Monthly")
-        QUARTERLY = "quarterly", _("Quarterly")
-        SEMIANNUAL = "semiannual", _("Twice a year")
-        ANNUAL = "annual", _("Yearly")
+        PER_EVENT = "per_event", pgettext_lazy("indicator frequency", "After each event")
+        MONTHLY = "monthly", pgettext_lazy("indicator frequency", "Monthly")
+        QUARTERLY = "quarterly", pgettext_lazy("indicator frequency", "Quarterly")
+        SEMIANNUAL = "semiannual", pgettext_lazy("indicator frequency", "Twice a year")
+        ANNUAL = "annual", pgettext_lazy("indicator frequency", "Yearly")
 
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="indicators",
                                   verbose_name=_("objective"))
@@ -270,15 +273,15 @@ class Measurement(MarkedModel):
 
 class Assessment(MarkedModel):
     class Kind(models.TextChoices):
-        INITIAL = "initial", _("Initial")
-        PERIODIC = "periodic", _("Periodic")
-        FINAL = "final", _("Final")
+        INITIAL = "initial", pgettext_lazy("assessment kind", "Initial")
+        PERIODIC = "periodic", pgettext_lazy("assessment kind", "Periodic")
+        FINAL = "final", pgettext_lazy("assessment kind", "Final")
 
     class Rating(models.TextChoices):
-        ON_TRACK = "on_track", _("On track")
-        AT_RISK = "at_risk", _("At risk")
-        OFF_TRACK = "off_track", _("Off track")
-        NOT_RATED = "not_rated", _("Not rated")
+        ON_TRACK = "on_track", pgettext_lazy("assessment rating", "On track")
+        AT_RISK = "at_risk", pgettext_lazy("assessment rating", "At risk")
+        OFF_TRACK = "off_track", pgettext_lazy("assessment rating", "Off track")
+        NOT_RATED = "not_rated", pgettext_lazy("assessment rating", "Not rated")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT,
                                     related_name="assessments", verbose_name=_("partnership"))

@@ -6,25 +6,26 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.fields import EncryptedTextField
 from core.models import MarkedModel, localized, marking_permissions
 
 
 class DutyStatus(models.TextChoices):
-    NONE = "none", _("No duty status")
-    SAD = "sad", _("State Active Duty")
-    T32_TRAINING = "t32_training", _("Title 32 training")
-    T32_502F = "t32_502f", _("Title 32 502(f)")
-    T10_ACTIVE = "t10_active", _("Title 10 active duty")
-    T10_12406 = "t10_12406", _("Title 10 federalized (10 U.S.C. 12406)")
-    AGR_T32 = "agr_t32", _("AGR Title 32")
-    AGR_T10 = "agr_t10", _("AGR Title 10")
+    NONE = "none", pgettext_lazy("duty status", "No duty status")
+    SAD = "sad", pgettext_lazy("duty status", "State Active Duty")
+    T32_TRAINING = "t32_training", pgettext_lazy("duty status", "Title 32 training")
+    T32_502F = "t32_502f", pgettext_lazy("duty status", "Title 32 502(f)")
+    T10_ACTIVE = "t10_active", pgettext_lazy("duty status", "Title 10 active duty")
+    T10_12406 = "t10_12406", pgettext_lazy("duty status", "Title 10 federalized (10 U.S.C. 12406)")
+    AGR_T32 = "agr_t32", pgettext_lazy("duty status", "AGR Title 32")
+    AGR_T10 = "agr_t10", pgettext_lazy("duty status", "AGR Title 10")
 
 
 class Authority(models.TextChoices):
-    GOVERNOR = "governor", _("Governor (state control)")
-    PRESIDENT = "president", _("President (federal control)")
+    GOVERNOR = "governor", pgettext_lazy("controlling authority", "Governor (state control)")
+    PRESIDENT = "president", pgettext_lazy("controlling authority", "President (federal control)")
 
 
 # Title 10 in any form puts a member under the President; everything else stays the governor's.
@@ -64,9 +65,9 @@ class Member(MarkedModel):
     RELEASABLE_TO_OTHER_NATIONS = False
 
     class Component(models.TextChoices):
-        ARMY = "army", _("Army National Guard")
-        AIR = "air", _("Air National Guard")
-        STATE = "state", _("State Guard")
+        ARMY = "army", pgettext_lazy("member component", "Army National Guard")
+        AIR = "air", pgettext_lazy("member component", "Air National Guard")
+        STATE = "state", pgettext_lazy("member component", "State Guard")
 
     service_number = models.CharField(
         _("service number"), max_length=20, unique=True,
@@ -105,15 +106,19 @@ class Member(MarkedModel):
 
 class Qualification(models.Model):
     class Kind(models.TextChoices):
-        WILDLAND_FF = "wildland_ff", _("Wildland firefighter (FFT2)")
-        WILDLAND_CREW_BOSS = "wildland_crew_boss", _("Wildland crew boss (CRWB)")
-        EMT = "emt", _("Emergency medical technician")
-        PARAMEDIC = "paramedic", _("Paramedic")
-        DRIVER = "driver", _("Driver licence")
-        CDL = "cdl", _("Commercial driver licence")
-        HELICOPTER_CREW = "helicopter_crew", _("Helicopter aircrew")
-        INTERPRETER = "interpreter", _("Interpreter (Spanish–English)")
-        OTHER = "other", _("Other")
+        WILDLAND_FF = "wildland_ff", pgettext_lazy("qualification kind",
+                                                   "Wildland firefighter (FFT2)")
+        WILDLAND_CREW_BOSS = "wildland_crew_boss", pgettext_lazy("qualification kind",
+                                                                 "Wildland crew boss (CRWB)")
+        EMT = "emt", pgettext_lazy("qualification kind", "Emergency medical technician")
+        PARAMEDIC = "paramedic", pgettext_lazy("qualification kind", "Paramedic")
+        DRIVER = "driver", pgettext_lazy("qualification kind", "Driver licence")
+        CDL = "cdl", pgettext_lazy("qualification kind", "Commercial driver licence")
+        HELICOPTER_CREW = "helicopter_crew", pgettext_lazy("qualification kind",
+                                                           "Helicopter aircrew")
+        INTERPRETER = "interpreter", pgettext_lazy("qualification kind",
+                                                   "Interpreter (Spanish–English)")
+        OTHER = "other", pgettext_lazy("qualification kind", "Other")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="qualifications",
                                verbose_name=_("member"))
@@ -141,17 +146,17 @@ class Order(MarkedModel):
     RELEASABLE_TO_OTHER_NATIONS = False
 
     class Kind(models.TextChoices):
-        FEDERALIZATION = "federalization", _("Federalization order")
-        RELEASE = "release", _("Release from federal service")
-        STATE_ORDER = "state_order", _("State order")
-        COURT_ORDER = "court_order", _("Court order")
-        STAY = "stay", _("Stay of an earlier order")
+        FEDERALIZATION = "federalization", pgettext_lazy("order kind", "Federalization order")
+        RELEASE = "release", pgettext_lazy("order kind", "Release from federal service")
+        STATE_ORDER = "state_order", pgettext_lazy("order kind", "State order")
+        COURT_ORDER = "court_order", pgettext_lazy("order kind", "Court order")
+        STAY = "stay", pgettext_lazy("order kind", "Stay of an earlier order")
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPLIED = "applied", _("Applied")
-        STAYED = "stayed", _("Stayed")
-        REVERSED = "reversed", _("Reversed")
+        DRAFT = "draft", pgettext_lazy("order state", "Draft")
+        APPLIED = "applied", pgettext_lazy("order state", "Applied")
+        STAYED = "stayed", pgettext_lazy("order state", "Stayed")
+        REVERSED = "reversed", pgettext_lazy("order state", "Reversed")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title_en = models.CharField(_("title (English)"), max_length=200)

@@ -53,8 +53,8 @@ class PortOfEntry(models.Model):
     (empty opens/closes: open 24 hours)."""
 
     class Days(models.TextChoices):
-        DAILY = "daily", _("Every day")
-        MON_FRI = "mon-fri", _("Monday to Friday")
+        DAILY = "daily", pgettext_lazy("port days", "Every day")
+        MON_FRI = "mon-fri", pgettext_lazy("port days", "Monday to Friday")
 
     TIME_ZONE = "America/Los_Angeles"  # the border's clock (Baja California follows it)
 
@@ -98,23 +98,24 @@ class PortOfEntry(models.Model):
 
 class Incident(MarkedModel):
     class Kind(models.TextChoices):
-        WILDFIRE = "wildfire", _("Wildfire")
-        EARTHQUAKE = "earthquake", _("Earthquake")
-        HURRICANE = "hurricane", _("Hurricane")
-        FLOOD = "flood", _("Flood")
-        HAZMAT = "hazmat", _("Hazardous materials")
-        BORDER_ZONE = "border_zone", _("Border-zone event")
-        OTHER = "other", _("Other")
+        WILDFIRE = "wildfire", pgettext_lazy("incident kind", "Wildfire")
+        EARTHQUAKE = "earthquake", pgettext_lazy("incident kind", "Earthquake")
+        HURRICANE = "hurricane", pgettext_lazy("incident kind", "Hurricane")
+        FLOOD = "flood", pgettext_lazy("incident kind", "Flood")
+        HAZMAT = "hazmat", pgettext_lazy("incident kind", "Hazardous materials")
+        BORDER_ZONE = "border_zone", pgettext_lazy("incident kind", "Border-zone event")
+        OTHER = "other", pgettext_lazy("incident kind", "Other")
 
     class Status(models.TextChoices):
         # Contexts: Spanish agrees the adjective with "incidente" (masculine).
         ACTIVE = "active", pgettext_lazy("incident status", "Active")
-        CONTAINED = "contained", _("Contained")
+        CONTAINED = "contained", pgettext_lazy("incident status", "Contained")
         CLOSED = "closed", pgettext_lazy("incident status", "Closed")
 
     class Channel(models.TextChoices):
-        DIRECT = "direct", _("Direct between neighbouring agencies (border zone)")
-        NATIONAL = "national", _("Through national channels")
+        DIRECT = "direct", pgettext_lazy("request channel",
+                                         "Direct between neighbouring agencies (border zone)")
+        NATIONAL = "national", pgettext_lazy("request channel", "Through national channels")
 
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
@@ -168,10 +169,10 @@ class Unit(MarkedModel):
     """A unit or team an organization can send: a hand crew, a USAR task force, a helicopter."""
 
     class Availability(models.TextChoices):
-        AVAILABLE = "available", _("Available")
-        COMMITTED = "committed", _("Committed")
-        DEPLOYED = "deployed", _("Deployed")
-        OUT_OF_SERVICE = "out_of_service", _("Out of service")
+        AVAILABLE = "available", pgettext_lazy("unit availability", "Available")
+        COMMITTED = "committed", pgettext_lazy("unit availability", "Committed")
+        DEPLOYED = "deployed", pgettext_lazy("unit availability", "Deployed")
+        OUT_OF_SERVICE = "out_of_service", pgettext_lazy("unit availability", "Out of service")
 
     name = models.CharField(_("name"), max_length=200)
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
@@ -230,18 +231,19 @@ class ResourceRequest(MarkedModel):
     """An ICS-213RR resource request (EDXL-RM RequestResource)."""
 
     class Priority(models.TextChoices):
-        URGENT = "urgent", _("Urgent")
-        HIGH = "high", _("High")
-        ROUTINE = "routine", _("Routine")
+        URGENT = "urgent", pgettext_lazy("request priority", "Urgent")
+        HIGH = "high", pgettext_lazy("request priority", "High")
+        ROUTINE = "routine", pgettext_lazy("request priority", "Routine")
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("resource request state", "Draft")
         SUBMITTED = "submitted", pgettext_lazy("resource request state", "Submitted")
-        PARTIALLY_FILLED = "partially_filled", _("Partially filled")
-        FILLED = "filled", _("Filled")
-        CLOSED = "closed", _("Closed")
-        CANCELLED = "cancelled", _("Cancelled")
-        UNABLE_TO_FILL = "unable_to_fill", _("Unable to fill")
+        PARTIALLY_FILLED = "partially_filled", pgettext_lazy("resource request state",
+                                                             "Partially filled")
+        FILLED = "filled", pgettext_lazy("resource request state", "Filled")
+        CLOSED = "closed", pgettext_lazy("resource request state", "Closed")
+        CANCELLED = "cancelled", pgettext_lazy("resource request state", "Cancelled")
+        UNABLE_TO_FILL = "unable_to_fill", pgettext_lazy("resource request state", "Unable to fill")
 
     number = models.CharField(_("request number"), max_length=32)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="requests",
@@ -292,15 +294,15 @@ class Offer(MarkedModel):
     OfferUnsolicitedResource). The offering nation owns it."""
 
     class CostTerms(models.TextChoices):
-        REIMBURSABLE = "reimbursable", _("Reimbursable")
-        DONATED = "donated", _("Donated")
+        REIMBURSABLE = "reimbursable", pgettext_lazy("offer cost terms", "Reimbursable")
+        DONATED = "donated", pgettext_lazy("offer cost terms", "Donated")
 
     class State(models.TextChoices):
-        OFFERED = "offered", _("Offered")
-        UNDER_REVIEW = "under_review", _("Under review")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        OFFERED = "offered", pgettext_lazy("offer state", "Offered")
+        UNDER_REVIEW = "under_review", pgettext_lazy("offer state", "Under review")
+        ACCEPTED = "accepted", pgettext_lazy("offer state", "Accepted")
+        DECLINED = "declined", pgettext_lazy("offer state", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("offer state", "Withdrawn")
 
     request = models.ForeignKey(ResourceRequest, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="offers",
@@ -380,10 +382,12 @@ class AidAgreement(MarkedModel):
     force, supersedes the one before."""
 
     class State(models.TextChoices):
-        AWAITING_SIGNATURES = "awaiting", _("Awaiting signatures")
-        IN_FORCE = "in_force", _("In force")
-        SUPERSEDED = "superseded", _("Superseded by an amendment")
-        VOID = "void", _("Void")
+        AWAITING_SIGNATURES = "awaiting", pgettext_lazy("aid agreement state",
+                                                        "Awaiting signatures")
+        IN_FORCE = "in_force", pgettext_lazy("aid agreement state", "In force")
+        SUPERSEDED = "superseded", pgettext_lazy("aid agreement state",
+                                                 "Superseded by an amendment")
+        VOID = "void", pgettext_lazy("aid agreement state", "Void")
 
     request = models.ForeignKey(ResourceRequest, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="agreements",
@@ -437,9 +441,9 @@ class Signature(models.Model):
     when, and the hash of the exact text they approved. Never changed once made."""
 
     class Part(models.TextChoices):
-        REQUEST = "request", _("Request")
-        OFFER = "offer", _("Offer")
-        ACCEPTANCE = "acceptance", _("Acceptance")
+        REQUEST = "request", pgettext_lazy("agreement part", "Request")
+        OFFER = "offer", pgettext_lazy("agreement part", "Offer")
+        ACCEPTANCE = "acceptance", pgettext_lazy("agreement part", "Acceptance")
 
     agreement = models.ForeignKey(AidAgreement, on_delete=models.PROTECT,
                                   related_name="signatures", verbose_name=_("agreement"))
@@ -471,18 +475,18 @@ class Deployment(MarkedModel):
     return home."""
 
     class State(models.TextChoices):
-        MOBILIZING = "mobilizing", _("Mobilizing")
-        IN_TRANSIT = "in_transit", _("In transit")
-        ARRIVED = "arrived", _("Arrived and cleared")
-        ONBOARDING = "onboarding", _("Onboarding")
-        ASSIGNED = "assigned", _("Assigned")
-        DEMOBILIZING = "demobilizing", _("Demobilizing")
-        RETURNED = "returned", _("Returned")
+        MOBILIZING = "mobilizing", pgettext_lazy("deployment state", "Mobilizing")
+        IN_TRANSIT = "in_transit", pgettext_lazy("deployment state", "In transit")
+        ARRIVED = "arrived", pgettext_lazy("deployment state", "Arrived and cleared")
+        ONBOARDING = "onboarding", pgettext_lazy("deployment state", "Onboarding")
+        ASSIGNED = "assigned", pgettext_lazy("deployment state", "Assigned")
+        DEMOBILIZING = "demobilizing", pgettext_lazy("deployment state", "Demobilizing")
+        RETURNED = "returned", pgettext_lazy("deployment state", "Returned")
         CLOSED = "closed", pgettext_lazy("deployment state", "Closed")
 
     class Transport(models.TextChoices):
-        GROUND = "ground", _("Ground, through a port of entry")
-        AIR = "air", _("Air, into an airport or base")
+        GROUND = "ground", pgettext_lazy("deployment transport", "Ground, through a port of entry")
+        AIR = "air", pgettext_lazy("deployment transport", "Air, into an airport or base")
 
     agreement = models.ForeignKey(AidAgreement, on_delete=models.PROTECT,
                                   related_name="deployments", verbose_name=_("agreement"))
@@ -615,11 +619,11 @@ class CheckIn(models.Model):
     deployment."""
 
     class Status(models.TextChoices):
-        CHECKED_IN = "checked_in", _("Checked in")
-        AVAILABLE = "available", _("Available")
-        ASSIGNED = "assigned", _("Assigned")
-        OUT_OF_SERVICE = "out_of_service", _("Out of service")
-        DEMOBILIZED = "demobilized", _("Demobilized")
+        CHECKED_IN = "checked_in", pgettext_lazy("check-in status", "Checked in")
+        AVAILABLE = "available", pgettext_lazy("check-in status", "Available")
+        ASSIGNED = "assigned", pgettext_lazy("check-in status", "Assigned")
+        OUT_OF_SERVICE = "out_of_service", pgettext_lazy("check-in status", "Out of service")
+        DEMOBILIZED = "demobilized", pgettext_lazy("check-in status", "Demobilized")
 
     member = models.ForeignKey(RosterMember, on_delete=models.CASCADE,
                                related_name="check_ins", verbose_name=_("roster member"))
@@ -696,19 +700,19 @@ class DeploymentCost(MarkedModel):
     """An actual cost of a deployment and where its reimbursement stands."""
 
     class Category(models.TextChoices):
-        PERSONNEL = "personnel", _("Personnel")
-        TRAVEL = "travel", _("Travel")
-        EQUIPMENT = "equipment", _("Equipment")
-        LODGING = "lodging", _("Lodging and meals")
-        SUPPLIES = "supplies", _("Supplies")
-        OTHER = "other", _("Other")
+        PERSONNEL = "personnel", pgettext_lazy("cost category", "Personnel")
+        TRAVEL = "travel", pgettext_lazy("cost category", "Travel")
+        EQUIPMENT = "equipment", pgettext_lazy("cost category", "Equipment")
+        LODGING = "lodging", pgettext_lazy("cost category", "Lodging and meals")
+        SUPPLIES = "supplies", pgettext_lazy("cost category", "Supplies")
+        OTHER = "other", pgettext_lazy("cost category", "Other")
 
     class Reimbursement(models.TextChoices):
-        NOT_CLAIMED = "not_claimed", _("Not claimed")
-        CLAIMED = "claimed", _("Claimed")
+        NOT_CLAIMED = "not_claimed", pgettext_lazy("reimbursement", "Not claimed")
+        CLAIMED = "claimed", pgettext_lazy("reimbursement", "Claimed")
         APPROVED = "approved", pgettext_lazy("reimbursement", "Approved")
-        PAID = "paid", _("Paid")
-        DONATED = "donated", _("Donated (not reimbursed)")
+        PAID = "paid", pgettext_lazy("reimbursement", "Paid")
+        DONATED = "donated", pgettext_lazy("reimbursement", "Donated (not reimbursed)")
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="costs",
                                    verbose_name=_("deployment"))
@@ -740,18 +744,19 @@ class AllocationProposal(MarkedModel):
     through the mutual-aid services, so every guard and signature still applies."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SOLVING = "solving", _("Solving")
-        READY = "ready", _("Ready for review")
-        FAILED = "failed", _("Failed")
+        QUEUED = "queued", pgettext_lazy("allocation proposal state", "Queued")
+        SOLVING = "solving", pgettext_lazy("allocation proposal state", "Solving")
+        READY = "ready", pgettext_lazy("allocation proposal state", "Ready for review")
+        FAILED = "failed", pgettext_lazy("allocation proposal state", "Failed")
         # Context: Spanish agrees the adjective with "propuesta" (feminine).
         ACCEPTED = "accepted", pgettext_lazy("allocation proposal state", "Accepted")
-        DISCARDED = "discarded", _("Discarded")
+        DISCARDED = "discarded", pgettext_lazy("allocation proposal state", "Discarded")
 
     class Solver(models.TextChoices):
-        FLOW = "flow", _("Exact min-cost flow")
-        MILP = "milp", _("Mixed-integer program (with the liaison rule)")
-        GREEDY = "greedy", _("Closest available in priority order")
+        FLOW = "flow", pgettext_lazy("allocation solver", "Exact min-cost flow")
+        MILP = "milp", pgettext_lazy("allocation solver",
+                                     "Mixed-integer program (with the liaison rule)")
+        GREEDY = "greedy", pgettext_lazy("allocation solver", "Closest available in priority order")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="proposals", verbose_name=_("incident"),
