@@ -46,18 +46,33 @@ class RestrictedQuerySet(models.QuerySet):
         meta = self.model._meta
         if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
             return self.none()
+        return self.acting_nation(nation_id, action).select_related("owner_nation") \
+            .prefetch_related("rel_to")
+
+    def acting_nation(self, nation_id, action="view"):
+        """The nation half of `restrict()`, whatever a user's role: what the nation may see
+        (`released_to`), and of that, for an action other than viewing, what it owns — or
+        everything it sees when the model lists the action in PARTNER_ACTIONS."""
         visible = self.released_to(nation_id)
         if not self.model.RELEASABLE_TO_OTHER_NATIONS or (
                 action != "view" and action not in self.model.PARTNER_ACTIONS):
             visible = visible.filter(owner_nation_id=nation_id)
-        return visible.select_related("owner_nation").prefetch_related("rel_to")
+        return visible
 
     def released_to(self, nation_id):
         """What the marking lets the nation see: its own records, and those released to it with
-        disclosure approved (whatever a user's role)."""
-        return self.filter(rel_to=nation_id).filter(
+        disclosure approved (whatever a user's role) — and of another nation's records, only
+        those whose parents (MARKING_PARENTS) it may see too, up the whole chain, as
+        subqueries."""
+        visible = self.filter(rel_to=nation_id).filter(
             Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED)
         )
+        for name in self.model.MARKING_PARENTS:
+            parent = self.model._meta.get_field(name).related_model
+            visible = visible.filter(
+                Q(owner_nation_id=nation_id) | Q(**{f"{name}__isnull": True})
+                | Q(**{f"{name}__in": parent.objects.released_to(nation_id).values("pk")}))
+        return visible
 
 
 def marking_permissions(model_name):
@@ -98,6 +113,10 @@ class MarkedModel(models.Model):
     RELEASABLE_TO_OTHER_NATIONS = True
     # Actions besides "view" that the nations a record is released to may take on it.
     PARTNER_ACTIONS = frozenset()
+    # The foreign keys to the records this one belongs to (an offer's incident). Another
+    # nation sees the record only where it may see each parent that is set, and its marking is
+    # never wider than theirs (core.services.apply_marking); its owner always sees its own.
+    MARKING_PARENTS = ()
 
     class Meta:
         abstract = True
@@ -112,6 +131,11 @@ class MarkedModel(models.Model):
 
     def releasable_to(self, nation_code):
         return markings.releasable_to(nation_code, self.marking())
+
+    def marking_parents(self):
+        """The parent records that are set (MARKING_PARENTS)."""
+        return [p for p in (getattr(self, name) for name in self.MARKING_PARENTS)
+                if p is not None]
 
 
 class Notification(models.Model):
@@ -130,6 +154,13 @@ class Notification(models.Model):
         _("key"), max_length=200, blank=True,
         help_text=_("What was notified, for example deadline:order:12:2025-12-10."),
     )
+    # The record the notice is about: the notice is shown only while its reader may still see
+    # it (core.related), so a marking narrowed later hides what the notice said.
+    about_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name=_("about (kind of record)"),
+    )
+    about_id = models.PositiveBigIntegerField(_("about (record)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

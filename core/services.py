@@ -4,30 +4,44 @@ changes leave history."""
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
 from core.models import Disclosure, Notification
+from core.permissions import may, require
 from core.tasks import send_email
 
 
-def _check(user, record, action):
-    meta = record._meta
-    if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if record.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record's marking."))
+def _beyond_parents(record, owner, nations):
+    """The nations among `nations` (other than the record's owner, who always sees its own)
+    that some parent (MARKING_PARENTS), or a parent of a parent, is not released to."""
+    outside = set()
+    for parent in record.marking_parents():
+        allowed = {n.pk for n in parent.rel_to.all()}
+        beyond = [n for n in nations if n.pk != owner.pk and n.pk not in allowed]
+        outside |= {(n.code, str(parent)) for n in beyond}
+        outside |= _beyond_parents(parent, owner, [n for n in nations if n.pk in allowed])
+    return outside
 
 
 def apply_marking(record, *, owner, rel_to, disclosure=Disclosure.NOT_REVIEWED, tlp=""):
-    """Set a new record's marking; the owner is always among the releasable nations."""
+    """Set a record's marking; the owner is always among the releasable nations, and no other
+    nation is added that the record's parents are not released to."""
     nations = {n.pk: n for n in rel_to}
     nations[owner.pk] = owner
     if not record.RELEASABLE_TO_OTHER_NATIONS and len(nations) > 1:
         raise ValidationError({"rel_to": _("%(kind)s records are never released to other "
                                            "nations.") % {"kind": record._meta.verbose_name}})
+    outside = _beyond_parents(record, owner, nations.values())
+    if outside:
+        raise ValidationError({"rel_to": _(
+            "%(record)s cannot be released to %(nations)s: %(parent)s is not released to "
+            "them.") % {"record": capfirst(record._meta.verbose_name),
+                        "nations": ", ".join(sorted({code for code, _p in outside})),
+                        "parent": ", ".join(sorted({p for _c, p in outside}))}})
     record.owner_nation = owner
     record.disclosure = disclosure
     record.tlp = tlp or ""
@@ -39,11 +53,11 @@ def apply_marking(record, *, owner, rel_to, disclosure=Disclosure.NOT_REVIEWED, 
 def change_marking(record, user, *, rel_to, disclosure, tlp=""):
     """Change who may see a record. Needs the role's marking permission and the owning nation;
     deciding disclosure (approve or deny) needs the separate disclosure-review permission."""
-    _check(user, record, "change_marking")
+    require(user, record, "change_marking")
     if disclosure not in Disclosure.values:
         raise ValidationError({"disclosure": _("Unknown disclosure state.")})
     if disclosure != record.disclosure and disclosure in (Disclosure.APPROVED, Disclosure.DENIED):
-        _check(user, record, "review_disclosure")
+        require(user, record, "review_disclosure")
     with acting_as(user):
         apply_marking(record, owner=record.owner_nation, rel_to=rel_to,
                       disclosure=disclosure, tlp=tlp)
@@ -84,10 +98,9 @@ def notify(users, record, message_en, message_es, url="", *, key=""):
     the notices made."""
     if url and (not url.startswith("/") or url.startswith("//")):
         raise ValueError("A notification links only to a page of this site (a path).")
-    model = type(record)
     made = []
     for user in users:
-        if not model.objects.restrict(user).filter(pk=record.pk).exists():
+        if not may(user, record):
             continue
         if key and Notification.objects.filter(recipient=user, key=key).exists():
             continue

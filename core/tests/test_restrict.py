@@ -5,6 +5,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,7 +94,8 @@ def test_changing_a_marking_is_permissioned_and_recorded(us_coordinator, us_view
     mex = Nation.objects.get(code="MEX")
     with pytest.raises(PermissionDenied):
         change_marking(partnership, us_viewer, rel_to=[mex], disclosure="approved")
-    with pytest.raises(PermissionDenied):
+    # Not released to Mexico: to its liaison the record does not exist.
+    with pytest.raises(Http404):
         change_marking(partnership, mx_liaison, rel_to=[mex], disclosure="approved")
     with pytest.raises(ValidationError):
         change_marking(partnership, us_coordinator, rel_to=[mex], disclosure="shared")
