@@ -57,40 +57,66 @@ def in_border_zone(lat, lon, zone_km=BORDER_ZONE_KM):
     return distance_to_boundary_km(lat, lon) <= zone_km
 
 
-def border_zone_polygon(zone_km=BORDER_ZONE_KM, cap_points=8):
-    """A GeoJSON Polygon of the zone: the line offset zone_km to each side, with round caps at
-    the ends. Each vertex is moved along the bisector of its neighbouring segments' normals."""
+def _bearing(lat, lon, lat2, lon2):
+    """The initial great-circle bearing from the first point to the second, in degrees."""
+    p1, p2, dl = math.radians(lat), math.radians(lat2), math.radians(lon2 - lon)
+    return math.degrees(math.atan2(math.sin(dl) * math.cos(p2),
+                                   math.cos(p1) * math.sin(p2)
+                                   - math.sin(p1) * math.cos(p2) * math.cos(dl)))
+
+
+def _destination(lat, lon, bearing, km):
+    """The point km along the great circle leaving (lat, lon) at bearing, as [lon, lat]."""
+    p1, t, d = math.radians(lat), math.radians(bearing), km / EARTH_RADIUS_KM
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(t))
+    l2 = math.radians(lon) + math.atan2(math.sin(t) * math.sin(d) * math.cos(p1),
+                                        math.cos(d) - math.sin(p1) * math.sin(p2))
+    return [round(math.degrees(l2), 5), round(math.degrees(p2), 5)]
+
+
+def _arc(start, sweep, step):
+    """Bearings from start through start + sweep (degrees), at most step apart."""
+    n = max(1, math.ceil(abs(sweep) / step))
+    return [start + sweep * k / n for k in range(n + 1)]
+
+
+def border_zone_polygon(zone_km=BORDER_ZONE_KM, step=4.0):
+    """A GeoJSON Polygon of the zone: every point within zone_km of the line, the shape
+    `in_border_zone` decides (a buffer with round ends bulging outward, past the coast and the
+    river). Each vertex is placed on the sphere by bearing and distance from a vertex of the line,
+    so no map projection distorts it. On the outer side of a turn the offset follows an arc
+    around the vertex, on the inner side it meets at the mitre; the line turns gently, so the
+    mitres stay within their segments. Arcs are chords at most `step` degrees apart (16 km × (1 −
+    cos 2°) ≈ 10 m inside the true circle)."""
     points, _ = boundary()
-    lat0 = sum(p[1] for p in points) / len(points)
-    ky = math.radians(1) * EARTH_RADIUS_KM
-    kx = ky * math.cos(math.radians(lat0))
-
-    def normal(a, b):
-        dx, dy = (b[0] - a[0]) * kx, (b[1] - a[1]) * ky
-        length = math.hypot(dx, dy)
-        return -dy / length, dx / length
-
-    normals = []
-    for i in range(len(points)):
-        ns = [normal(points[j], points[j + 1]) for j in (i - 1, i) if 0 <= j < len(points) - 1]
-        nx, ny = sum(n[0] for n in ns), sum(n[1] for n in ns)
-        length = math.hypot(nx, ny)
-        normals.append((nx / length, ny / length))
-
-    def offset(p, n, sign):
-        return [round(p[0] + sign * n[0] * zone_km / kx, 5),
-                round(p[1] + sign * n[1] * zone_km / ky, 5)]
-
-    def cap(p, n, start_angle):
-        base = math.atan2(n[1], n[0])
-        return [[round(p[0] + math.cos(base + start_angle + k * math.pi / cap_points)
-                       * zone_km / kx, 5),
-                 round(p[1] + math.sin(base + start_angle + k * math.pi / cap_points)
-                       * zone_km / ky, 5)] for k in range(1, cap_points)]
-
-    north = [offset(p, n, 1) for p, n in zip(points, normals, strict=True)]
-    south = [offset(p, n, -1) for p, n in zip(points, normals, strict=True)]
-    ring = (north + cap(points[-1], normals[-1], 0) + south[::-1]
-            + cap(points[0], normals[0], math.pi))
+    last = len(points) - 1
+    right, left = [], []  # the sides of the line seen walking west to east: south, north
+    for i, (lon, lat) in enumerate(points):
+        ahead = _bearing(lat, lon, points[i + 1][1], points[i + 1][0]) if i < last else None
+        behind = (_bearing(lat, lon, points[i - 1][1], points[i - 1][0]) + 180 if i > 0
+                  else None)
+        if i == 0:
+            # The west end: around the back of the line from north to south.
+            cap = [_destination(lat, lon, b, zone_km) for b in _arc(ahead - 90, -180, step)]
+            left.append(cap[::-1])
+            right.append([])
+            continue
+        if i == last:
+            # The east end: around the front of the line from south to north.
+            right.append([_destination(lat, lon, b, zone_km)
+                          for b in _arc(behind + 90, -180, step)])
+            left.append([])
+            continue
+        turn = (ahead - behind + 180) % 360 - 180  # > 0: the line turns right (clockwise)
+        mitre_km = zone_km / math.cos(math.radians(turn / 2))
+        for side, normal, inner in ((right, 90, turn > 0), (left, -90, turn < 0)):
+            if inner:
+                side.append([_destination(lat, lon, behind + normal + turn / 2, mitre_km)])
+            else:
+                side.append([_destination(lat, lon, b, zone_km)
+                             for b in _arc(behind + normal, turn, step)])
+    # Counterclockwise (RFC 7946): east along the south side and the east cap, back west along
+    # the north side and round the west cap.
+    ring = [p for run in right for p in run] + [p for run in left[::-1] for p in run[::-1]]
     ring.append(ring[0])
     return {"type": "Polygon", "coordinates": [ring]}
