@@ -15,6 +15,7 @@ from accounts.services import authenticate_token
 from core.history import history_for, recorded_changes
 from core.schemas import ErrorOut
 from core.services import nations_by_code
+from core.validators import year_range_message
 from core.views import get_one
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -157,6 +158,7 @@ def _message(error):
         "model_attributes_type": _("Enter an object."),
         "dict_type": _("Enter an object."),
         "utc_offset": _("Enter a UTC offset between -12:00 and +14:00."),
+        "year_range": year_range_message(),
     }
     return messages.get(kind, error.get("msg", _("Invalid value.")))
 

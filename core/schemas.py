@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
@@ -6,6 +6,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from core import markings
+from core.validators import in_year_range
 
 DisclosureState = Literal["not_reviewed", "in_review", "approved", "denied"]
 TLPLevel = Literal["clear", "green", "amber", "amber+strict", "red"]
@@ -23,7 +24,15 @@ def _real_offset(value):
     return value
 
 
-Moment = Annotated[datetime, AfterValidator(_real_offset)]
+def _year_in_range(value):
+    if not in_year_range(value):
+        raise PydanticCustomError("year_range", "Year out of range")
+    return value
+
+
+# Dates and moments of input take the same years as the web forms (core.validators).
+Moment = Annotated[datetime, AfterValidator(_year_in_range), AfterValidator(_real_offset)]
+Day = Annotated[date, AfterValidator(_year_in_range)]
 
 
 class MarkingOut(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import acting_as
+from core.lifecycle import EVERYWHERE, Lifecycle, Transition, refused_by_state
 from core.models import Disclosure
 from core.services import apply_marking, change_marking, check_new_marking
 from engagements.fiscal import fiscal_year, fiscal_year_bounds
@@ -64,46 +65,6 @@ AAR_SUBMITTED_OR_LATER = (AfterActionReport.State.SUBMITTED, AfterActionReport.S
                           AfterActionReport.State.RECORDED, AfterActionReport.State.PUBLISHED)
 AAR_APPROVED_OR_LATER = (AfterActionReport.State.APPROVED, AfterActionReport.State.RECORDED,
                          AfterActionReport.State.PUBLISHED)
-
-# Transition name (the state it leads to) -> the states it may be taken from.
-TRANSITIONS = {
-    ES.CONCEPT: (ES.DEFERRED, ES.POSTPONED),  # re-plan a deferred or postponed engagement
-    ES.NOMINATED: (ES.CONCEPT,),
-    ES.APPROVED: (ES.NOMINATED,),
-    ES.FUNDED: (ES.APPROVED,),
-    ES.PREPARING: (ES.FUNDED, ES.READY),  # back from ready when a gate turns red
-    ES.READY: (ES.PREPARING,),
-    ES.IN_EXECUTION: (ES.READY,),
-    ES.EXECUTED: (ES.IN_EXECUTION,),
-    ES.AAR_SUBMITTED: (ES.EXECUTED,),
-    ES.RECORDED_COMPLETE: (ES.AAR_SUBMITTED,),
-    ES.CLOSED: (ES.RECORDED_COMPLETE,),
-    ES.DEFERRED: (*PLANNING_STATES, ES.POSTPONED),
-    ES.POSTPONED: (*PLANNING_STATES, ES.DEFERRED),
-    ES.CANCELLED: tuple(s for s in ES.values if s not in FINAL_STATES),
-}
-# What each transition accepts besides its name.
-TRANSITION_DATA = {
-    ES.RECORDED_COMPLETE: ("tracking_reference",),
-    ES.DEFERRED: ("start_date", "end_date"),
-    ES.POSTPONED: ("start_date", "end_date"),
-}
-TRANSITION_LABELS = {
-    ES.CONCEPT: gettext_lazy("Plan again as a concept"),
-    ES.NOMINATED: gettext_lazy("Nominate"),
-    ES.APPROVED: gettext_lazy("Approve"),
-    ES.FUNDED: gettext_lazy("Mark funded"),
-    ES.PREPARING: gettext_lazy("Prepare"),
-    ES.READY: gettext_lazy("Mark ready"),
-    ES.IN_EXECUTION: gettext_lazy("Start execution"),
-    ES.EXECUTED: gettext_lazy("Mark executed"),
-    ES.AAR_SUBMITTED: gettext_lazy("Mark after-action report submitted"),
-    ES.RECORDED_COMPLETE: gettext_lazy("Record complete"),
-    ES.CLOSED: gettext_lazy("Close"),
-    ES.DEFERRED: gettext_lazy("Defer to next fiscal year"),
-    ES.POSTPONED: gettext_lazy("Postpone"),
-    ES.CANCELLED: gettext_lazy("Cancel"),
-}
 
 
 def _require_perm(user, perm):
@@ -660,50 +621,8 @@ def readiness(engagement, today=None):
 
 # The lifecycle -------------------------------------------------------------------------------
 
-def _guard(engagement, name, today, data):
-    """Why `engagement` may not take transition `name` now: a list of (field, message)."""
-    report = AfterActionReport.objects.filter(engagement=engagement).first() \
-        if name in (ES.AAR_SUBMITTED, ES.RECORDED_COMPLETE) else None
-    refusals = []
-    if name == ES.FUNDED:
-        if not engagement.budget_lines.filter(state__in=FUNDED_BUDGET_STATES).exists():
-            refusals.append(("__all__", _("An engagement is funded only when at least one "
-                                          "budget line is allotted, obligated or expended.")))
-    elif name == ES.READY:
-        blockers = [f.message for f in readiness(engagement, today) if f.is_blocker]
-        if blockers:
-            refusals.append(("__all__", _("The engagement cannot be ready while anything "
-                                          "blocks it: %(blockers)s")
-                             % {"blockers": " ".join(blockers)}))
-    elif name == ES.IN_EXECUTION:
-        if today < engagement.start_date:
-            refusals.append(("__all__", _("Execution starts on the start date (%(date)s), not "
-                                          "before.") % {"date": engagement.start_date}))
-    elif name == ES.EXECUTED:
-        if today <= engagement.end_date:
-            refusals.append(("__all__", _("An engagement can be marked executed only after its "
-                                          "end date (%(date)s).") % {"date": engagement.end_date}))
-    elif name == ES.AAR_SUBMITTED:
-        if report is None or report.state not in AAR_SUBMITTED_OR_LATER:
-            refusals.append(("__all__", _("The after-action report must be submitted first (it "
-                                          "is %(state)s).") % {"state": _aar_state(report)}))
-    elif name == ES.RECORDED_COMPLETE:
-        if report is None or report.state not in AAR_APPROVED_OR_LATER:
-            refusals.append(("__all__", _("An engagement is recorded complete only with an "
-                                          "approved after-action report (it is %(state)s).")
-                             % {"state": _aar_state(report)}))
-        reference = data.get("tracking_reference", engagement.tracking_reference)
-        if not (reference or "").strip():
-            refusals.append(("tracking_reference", _(
-                "Enter the tracking system reference before recording the engagement "
-                "complete.")))
-    elif name == ES.DEFERRED and data.get("start_date"):
-        next_year = engagement.fiscal_year + 1
-        if fiscal_year(data["start_date"]) < next_year:
-            refusals.append(("start_date", _("Deferred to the next fiscal year: the new start "
-                                             "must be in FY %(year)d or later.")
-                             % {"year": next_year}))
-    return refusals
+def _report(engagement):
+    return AfterActionReport.objects.filter(engagement=engagement).first()
 
 
 def _aar_state(report):
@@ -712,40 +631,116 @@ def _aar_state(report):
     return report.get_state_display().lower()
 
 
-@dataclass(frozen=True)
-class TransitionOption:
-    name: str
-    label: str
-    refusal: str = ""  # why a guard refuses it now; empty when it may be taken
-    fields: tuple = ()  # what it accepts besides its name
-
-    @property
-    def allowed(self):
-        return not self.refusal
+def _budget_allotted(engagement, **context):
+    if engagement.budget_lines.filter(state__in=FUNDED_BUDGET_STATES).exists():
+        return []
+    return [(EVERYWHERE, _("An engagement is funded only when at least one budget line is "
+                           "allotted, obligated or expended."))]
 
 
-def may_transition(user, engagement):
+def _nothing_blocks(engagement, *, today, **context):
+    blockers = [f.message for f in readiness(engagement, today) if f.is_blocker]
+    if not blockers:
+        return []
+    return [(EVERYWHERE, _("The engagement cannot be ready while anything blocks it: "
+                           "%(blockers)s") % {"blockers": " ".join(blockers)})]
+
+
+def _started(engagement, *, today, **context):
+    if today >= engagement.start_date:
+        return []
+    return [(EVERYWHERE, _("Execution starts on the start date (%(date)s), not before.")
+             % {"date": engagement.start_date})]
+
+
+def _ended(engagement, *, today, **context):
+    if today > engagement.end_date:
+        return []
+    return [(EVERYWHERE, _("An engagement can be marked executed only after its end date "
+                           "(%(date)s).") % {"date": engagement.end_date})]
+
+
+def _report_submitted(engagement, **context):
+    report = _report(engagement)
+    if report is not None and report.state in AAR_SUBMITTED_OR_LATER:
+        return []
+    return [(EVERYWHERE, _("The after-action report must be submitted first (it is "
+                           "%(state)s).") % {"state": _aar_state(report)})]
+
+
+def _report_approved(engagement, **context):
+    report = _report(engagement)
+    if report is not None and report.state in AAR_APPROVED_OR_LATER:
+        return []
+    return [(EVERYWHERE, _("An engagement is recorded complete only with an approved "
+                           "after-action report (it is %(state)s).")
+             % {"state": _aar_state(report)})]
+
+
+def _tracking_reference(engagement, *, data, **context):
+    if (data.get("tracking_reference", engagement.tracking_reference) or "").strip():
+        return []
+    return [("tracking_reference", _("Enter the tracking system reference before recording "
+                                     "the engagement complete."))]
+
+
+def _next_fiscal_year(engagement, *, data, **context):
+    next_year = engagement.fiscal_year + 1
+    if not data.get("start_date") or fiscal_year(data["start_date"]) >= next_year:
+        return []
+    return [("start_date", _("Deferred to the next fiscal year: the new start must be in FY "
+                             "%(year)d or later.") % {"year": next_year})]
+
+
+def may_transition(user, engagement, step=None):
     return (user.has_perm("engagements.transition_engagement")
             and getattr(user, "nation_id", None) is not None
             and engagement.owner_nation_id == user.nation_id)
+
+
+NEW_DATES = ("start_date", "end_date")
+# Each transition is named after the state it leads to.
+LIFECYCLE = Lifecycle(
+    # re-plan a deferred or postponed engagement
+    Transition(ES.CONCEPT, (ES.DEFERRED, ES.POSTPONED), ES.CONCEPT,
+               gettext_lazy("Plan again as a concept")),
+    Transition(ES.NOMINATED, (ES.CONCEPT,), ES.NOMINATED, gettext_lazy("Nominate")),
+    Transition(ES.APPROVED, (ES.NOMINATED,), ES.APPROVED, gettext_lazy("Approve")),
+    Transition(ES.FUNDED, (ES.APPROVED,), ES.FUNDED, gettext_lazy("Mark funded"),
+               guards=(_budget_allotted,)),
+    # back from ready when a gate turns red
+    Transition(ES.PREPARING, (ES.FUNDED, ES.READY), ES.PREPARING, gettext_lazy("Prepare")),
+    Transition(ES.READY, (ES.PREPARING,), ES.READY, gettext_lazy("Mark ready"),
+               guards=(_nothing_blocks,)),
+    Transition(ES.IN_EXECUTION, (ES.READY,), ES.IN_EXECUTION, gettext_lazy("Start execution"),
+               guards=(_started,)),
+    Transition(ES.EXECUTED, (ES.IN_EXECUTION,), ES.EXECUTED, gettext_lazy("Mark executed"),
+               guards=(_ended,)),
+    Transition(ES.AAR_SUBMITTED, (ES.EXECUTED,), ES.AAR_SUBMITTED,
+               gettext_lazy("Mark after-action report submitted"),
+               guards=(_report_submitted,)),
+    Transition(ES.RECORDED_COMPLETE, (ES.AAR_SUBMITTED,), ES.RECORDED_COMPLETE,
+               gettext_lazy("Record complete"), guards=(_report_approved, _tracking_reference),
+               fields=("tracking_reference",)),
+    Transition(ES.CLOSED, (ES.RECORDED_COMPLETE,), ES.CLOSED, gettext_lazy("Close")),
+    Transition(ES.DEFERRED, (*PLANNING_STATES, ES.POSTPONED), ES.DEFERRED,
+               gettext_lazy("Defer to next fiscal year"), guards=(_next_fiscal_year,),
+               fields=NEW_DATES),
+    Transition(ES.POSTPONED, (*PLANNING_STATES, ES.DEFERRED), ES.POSTPONED,
+               gettext_lazy("Postpone"), fields=NEW_DATES),
+    Transition(ES.CANCELLED, tuple(s for s in ES.values if s not in FINAL_STATES),
+               ES.CANCELLED, gettext_lazy("Cancel")),
+    may=may_transition,
+    refused=refused_by_state(gettext_lazy("An engagement that is %(state)s cannot go to "
+                                          "%(target)s.")),
+)
 
 
 def transitions_for(user, engagement, today=None):
     """The transitions the user's role and nation allow from the engagement's state, each with
     the guard's refusal if it refuses now (the tracking reference is not required here: it may
     be entered with the transition)."""
-    if not may_transition(user, engagement):
-        return []
-    today = today or timezone.localdate()
-    options = []
-    for name, sources in TRANSITIONS.items():
-        if engagement.state not in sources:
-            continue
-        refusals = [m for f, m in _guard(engagement, name, today, {})
-                    if f != "tracking_reference"]
-        options.append(TransitionOption(name, str(TRANSITION_LABELS[name]), " ".join(refusals),
-                                        TRANSITION_DATA.get(name, ())))
-    return options
+    return LIFECYCLE.options(user, engagement, today=today or timezone.localdate(), data={})
 
 
 @transaction.atomic
@@ -760,23 +755,15 @@ def transition(user, engagement, name, *, today=None, **data):
     moves the start to a later fiscal year. Returns the engagement."""
     _require_perm(user, "transition_engagement")
     given = engagement
-    if name not in TRANSITIONS:
-        raise ValidationError({"name": _("Unknown transition %(name)s: choose one of "
-                                         "%(names)s.") % {"name": name,
-                                                          "names": ", ".join(TRANSITIONS)}})
+    step = LIFECYCLE.step(name)
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if engagement.owner_nation_id != user.nation_id:
         raise PermissionDenied(_("Only the owning nation may move an engagement through its "
                                  "lifecycle."))
     data = {k: v for k, v in data.items() if v not in (None, "")}
-    unexpected = sorted(set(data) - set(TRANSITION_DATA.get(name, ())))
+    unexpected = sorted(set(data) - set(step.fields))
     if unexpected:
         raise ValidationError({field: _("Not used by this transition.") for field in unexpected})
-    if engagement.state not in TRANSITIONS[name]:
-        raise ValidationError(_("An engagement that is %(state)s cannot go to %(target)s.") % {
-            "state": engagement.get_state_display().lower(),
-            "target": ES(name).label.lower()})
-    today = today or timezone.localdate()
     if "start_date" in data or "end_date" in data:
         start = data.get("start_date", engagement.start_date)
         end = data.get("end_date") or start + (engagement.end_date - engagement.start_date)
@@ -784,25 +771,16 @@ def transition(user, engagement, name, *, today=None, **data):
         data["start_date"], data["end_date"] = start, end
     if "tracking_reference" in data:
         data["tracking_reference"] = str(data["tracking_reference"]).strip()[:64]
-    refusals = _guard(engagement, name, today, data)
-    if refusals:
-        errors = {}
-        for field, message in refusals:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
-    for field, value in data.items():
-        setattr(engagement, field, value)
-    engagement.state = name
+    changes = dict(data)
     if name == ES.RECORDED_COMPLETE:
-        engagement.recorded_complete_at = timezone.now()
-    with acting_as(user):
-        engagement.save()
+        changes["recorded_complete_at"] = timezone.now()
+    LIFECYCLE.move(user, engagement, name, changes=changes,
+                   today=today or timezone.localdate(), data=data)
     # The caller's instance reads the new state too.
     for field in ("state", "start_date", "end_date", "fiscal_year", "fiscal_quarter",
                   "tracking_reference", "recorded_complete_at", "updated_at"):
         setattr(given, field, getattr(engagement, field))
     return engagement
-
 
 
 # ---- After-action reports -------------------------------------------------------------------

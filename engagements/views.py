@@ -189,8 +189,8 @@ def engagement_transition(request, pk, name):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(engagement)
     try:
-        services.transition(user, engagement, name,
-                            **form.data_for(services.TRANSITION_DATA.get(name, ())))
+        fields = services.LIFECYCLE.step(name).fields if name in services.LIFECYCLE else ()
+        services.transition(user, engagement, name, **form.data_for(fields))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:

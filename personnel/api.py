@@ -5,7 +5,6 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import File, Query, Router, UploadedFile
 from ninja.pagination import paginate
 
@@ -34,19 +33,16 @@ from personnel.selectors import orders_for, roster, roster_counts, timeline
 
 router = Router(tags=["personnel"])
 
-EARLIEST, LATEST = 1900, 2200  # years a moment may be asked about
 CHUNK = 900  # ids per IN (...), under the 999 parameters of SQLite before 3.32
 
 
 def _moment(request, at):
-    """`at` as an aware datetime: now when absent, the user's time zone when it has no offset."""
+    """`at` (a `Moment`, so within the years every form takes) as an aware datetime: now when
+    absent, the user's time zone when it has no offset."""
     if at is None:
         return timezone.now()
     if timezone.is_naive(at):
         at = timezone.make_aware(at, zoneinfo.ZoneInfo(request.user.time_zone))
-    if not EARLIEST <= at.year <= LATEST:
-        raise ValidationError({"at": _("Enter a moment between %(first)d and %(last)d.")
-                               % {"first": EARLIEST, "last": LATEST}})
     return at
 
 
