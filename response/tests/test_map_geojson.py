@@ -19,6 +19,7 @@ from response.tests.factories import (
     make_request,
     make_unit,
 )
+from response.tests.test_border_zone import inside
 
 PALISADES = [-118.5265, 34.0481]
 TIJUANA = [-117.0382, 32.5149]
@@ -52,8 +53,8 @@ def layer(client, name, **params):
         assert feature["type"] == "Feature"
         assert isinstance(feature["properties"], dict)
         for lon, lat in positions(feature["geometry"]):
-            # [longitude, latitude]: the region's longitudes are all far west of -100.
-            assert -126 <= lon <= -108 and 21 <= lat <= 43, (lon, lat)
+            # [longitude, latitude]: the region's longitudes are all west of -100.
+            assert -128 <= lon <= -100 and 18 <= lat <= 43, (lon, lat)
         if feature["geometry"]["type"] == "Polygon":
             exterior, *holes = feature["geometry"]["coordinates"]
             assert exterior[0] == exterior[-1]
@@ -211,6 +212,49 @@ def test_outline_covers_both_nations_and_is_small(us, mx):
     for polygon in land["USA"]["geometry"]["coordinates"]:
         assert signed_area(polygon[0]) >= 0
     assert OUTLINE_FILE.stat().st_size < 300_000
+
+
+# Places the offline map must draw as land, not sea, (lat, lon).
+LAND = {
+    "USA": {"San Diego": (32.7157, -117.1611), "Yuma": (32.6927, -114.6277),
+            "Phoenix": (33.4484, -112.0740), "Tucson": (32.2226, -110.9747),
+            "Sacramento": (38.5816, -121.4944)},
+    "MEX": {"Tijuana": (32.5149, -117.0382), "Mexicali": (32.6245, -115.4523),
+            "Hermosillo": (29.0730, -110.9559), "La Paz": (24.1426, -110.3128),
+            "Cabo San Lucas": (22.8905, -109.9167), "Mazatlán": (23.2494, -106.4111),
+            "Culiacán": (24.8091, -107.3940)},
+}
+
+
+def test_outline_draws_both_nations_land_around_the_region(mx):
+    land = {f["properties"]["nation"]: f["geometry"]["coordinates"]
+            for f in layer(mx[1], "outline") if f["properties"]["layer"] == "land"}
+    for nation, places in LAND.items():
+        for name, (lat, lon) in places.items():
+            on = [n for n, polygons in land.items()
+                  if any(inside(polygon[0], lat, lon) for polygon in polygons)]
+            assert on == [nation], (name, on)
+
+
+def test_outline_border_is_the_boundary_line(mx):
+    """Both nations' land and the drawn borders run through every vertex of the boundary the
+    map draws, in order: the outline and the line coincide."""
+    (line,) = layer(mx[1], "boundary")
+    boundary = line["geometry"]["coordinates"]
+
+    def runs_along(positions):
+        cyclic = positions[:-1] + positions if positions[0] == positions[-1] else positions
+        return any(cyclic[i:i + len(run)] == run for run in (boundary, boundary[::-1])
+                   for i in range(len(cyclic) - len(run) + 1))
+
+    features = layer(mx[1], "outline")
+    for feature in features:
+        geometry = feature["geometry"]
+        if geometry["type"] == "MultiPolygon":
+            rings = [polygon[0] for polygon in geometry["coordinates"]]
+            assert sum(map(runs_along, rings)) == 1, feature["properties"]
+        else:
+            assert sum(runs_along(piece) for piece in geometry["coordinates"]) == 1
 
 
 # ---- Units -----------------------------------------------------------------------------------
