@@ -12,7 +12,8 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import authenticate_token
-from core.history import history_for, recorded_changes
+from core.history import history_for, readable_history
+from core.related import Shown
 from core.schemas import ErrorOut
 from core.services import nations_by_code
 from core.validators import year_range_message
@@ -119,16 +120,44 @@ class Detail:
         return getattr(self._record, name)
 
 
-def history_out(record):
+def _shown_text(values):
+    return ", ".join(str(v) for v in values)
+
+
+def _api_change(change):
+    """A change as stored (field → [before, after], m2m as auditlog's dict), with related
+    records through the rule: an m2m change names them as the reader may read them, a foreign
+    key keeps the related id only when the reader may see that record (else null)."""
+    if change.m2m:
+        return {"type": "m2m", "operation": change.stored.get("operation"),
+                "objects": [str(v) for v in change.after or change.before]}
+    if not change.relation:
+        return change.stored
+
+    def one(values):
+        value = values[0] if values else None
+        return str(value.record.pk) if isinstance(value, Shown) and value.visible else None
+
+    return [one(change.before), one(change.after)]
+
+
+def history_out(record, user):
+    """A record's history as `user` reads it (HistoryEntryOut)."""
     return [
         {
             "timestamp": entry.timestamp.isoformat(),
             "action": entry.get_action_display(),
+            "action_label": entry.action_label,
             "actor": entry.actor.username if entry.actor else None,
             "request_id": entry.cid,
-            "changes": recorded_changes(entry),
+            "changes": {change.field: _api_change(change) for change in entry.changes},
+            "changes_display": [
+                {"field": change.field, "label": change.label,
+                 "before": _shown_text(change.before), "after": _shown_text(change.after)}
+                for change in entry.changes
+            ],
         }
-        for entry in history_for(record)
+        for entry in readable_history(history_for(record), user)
     ]
 
 

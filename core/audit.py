@@ -43,3 +43,29 @@ def log_bulk(records, action, changes, actor, describe=str):
                  actor_email=getattr(actor, "email", None), cid=cid, timestamp=now)
         for r in records
     ])
+
+
+def log_links(path):
+    """History of a many-to-many link to marked records (`"app.model.field"`), as auditlog
+    logs one, plus the linked records' ids ("pks"): the history then shows each linked record
+    through the rule of `core.related`, never by the name stored at the time."""
+    from auditlog.models import LogEntry
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed
+
+    app_label, model_name, field_name = path.split(".")
+    through = getattr(apps.get_model(app_label, model_name), field_name).through
+
+    def log(sender, instance, action, reverse, model, pk_set, **kwargs):
+        if reverse or action not in ("post_add", "post_remove", "pre_clear"):
+            return
+        if action == "pre_clear":
+            pk_set = set(getattr(instance, field_name).values_list("pk", flat=True))
+        entry = LogEntry.objects.log_m2m_changes(
+            model._default_manager.filter(pk__in=pk_set), instance,
+            "add" if action == "post_add" else "delete", field_name)
+        if entry is not None:
+            entry.changes[field_name]["pks"] = sorted(pk_set)
+            entry.save(update_fields=["changes"])
+
+    m2m_changed.connect(log, sender=through, weak=False, dispatch_uid=f"history-links:{path}")

@@ -1,8 +1,32 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Nation
 from core.models import TLP, Disclosure
+from core.validators import validate_year
+
+
+class DayField(forms.DateField):
+    """A date within the years every form and the API accept."""
+
+    default_validators = [validate_year]
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time within the years every form and the API accept."""
+
+    default_validators = [validate_year]
+
+
+def bounded_dates(model_field, **kwargs):
+    """A record form's `Meta.formfield_callback`: the model's dates and moments become DayField
+    and MomentField, unless the form names another class for them."""
+    if isinstance(model_field, models.DateTimeField):
+        kwargs.setdefault("form_class", MomentField)
+    elif isinstance(model_field, models.DateField):
+        kwargs.setdefault("form_class", DayField)
+    return model_field.formfield(**kwargs)
 
 
 class NationLabel:

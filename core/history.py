@@ -1,7 +1,29 @@
-"""Each record's history, read from the audit log (django-auditlog), never written by hand."""
+"""Each record's history, read from the audit log (django-auditlog), never written by hand, and
+shown to a reader in their language: verbose field names, labelled values, and related records
+through the one rule of `core.related` (a record the reader may not see is never named)."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from core.related import NOT_RELEASED, is_marked, resolve
+
+ACTIONS = {
+    LogEntry.Action.CREATE: pgettext_lazy("history action", "Created"),
+    LogEntry.Action.UPDATE: pgettext_lazy("history action", "Changed"),
+    LogEntry.Action.DELETE: pgettext_lazy("history action", "Deleted"),
+    LogEntry.Action.ACCESS: pgettext_lazy("history action", "Viewed"),
+}
 
 
 def history_for(record, limit=None):
@@ -16,34 +38,172 @@ def history_for(record, limit=None):
     return entries[:limit] if limit else entries
 
 
-def _not_fields(entry):
-    """Names auditlog recorded that are not the record's own fields: on a new or deleted record
-    it also logs reverse relations (another model's foreign keys), as a manager's repr."""
-    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+def action_label(entry):
+    return ACTIONS.get(entry.action, entry.get_action_display())
+
+
+def _model(entry):
+    return ContentType.objects.get_for_id(entry.content_type_id).model_class()
+
+
+def _own_fields(model):
+    """The record's own fields by name; not the auto id, and not the reverse relations auditlog
+    logs on a new or deleted record (another model's foreign keys, as a manager's repr)."""
     if model is None:
-        return set()
-    own = {f.name for f in model._meta.get_fields() if f.concrete or not f.auto_created}
-    return set(entry.changes_dict or {}) - own
+        return {}
+    return {f.name: f for f in model._meta.get_fields()
+            if (f.concrete or not f.auto_created) and not f.primary_key}
 
 
 def recorded_changes(entry):
     """The entry's changes to the record's own fields, as stored (field name → change)."""
-    skip = _not_fields(entry)
-    return {field: change for field, change in (entry.changes_dict or {}).items()
-            if field not in skip}
+    own = _own_fields(_model(entry))
+    return {name: change for name, change in (entry.changes_dict or {}).items() if name in own}
 
 
-def describe_changes(entry):
-    """(field, before, after) rows for one entry, with choices and related records shown by
-    name (auditlog's display form); m2m changes read as added or removed lists."""
-    raw = recorded_changes(entry)
-    skip = set(entry.changes_dict or {}) - set(raw)
-    m2m = {f: c for f, c in raw.items() if isinstance(c, dict) and c.get("type") == "m2m"}
-    if m2m:
-        return [(field, "", f"{'+' if c.get('operation') == 'add' else '−'} "
-                            f"{', '.join(c.get('objects', []))}") for field, c in m2m.items()]
-    return [(field, *values) for field, values in entry.changes_display_dict.items()
-            if len(values) == 2 and field not in skip]
+def _is_m2m(change):
+    return isinstance(change, dict) and change.get("type") == "m2m"
+
+
+def _related_pk(model_field, raw):
+    if raw in (None, "None", ""):
+        return None
+    try:
+        return model_field.related_model._meta.pk.to_python(raw)
+    except ValidationError:
+        return None
+
+
+def _wanted(entry):
+    """(model, pk) of every related record the entry names."""
+    own = _own_fields(_model(entry))
+    for name, change in recorded_changes(entry).items():
+        model_field = own[name]
+        if not model_field.is_relation:
+            continue
+        related = model_field.related_model
+        if _is_m2m(change):
+            for pk in change.get("pks", []):
+                yield related, pk
+        else:
+            for raw in change:
+                pk = _related_pk(model_field, raw)
+                if pk is not None:
+                    yield related, pk
+
+
+def _json_text(value):
+    if value in (None, "", [], {}):
+        return ""
+    if isinstance(value, dict) and {"type", "coordinates"} <= set(value):
+        return _("map shape (%(kind)s)") % {"kind": value["type"]}
+    if isinstance(value, list):
+        return ", ".join(filter(None, (_json_text(v) for v in value)))
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_json_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _moment(raw):
+    value = datetime.fromisoformat(raw)
+    if timezone.is_naive(value):  # auditlog stores naive UTC
+        value = value.replace(tzinfo=UTC)
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def _value(model_field, raw, found):
+    """One stored value as the reader reads it: "" for none."""
+    if raw in (None, "None", ""):
+        return ""
+    if model_field.is_relation:
+        pk = _related_pk(model_field, raw)
+        return found.get((model_field.related_model, pk), _("a deleted record"))
+    if model_field.choices:
+        choices = {str(key): label for key, label in model_field.flatchoices}
+        return str(choices.get(str(raw), raw))
+    if isinstance(model_field, models.BooleanField):
+        return _("Yes") if raw in ("True", True) else _("No")
+    try:
+        if isinstance(model_field, models.DateTimeField):
+            return _moment(raw)
+        if isinstance(model_field, models.DateField):
+            return formats.date_format(date.fromisoformat(raw[:10]), "SHORT_DATE_FORMAT")
+        if isinstance(model_field, models.JSONField):
+            return _json_text(json.loads(raw) if isinstance(raw, str) else raw)
+        if isinstance(model_field, models.DecimalField | models.FloatField):
+            return formats.number_format(Decimal(raw))
+        if isinstance(model_field, models.IntegerField):
+            return formats.number_format(int(raw))
+    except (ValueError, TypeError, InvalidOperation):
+        pass
+    return str(raw)
+
+
+@dataclass
+class Change:
+    """One field's change: its name, its verbose name, and the values before and after, each
+    a list of what is shown (text, or a related record through the rule)."""
+
+    field: str
+    label: str
+    before: list
+    after: list
+    stored: object = None  # the change as auditlog stored it
+    relation: bool = False
+    m2m: bool = False
+
+
+def _m2m_values(model_field, change, found):
+    if "pks" in change:
+        return [found.get((model_field.related_model, pk), _("a deleted record"))
+                for pk in change["pks"]]
+    # Entries written before the ids were kept name related records by their name only:
+    # a marked one cannot be checked, so it is not named.
+    if is_marked(model_field.related_model):
+        return [NOT_RELEASED for _name in change.get("objects", [])]
+    return list(change.get("objects", []))
+
+
+def _changes(entry, found):
+    own = _own_fields(_model(entry))
+    rows = []
+    for name, change in recorded_changes(entry).items():
+        model_field = own[name]
+        label = capfirst(str(getattr(model_field, "verbose_name", name)))
+        if _is_m2m(change):
+            values = _m2m_values(model_field, change, found)
+            added = change.get("operation") == "add"
+            rows.append(Change(name, label, [] if added else values, values if added else [],
+                               change, relation=True, m2m=True))
+        elif isinstance(change, list | tuple) and len(change) == 2:
+            before, after = (_value(model_field, raw, found) for raw in change)
+            if before == after == "":
+                continue  # a new record's empty field
+            rows.append(Change(name, label, [before] if before != "" else [],
+                               [after] if after != "" else [], change,
+                               relation=model_field.is_relation))
+    return rows
+
+
+@dataclass
+class ReadableEntry:
+    """A history entry with its action and changes as one reader reads them."""
+
+    entry: LogEntry
+    action_label: str
+    changes: list = field(default_factory=list)
+
+    def __getattr__(self, name):
+        return getattr(self.entry, name)
+
+
+def readable_history(entries, user):
+    """History entries as `user` reads them. Every related record they name is resolved in one
+    query per model, however many entries."""
+    entries = list(entries)
+    found = resolve(user, {pair for entry in entries for pair in _wanted(entry)})
+    return [ReadableEntry(entry, str(action_label(entry)), _changes(entry, found))
+            for entry in entries]
 
 
 def marked_models():

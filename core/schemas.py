@@ -60,12 +60,24 @@ class MarkingIn(Schema):
     tlp: TLPLevel | None = None
 
 
+class HistoryChangeOut(Schema):
+    field: str = Field(..., examples=["incident"])
+    label: str = Field(..., description="The field's name in the reader's language",
+                       examples=["Incidente"])
+    before: str = Field(..., description="The value before, as the reader reads it (a related "
+                        "record they may not see reads \"a record not released to you\")")
+    after: str
+
+
 class HistoryEntryOut(Schema):
     timestamp: str
-    action: str
+    action: str = Field(..., examples=["create", "update", "delete"])
+    action_label: str = Field(..., description="The action in the reader's language")
     actor: str | None
     request_id: str | None
-    changes: dict
+    changes: dict = Field(..., description="Field → [before, after] as stored; a related "
+                          "record's id only when the reader may see it, else null")
+    changes_display: list[HistoryChangeOut]
 
 
 class ErrorItem(Schema):

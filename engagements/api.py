@@ -311,7 +311,7 @@ def set_engagement_marking(request, engagement_id: int, payload: MarkingIn):
 @router.get("/engagements/{engagement_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def engagement_history(request, engagement_id: int):
-    return history_out(_engagement(request, engagement_id))
+    return history_out(_engagement(request, engagement_id), request.user)
 
 
 @router.get("/engagements/{engagement_id}/readiness",
@@ -503,7 +503,7 @@ def set_aar_marking(request, engagement_id: int, payload: MarkingIn):
 @router.get("/engagements/{engagement_id}/aar/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def aar_history(request, engagement_id: int):
-    return history_out(_aar(request, engagement_id))
+    return history_out(_aar(request, engagement_id), request.user)
 
 
 @router.post("/engagements/{engagement_id}/aar/transitions/{name}",

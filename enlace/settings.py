@@ -291,7 +291,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
        "exclude_fields": ["created_at", "updated_at"]}
       for name in ("agreement", "lineofeffort", "objective", "indicator", "measurement",
                    "assessment")),
-    {"model": "engagements.engagement", "m2m_fields": ["rel_to", "objectives"],
+    {"model": "engagements.engagement", "m2m_fields": ["rel_to"],
      "exclude_fields": ["created_at", "updated_at"]},
     *({"model": f"engagements.{name}", "m2m_fields": ["rel_to"],
        "exclude_fields": ["created_at", "updated_at"]}
@@ -302,9 +302,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
        "exclude_fields": ["created_at", "updated_at"]}
       for name in ("incident", "unit", "resourcerequest", "offer", "aidagreement", "deployment",
                    "rostermember", "deploymentcost")),
-    {"model": "response.allocationproposal", "m2m_fields": ["rel_to", "offers"],
+    {"model": "response.allocationproposal", "m2m_fields": ["rel_to"],
      "exclude_fields": ["created_at", "updated_at", "instance", "plan", "progress",
                         "progress_note"]},
     *(f"response.{name}" for name in ("offerline", "signature", "onboardingitem", "checkin",
                                       "dailystatus", "shiftlog")),
 )
+# Links to other marked records are logged with their ids (core.audit.log_links), so history
+# names each one only to a reader who may see it.
+HISTORY_LINK_FIELDS = ("engagements.engagement.objectives", "response.allocationproposal.offers")

@@ -105,7 +105,7 @@ def set_partnership_marking(request, partnership_id: int, payload: MarkingIn):
 @router.get("/partnerships/{partnership_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def partnership_history(request, partnership_id: int):
-    return history_out(get_visible(Partnership.objects, request.user, partnership_id))
+    return history_out(get_visible(Partnership.objects, request.user, partnership_id), request.user)
 
 
 
@@ -225,7 +225,7 @@ def set_agreement_marking(request, agreement_id: int, payload: MarkingIn):
 @router.get("/agreements/{agreement_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def agreement_history(request, agreement_id: int):
-    return history_out(get_one(selectors.agreements_for(request.user), agreement_id))
+    return history_out(get_one(selectors.agreements_for(request.user), agreement_id), request.user)
 
 
 # Lines of effort
@@ -270,7 +270,7 @@ def set_line_of_effort_marking(request, line_id: int, payload: MarkingIn):
 @router.get("/lines-of-effort/{line_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def line_of_effort_history(request, line_id: int):
-    return history_out(get_one(selectors.lines_for(request.user), line_id))
+    return history_out(get_one(selectors.lines_for(request.user), line_id), request.user)
 
 
 # Objectives
@@ -330,7 +330,7 @@ def set_objective_marking(request, objective_id: int, payload: MarkingIn):
 @router.get("/objectives/{objective_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def objective_history(request, objective_id: int):
-    return history_out(get_one(selectors.objectives_for(request.user), objective_id))
+    return history_out(get_one(selectors.objectives_for(request.user), objective_id), request.user)
 
 
 # Indicators
@@ -377,7 +377,7 @@ def set_indicator_marking(request, indicator_id: int, payload: MarkingIn):
 @router.get("/indicators/{indicator_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def indicator_history(request, indicator_id: int):
-    return history_out(get_one(selectors.indicators_for(request.user), indicator_id))
+    return history_out(get_one(selectors.indicators_for(request.user), indicator_id), request.user)
 
 
 # Measurements
@@ -439,7 +439,8 @@ def set_measurement_marking(request, measurement_id: int, payload: MarkingIn):
 @router.get("/measurements/{measurement_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def measurement_history(request, measurement_id: int):
-    return history_out(get_one(selectors.measurements_for(request.user), measurement_id))
+    return history_out(get_one(selectors.measurements_for(request.user), measurement_id),
+                       request.user)
 
 
 # Assessments
@@ -498,7 +499,8 @@ def set_assessment_marking(request, assessment_id: int, payload: MarkingIn):
 @router.get("/assessments/{assessment_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def assessment_history(request, assessment_id: int):
-    return history_out(get_one(selectors.assessments_for(request.user), assessment_id))
+    return history_out(get_one(selectors.assessments_for(request.user), assessment_id),
+                       request.user)
 
 
 # Progress

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from core.forms import NationChoiceField
+from core.forms import NationChoiceField, bounded_dates
 from engagements.models import AfterActionReport, Engagement
 from partnerships.models import (
     Agreement,
@@ -52,6 +52,7 @@ class AgreementForm(forms.ModelForm):
         widgets = {"parties": _text(), "signatories": _text(), "signed_on": DateInput,
                    "expires_on": DateInput, "focus_areas_en": _text(),
                    "focus_areas_es": _text()}
+        formfield_callback = bounded_dates
 
 
 class LineOfEffortForm(forms.ModelForm):
@@ -67,6 +68,7 @@ class ObjectiveForm(forms.ModelForm):
         fields = ["code", "statement_en", "statement_es", "owner", "target_date"]
         field_classes = {"owner": OrganizationChoiceField}
         widgets = {"statement_en": _text(), "statement_es": _text(), "target_date": DateInput}
+        formfield_callback = bounded_dates
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +81,7 @@ class IndicatorForm(forms.ModelForm):
         fields = ["name_en", "name_es", "kind", "unit", "direction", "baseline_value",
                   "baseline_date", "target_value", "target_date", "frequency"]
         widgets = {"baseline_date": DateInput, "target_date": DateInput}
+        formfield_callback = bounded_dates
 
 
 class MeasurementForm(forms.ModelForm):
@@ -89,6 +92,7 @@ class MeasurementForm(forms.ModelForm):
         model = Measurement
         fields = ["value", "as_of", "source", "engagement", "after_action_report"]
         widgets = {"as_of": DateInput}
+        formfield_callback = bounded_dates
 
     def __init__(self, *args, user, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +113,7 @@ class AssessmentForm(forms.ModelForm):
         fields = ["kind", "assessed_on", "line_of_effort", "rating", "findings_en",
                   "findings_es"]
         widgets = {"assessed_on": DateInput, "findings_en": _text(5), "findings_es": _text(5)}
+        formfield_callback = bounded_dates
 
     def __init__(self, *args, user, partnership, **kwargs):
         super().__init__(*args, **kwargs)

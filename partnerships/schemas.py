@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
+from core.schemas import Day, HistoryEntryOut, MarkingIn, MarkingOut
 from partnerships.models import Agreement, Assessment, Indicator, Objective
 
 __all__ = ["HistoryEntryOut", "MarkingIn", "PartnershipCreate", "PartnershipOut",
@@ -121,11 +121,11 @@ class AgreementUpdate(Schema):
     title_es: str = Field(None, min_length=1, max_length=SHORT)
     parties: str = Field(None, min_length=1, max_length=LONG, description="One per line")
     signatories: str = Field(None, max_length=LONG, description="Name and position, one per line")
-    signed_on: date | None = None
+    signed_on: Day | None = None
     signed_at_place: str = Field(None, max_length=SHORT)
     focus_areas_en: str = Field(None, max_length=LONG)
     focus_areas_es: str = Field(None, max_length=LONG)
-    expires_on: date | None = None
+    expires_on: Day | None = None
 
 
 class AgreementCreate(AgreementUpdate):
@@ -225,7 +225,7 @@ class ObjectiveUpdate(Schema):
     statement_en: str = Field(None, min_length=1, max_length=LONG)
     statement_es: str = Field(None, min_length=1, max_length=LONG)
     owner: str = Field(None, min_length=1, max_length=32, examples=["CalGuard"])
-    target_date: date | None = None
+    target_date: Day | None = None
 
 
 class ObjectiveCreate(ObjectiveUpdate):
@@ -273,9 +273,9 @@ class IndicatorUpdate(Schema):
     unit: str = Field(None, min_length=1, max_length=50, examples=["people trained"])
     direction: IndicatorDirection = None
     baseline_value: Amount = None
-    baseline_date: date = None
+    baseline_date: Day = None
     target_value: Amount = None
-    target_date: date = None
+    target_date: Day = None
     frequency: IndicatorFrequency = None
 
 
@@ -286,9 +286,9 @@ class IndicatorCreate(IndicatorUpdate):
     kind: IndicatorKind
     unit: str = Field(..., min_length=1, max_length=50, examples=["people trained"])
     baseline_value: Amount
-    baseline_date: date
+    baseline_date: Day
     target_value: Amount
-    target_date: date
+    target_date: Day
     marking: MarkingIn | None = Field(None, description=MARKING_DESCRIPTION)
 
 
@@ -335,7 +335,7 @@ class MeasurementUpdate(Schema):
     """Changing the value, date or source takes the verification away."""
 
     value: Amount = None
-    as_of: date = None
+    as_of: Day = None
     source: str = Field(None, min_length=1, max_length=300)
     engagement: int | None = Field(None, ge=1, le=2**63 - 1)
     after_action_report: int | None = Field(None, ge=1, le=2**63 - 1)
@@ -344,7 +344,7 @@ class MeasurementUpdate(Schema):
 class MeasurementCreate(MeasurementUpdate):
     indicator: int = Field(..., ge=1, le=2**63 - 1)
     value: Amount
-    as_of: date
+    as_of: Day
     source: str = Field(..., min_length=1, max_length=300,
                         examples=["After-action report, wildfire exchange 2025"])
     marking: MarkingIn | None = Field(None, description=MARKING_DESCRIPTION)
@@ -383,7 +383,7 @@ class AssessmentUpdate(Schema):
     line_of_effort: int | None = Field(None, ge=1, le=2**63 - 1,
                                        description="Null: the whole partnership")
     kind: AssessmentKind = None
-    assessed_on: date = None
+    assessed_on: Day = None
     findings_en: str = Field(None, min_length=1, max_length=LONG)
     findings_es: str = Field(None, min_length=1, max_length=LONG)
     rating: AssessmentRating = None
@@ -392,7 +392,7 @@ class AssessmentUpdate(Schema):
 class AssessmentCreate(AssessmentUpdate):
     partnership: int = Field(..., ge=1, le=2**63 - 1)
     kind: AssessmentKind
-    assessed_on: date
+    assessed_on: Day
     findings_en: str = Field(..., min_length=1, max_length=LONG)
     findings_es: str = Field(..., min_length=1, max_length=LONG)
     marking: MarkingIn | None = Field(None, description=MARKING_DESCRIPTION)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MomentField, bounded_dates
 from personnel.models import Authority, DutyStatus, Member, Order, Unit
 from personnel.selectors import roster
 
@@ -24,9 +25,9 @@ class AsOfForm(forms.Form):
     8601 or the active language's input formats). Empty means now, which the input then
     shows; an invalid value is an error on the field and the page falls back to now."""
 
-    at = forms.DateTimeField(label=_("As of"), required=False, widget=LocalDateTimeInput,
-                             error_messages={"invalid": _(
-                                 "Enter a date and time such as 2025-06-01 08:00.")})
+    at = MomentField(label=_("As of"), required=False, widget=LocalDateTimeInput,
+                     error_messages={"invalid": _(
+                         "Enter a date and time such as 2025-06-01 08:00.")})
 
     def __init__(self, query, *args, **kwargs):
         self.now = timezone.now()
@@ -116,6 +117,7 @@ class OrderForm(forms.ModelForm):
         fields = ["kind", "title_en", "title_es", "reference", "issued_by", "issued_on",
                   "effective_at", "target_status", "deadline", "stays", "legal_basis"]
         field_classes = {"stays": OrderChoiceField}
+        formfield_callback = bounded_dates
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "effective_at": LocalDateTimeInput, "deadline": LocalDateTimeInput}
 

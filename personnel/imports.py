@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_bulk
 from core.models import Disclosure
+from core.validators import in_year_range, year_range_message
 from personnel.models import DutyPeriod, DutyStatus, Member, Unit
 
 MEMBER_COLUMNS = ("service_number", "last_name", "first_name", "grade", "component",
@@ -40,7 +41,6 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_ERRORS = 200  # reported in full up to here; the count covers the rest
 BATCH = 1000
 CHUNK = 900  # values per IN (...), under the 999 parameters of SQLite before 3.32
-EARLIEST, LATEST = 1900, 2200  # years a duty period may start or end in
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
@@ -364,9 +364,8 @@ def _moment(value, tz):
     if moment is None:
         raise ValueError(_("Enter an ISO date or date and time, e.g. 2025-06-01 or "
                            "2025-06-01 08:00."))
-    if not EARLIEST <= moment.year <= LATEST:
-        raise ValueError(_("Enter a date between %(first)d and %(last)d.")
-                         % {"first": EARLIEST, "last": LATEST})
+    if not in_year_range(moment):
+        raise ValueError(year_range_message())
     return timezone.make_aware(moment, tz) if timezone.is_naive(moment) else moment
 
 

@@ -1,7 +1,8 @@
 from django import template
 
-from core.history import describe_changes
+from core.history import action_label, readable_history
 from core.models import localized
+from core.related import shown
 
 register = template.Library()
 
@@ -13,8 +14,21 @@ def tr(obj, field):
 
 
 @register.filter
-def changes(entry):
-    return describe_changes(entry)
+def seen_by(record, user):
+    """`{{ offer.incident|seen_by:user }}`: a related record's name and link, or "a record not
+    released to you" when the reader may not see it (core.related)."""
+    return shown(user, record)
+
+
+@register.simple_tag
+def readable(entries, user):
+    """`{% readable history user as rows %}`: history entries as the reader reads them."""
+    return readable_history(entries, user)
+
+
+@register.filter(name="action_label")
+def action_label_filter(entry):
+    return action_label(entry)
 
 
 @register.inclusion_tag("core/_marking.html")

@@ -2,17 +2,18 @@
 relations (other models' foreign keys to it), which are not history of this record."""
 
 from core.api import history_out
-from core.history import describe_changes, history_for
+from core.history import history_for, readable_history
 from response.tests.factories import make_incident
 
 
 def test_a_new_record_history_names_only_its_own_fields(make_user):
-    incident = make_incident(make_user("d", "CalGuard", "duty_officer"))
+    user = make_user("d", "CalGuard", "duty_officer")
+    incident = make_incident(user)
     created = history_for(incident).last()
     assert "requests" in created.changes_dict  # what auditlog stores
-    fields = {field for field, _before, _after in describe_changes(created)}
-    assert "name (English)" in fields
-    assert not fields & {"requests", "offers", "deployments", "proposals"}
-    changes = history_out(incident)[-1]["changes"]
+    fields = {change.label for change in readable_history([created], user)[0].changes}
+    assert "Name (English)" in fields
+    assert not fields & {"requests", "offers", "deployments", "proposals", "ID"}
+    changes = history_out(incident, user)[-1]["changes"]
     assert "name_en" in changes
-    assert not set(changes) & {"requests", "offers", "deployments", "proposals"}
+    assert not set(changes) & {"requests", "offers", "deployments", "proposals", "id"}

@@ -70,6 +70,16 @@ class TestMembers:
         assert client.get(f"{API}/members", {"status": "bogus"}).status_code == 422
         assert client.get(f"{API}/members", {"at": "0001-01-01T00:00"}).status_code == 422
 
+    @pytest.mark.parametrize("given", ["0001-01-01T00:00", "9999-12-31T23:59:59",
+                                       "2201-01-01T00:00:00+14:00"])
+    def test_a_moment_outside_the_years_the_forms_take_is_refused(self, client_for,
+                                                                  us_coordinator, roster_data,
+                                                                  given):
+        response = client_for(us_coordinator).get(f"{API}/members", {"at": given})
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"field": "at", "message": "Enter a date between 1900 and 2200."}]
+
     def test_a_moment_with_an_offset_no_zone_has_is_refused(self, client_for, us_coordinator,
                                                             roster_data):
         # ISO 8601 allows ±23:59; PostgreSQL stores only real offsets (-12:00 to +14:00).

@@ -423,3 +423,26 @@ def test_roster_export_follows_the_page(client_for, j1, unit):
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml")
+
+
+@pytest.mark.parametrize("given", ["9999-12-31T23:59:59", "0001-01-01T00:00"])
+def test_roster_refuses_moments_outside_the_years_the_api_takes(client_for, j1, unit, given):
+    response = client_for(j1).get(reverse("personnel:roster"), {"at": given})
+    assert response.status_code == 200
+    assert response.context["form"].errors["at"] == ["Enter a date between 1900 and 2200."]
+    assert response.context["moment"].year == timezone.now().year
+
+
+@pytest.mark.parametrize("field, given", [("effective_at", "9999-12-31T23:59"),
+                                          ("deadline", "9999-12-31T23:59"),
+                                          ("effective_at", "0001-01-01T00:00"),
+                                          ("issued_on", "9999-12-31")])
+def test_order_form_refuses_dates_outside_the_years_the_api_takes(client_for, j1, unit, field,
+                                                                  given):
+    member(j1, unit, "100", "Soto", status=DutyStatus.SAD)
+    response = client_for(j1).post(reverse("personnel:order_create"),
+                                   _order_post(**{f"o-{field}": given,
+                                                  "o-service_numbers": "100"}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["Enter a date between 1900 and 2200."]
+    assert Order.objects.count() == 0

@@ -132,7 +132,7 @@ def set_request_marking(request, resource_request_id: int, payload: MarkingIn):
 @router.get("/resource-requests/{resource_request_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def request_history(request, resource_request_id: int):
-    return history_out(_request(request, resource_request_id))
+    return history_out(_request(request, resource_request_id), request.user)
 
 
 # ---- Offers ----------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def draw_up_agreement(request, offer_id: int):
 @router.get("/offers/{offer_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def offer_history(request, offer_id: int):
-    return history_out(_offer(request, offer_id))
+    return history_out(_offer(request, offer_id), request.user)
 
 
 # ---- Agreements ------------------------------------------------------------------------------
@@ -286,4 +286,4 @@ def amend_agreement(request, aid_agreement_id: int, payload: AmendmentIn):
 @router.get("/aid-agreements/{aid_agreement_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def agreement_history(request, aid_agreement_id: int):
-    return history_out(_agreement(request, aid_agreement_id))
+    return history_out(_agreement(request, aid_agreement_id), request.user)

@@ -114,7 +114,7 @@ def set_incident_marking(request, incident_id: int, payload: MarkingIn):
 @router.get("/incidents/{incident_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def incident_history(request, incident_id: int):
-    return history_out(_incident(request, incident_id))
+    return history_out(_incident(request, incident_id), request.user)
 
 
 # ---- Units -----------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def set_unit_marking(request, unit_id: int, payload: MarkingIn):
 @router.get("/units/{unit_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def unit_history(request, unit_id: int):
-    return history_out(_unit(request, unit_id))
+    return history_out(_unit(request, unit_id), request.user)
 
 
 # ---- Resource kinds and ports of entry (reference data) --------------------------------------
