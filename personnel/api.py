@@ -117,7 +117,7 @@ def member_eligibility(request, member_id: int, query: Query[MomentQuery]):
 @router.get("/personnel/members/{member_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def member_history(request, member_id: int):
-    return history_out(_member(request, member_id))
+    return history_out(_member(request, member_id), request.user)
 
 
 # Roster -------------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def apply_order(request, order_id: int):
 @router.get("/personnel/orders/{order_id}/history",
             response={200: list[HistoryEntryOut], **error_responses(404, 422)})
 def order_history(request, order_id: int):
-    return history_out(_order(request, order_id))
+    return history_out(_order(request, order_id), request.user)
 
 
 # Imports ------------------------------------------------------------------------------------
