@@ -4,6 +4,7 @@ changes leave history."""
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
@@ -98,6 +99,7 @@ def notify(users, record, message_en, message_es, url="", *, key=""):
     the notices made."""
     if url and (not url.startswith("/") or url.startswith("//")):
         raise ValueError("A notification links only to a page of this site (a path).")
+    about_type = ContentType.objects.get_for_model(type(record))
     made = []
     for user in users:
         if not may(user, record):
@@ -108,7 +110,7 @@ def notify(users, record, message_en, message_es, url="", *, key=""):
             with transaction.atomic():
                 notice = Notification.objects.create(
                     recipient=user, message_en=message_en, message_es=message_es, url=url,
-                    key=key)
+                    key=key, about_type=about_type, about_id=record.pk)
         except IntegrityError:  # a concurrent run told this user under the same key
             continue
         made.append(notice)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Nation
 from core.history import recent_activity
 from core.models import Notification
+from core.related import readable_notices
 from core.views import paginate
 from engagements.selectors import not_yet_recorded
 from partnerships.selectors import partnerships_for
@@ -84,7 +85,9 @@ def notifications(request):
                 raise Http404
             unread.filter(pk=pk).update(read_at=timezone.now())
         return redirect("web:notifications")
-    return render(request, "web/notifications.html", {"page": paginate(request, mine)})
+    page = paginate(request, mine)
+    page.object_list = readable_notices(request.user, page.object_list)
+    return render(request, "web/notifications.html", {"page": page})
 
 
 @never_cache
