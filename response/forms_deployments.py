@@ -48,7 +48,7 @@ class DeploymentForm(ServiceFieldsMixin, forms.ModelForm):
             for name in ("assignment_division", "assignment_crew", "supervisor"):
                 del self.fields[name]
         self.fields["port"].label_from_instance = (
-            lambda p: f"{p.name} ({p.hours_text})" if p.hours_text else p.name)
+            lambda p: f"{p.name} ({p.hours_label})")
 
 
 class DeploymentFilterForm(FilterForm):

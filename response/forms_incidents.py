@@ -130,4 +130,5 @@ class KindFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         categories = (ResourceKind.objects.order_by("category")
                       .values_list("category", flat=True).distinct())
-        self.fields["category"].choices = with_any([(c, c) for c in categories])
+        self.fields["category"].choices = with_any(
+            [(c, ResourceKind.CATEGORIES.get(c, c)) for c in categories])

@@ -21,6 +21,20 @@ class ResourceKind(models.Model):
     """A kind of resource exchanged in mutual aid, from the project's resource-type crosswalk
     (NIMS/RTLT and NWCG ↔ CONAFOR, DEFENSA and civil-protection terms)."""
 
+    # The crosswalk's categories (response/data/resource_types.csv), shown in the reader's
+    # language; the stored value stays the data's English key.
+    CATEGORIES = {
+        "Fire/HazMat": pgettext_lazy("resource category", "Fire/HazMat"),
+        "SAR": pgettext_lazy("resource category", "SAR"),
+        "EMS": pgettext_lazy("resource category", "EMS"),
+        "Mass Care": pgettext_lazy("resource category", "Mass Care"),
+        "Aviation": pgettext_lazy("resource category", "Aviation"),
+        "Logistics": pgettext_lazy("resource category", "Logistics"),
+        "Communications": pgettext_lazy("resource category", "Communications"),
+        "Military support": pgettext_lazy("resource category", "Military support"),
+        "Cyber": pgettext_lazy("resource category", "Cyber"),
+    }
+
     code = models.CharField(_("code"), max_length=32, unique=True)
     rtlt_id = models.CharField(_("RTLT id"), max_length=32, blank=True)
     category = models.CharField(_("category"), max_length=64)
@@ -46,6 +60,10 @@ class ResourceKind(models.Model):
     @property
     def name(self):
         return localized(self, "name")
+
+    @property
+    def category_label(self):
+        return self.CATEGORIES.get(self.category, self.category)
 
 
 class PortOfEntry(models.Model):
@@ -92,6 +110,14 @@ class PortOfEntry(models.Model):
     @property
     def open_all_day(self):
         return self.opens is None or self.closes is None
+
+    @property
+    def hours_label(self):
+        """The hours Enlace plans with, in the reader's language (the published `hours_text` is
+        the source's English)."""
+        hours = (_("Open 24 hours") if self.open_all_day
+                 else f"{self.opens:%H:%M}–{self.closes:%H:%M}")
+        return f"{hours}, {self.get_days_display().lower()}"
 
 
 # ---- Incidents and units ---------------------------------------------------------------------

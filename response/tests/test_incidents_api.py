@@ -97,7 +97,7 @@ class TestIncidents:
         mx = client_for(mx_liaison, headers={"Accept-Language": "es"})
         assert ok(mx.get(url))["name"] == "Incendio Palisades Fire"
         body = error(mx.patch(url, {"status": "closed"}, content_type=JSON), 403)
-        assert body["detail"] == "Solo la nación propietaria puede cambiar este registro."
+        assert body["detail"] == "Solo el país propietario puede cambiar este registro."
         error(mx.put(f"{url}/marking", {"rel_to": []}, content_type=JSON), 403)
         viewer = client_for(us_viewer)
         error(viewer.post(f"{API}/incidents", BORDER_FIRE, content_type=JSON), 403)
@@ -172,7 +172,7 @@ class TestUnits:
         mx = client_for(mx_liaison, headers={"Accept-Language": "es"})
         body = error(mx.patch(f"{API}/units/{unit.pk}", {"headcount": 1}, content_type=JSON),
                      403)
-        assert body["detail"] == "Solo la nación propietaria puede cambiar este registro."
+        assert body["detail"] == "Solo el país propietario puede cambiar este registro."
         assert not Unit.objects.filter(name="X").exists()
 
     def test_filters_and_query_count(self, client_for, us_coordinator,

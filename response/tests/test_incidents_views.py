@@ -58,7 +58,7 @@ def test_units_obey_releasability(us_coordinator, mx_liaison):
 
 @pytest.mark.parametrize("language,words", [
     ("en", ["Edit", "History", "Change marking"]),
-    ("es", ["Editar", "Historial", "Cambiar marcado"]),
+    ("es", ["Editar", "Historial", "Cambiar la marca de divulgación"]),
 ])
 def test_every_page_renders_in_both_languages(client_for, us_coordinator, language, words):
     incident = make_incident(us_coordinator)

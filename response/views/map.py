@@ -61,6 +61,12 @@ def _labels():
         "eta": _("Arrival (ETA)"),
         "air": _("By air"),
         "ground": _("By road"),
+        # Leaflet's own controls, which it labels in English.
+        "zoom_in": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
+        "layers_control": _("Layers"),
+        "close_popup": _("Close popup"),
+        "leaflet": _("A JavaScript library for interactive maps"),
     }
 
 

@@ -13,7 +13,16 @@
   var REGION = [[22, -125], [42, -109]];
   var BORDER = [[31.8, -119.2], [34.4, -114.6]];  // Los Angeles to Ensenada and the Colorado
 
-  var map = L.map(element, {zoomSnap: 0.5, minZoom: 4, maxBounds: L.latLngBounds(REGION).pad(1)});
+  var map = L.map(element, {zoomSnap: 0.5, minZoom: 4, maxBounds: L.latLngBounds(REGION).pad(1),
+                            zoomControl: false});
+  // Leaflet's controls in the reader's language (Leaflet itself speaks English).
+  L.control.zoom({zoomInTitle: labels.zoom_in, zoomOutTitle: labels.zoom_out}).addTo(map);
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="' +
+                                   escapeHtml(labels.leaflet) + '">Leaflet</a>');
+  map.on("popupopen", function (event) {
+    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", labels.close_popup); }
+  });
   map.fitBounds(BORDER);
 
   // Layer names reach the layers control as HTML.
@@ -166,7 +175,8 @@
     layers[key].addTo(map);
     overlays[escapeHtml(labels.layers[key])] = layers[key];
   });
-  L.control.layers(bases, overlays, {collapsed: false}).addTo(map);
+  L.control.layers(bases, overlays, {collapsed: false}).addTo(map).getContainer()
+    .querySelector(".leaflet-control-layers-toggle").title = labels.layers_control;
   L.control.scale().addTo(map);
 
   var legend = L.control({position: "bottomleft"});
