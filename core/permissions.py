@@ -24,19 +24,40 @@ def permission_name(model, action):
     return f"{meta.app_label}.{action}_{meta.model_name}"
 
 
-def may(user, record, action="view"):
-    """Whether `record` is in `restrict(user, action)`."""
+def may(user, record, action="view", *, perm=None):
+    """Whether `record` is in `restrict(user, action)` (with `perm`, as `require` reads it)."""
     if user is None or record is None or record.pk is None:
         return False
+    if perm is not None:
+        return _refusal(user, record, action, perm) is None
     return type(record).objects.restrict(user, action).filter(pk=record.pk).exists()
+
+
+def _role_refusal(user, perm):
+    if not user.is_active or getattr(user, "nation_id", None) is None:
+        return PermissionDenied(_("Your account belongs to no organization."))
+    if not user.has_perm(perm):
+        return PermissionDenied(_("Your role does not allow this action."))
+    return None
+
+
+def _refusal(user, record, action, perm):
+    model = type(record)
+    if not may(user, record, "view"):
+        return Http404(_("No %(record)s you may see has this id.")
+                       % {"record": model._meta.verbose_name})
+    refusal = _role_refusal(user, perm or permission_name(model, action))
+    if refusal is None and not model.objects.acting_nation(user.nation_id, action).filter(
+            pk=record.pk).exists():
+        refusal = PermissionDenied(_("Only the owning nation may change this record."))
+    return refusal
 
 
 def require_role(user, perm):
     """The user is active, of a nation, and the role holds `perm` (app_label.codename)."""
-    if not user.is_active or getattr(user, "nation_id", None) is None:
-        raise PermissionDenied(_("Your account belongs to no organization."))
-    if not user.has_perm(perm):
-        raise PermissionDenied(_("Your role does not allow this action."))
+    refusal = _role_refusal(user, perm)
+    if refusal is not None:
+        raise refusal
 
 
 def require(user, record, action="change", *, perm=None):
@@ -44,13 +65,9 @@ def require(user, record, action="change", *, perm=None):
     see it at all; otherwise PermissionDenied, saying whether the role or the nation is
     missing. `perm` names the role's permission when it is not the model's own
     `action_modelname` (adding a duty period to a member needs personnel.add_dutyperiod)."""
-    model = type(record)
-    if not may(user, record, "view"):
-        raise Http404(_("No %(record)s you may see has this id.")
-                      % {"record": model._meta.verbose_name})
-    require_role(user, perm or permission_name(model, action))
-    if not model.objects.acting_nation(user.nation_id, action).filter(pk=record.pk).exists():
-        raise PermissionDenied(_("Only the owning nation may change this record."))
+    refusal = _refusal(user, record, action, perm)
+    if refusal is not None:
+        raise refusal
 
 
 class ObjectPermissionBackend(BaseBackend):

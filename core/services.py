@@ -17,14 +17,14 @@ from core.tasks import send_email
 
 
 def _beyond_parents(record, owner, nations):
-    """The nations among `nations` (other than the record's owner, who always sees its own)
-    that some parent (MARKING_PARENTS), or a parent of a parent, is not released to."""
+    """(nation code, parent) for each of `nations` (other than the record's owner, who always
+    sees its own) that a parent of the record (MARKING_PARENTS) is not released to. A parent's
+    own parents are its business: restrict() hides the record wherever any of them is hidden."""
     outside = set()
     for parent in record.marking_parents():
         allowed = {n.pk for n in parent.rel_to.all()}
-        beyond = [n for n in nations if n.pk != owner.pk and n.pk not in allowed]
-        outside |= {(n.code, str(parent)) for n in beyond}
-        outside |= _beyond_parents(parent, owner, [n for n in nations if n.pk in allowed])
+        outside |= {(n.code, str(parent)) for n in nations
+                    if n.pk != owner.pk and n.pk not in allowed}
     return outside
 
 

@@ -157,9 +157,8 @@ def _program_fields(request, payload, exclude=()):
 
 def _set_marking(request, queryset, pk, payload):
     record = get_one(queryset, pk)
-    services.change_program_marking(request.user, record,
-                                    rel_to=nations_by_code(payload.rel_to),
-                                    disclosure=payload.disclosure, tlp=payload.tlp or "")
+    change_marking(record, request.user, rel_to=nations_by_code(payload.rel_to),
+                   disclosure=payload.disclosure, tlp=payload.tlp or "")
     return MarkingOut.of(get_one(queryset, pk))
 
 

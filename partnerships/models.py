@@ -56,6 +56,7 @@ class Partnership(MarkedModel):
 class Agreement(MarkedModel):
     """A written agreement of a partnership: letter of intent, memorandum of understanding,
     operating plan."""
+    MARKING_PARENTS = ("partnership",)
 
     class Kind(models.TextChoices):
         LETTER_OF_INTENT = "letter_of_intent", pgettext_lazy("agreement kind", "Letter of intent")
@@ -112,6 +113,8 @@ class Agreement(MarkedModel):
 
 
 class LineOfEffort(MarkedModel):
+    MARKING_PARENTS = ("partnership",)
+
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT,
                                     related_name="lines_of_effort",
                                     verbose_name=_("partnership"))
@@ -146,6 +149,8 @@ class LineOfEffort(MarkedModel):
 
 
 class Objective(MarkedModel):
+    MARKING_PARENTS = ("line_of_effort",)
+
     class State(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("objective state", "Draft")
         APPROVED = "approved", pgettext_lazy("objective state", "Approved")
@@ -186,6 +191,8 @@ class Objective(MarkedModel):
 
 
 class Indicator(MarkedModel):
+    MARKING_PARENTS = ("objective",)
+
     class Kind(models.TextChoices):
         OUTPUT = "output", pgettext_lazy("indicator kind", "Output")
         OUTCOME = "outcome", pgettext_lazy("indicator kind", "Outcome")
@@ -238,6 +245,8 @@ class Indicator(MarkedModel):
 
 
 class Measurement(MarkedModel):
+    MARKING_PARENTS = ("indicator",)
+
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT,
                                   related_name="measurements", verbose_name=_("indicator"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
@@ -272,6 +281,8 @@ class Measurement(MarkedModel):
 
 
 class Assessment(MarkedModel):
+    MARKING_PARENTS = ("partnership", "line_of_effort")
+
     class Kind(models.TextChoices):
         INITIAL = "initial", pgettext_lazy("assessment kind", "Initial")
         PERIODIC = "periodic", pgettext_lazy("assessment kind", "Periodic")

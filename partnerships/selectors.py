@@ -1,8 +1,9 @@
 """Every read of partnerships and their program, through restrict().
 
 A program record is shown only when it may be seen itself and so may every record above it (its
-partnership, line of effort, objective, indicator): a measurement never reveals an indicator, an
-objective or a partnership its reader may not see.
+partnership, line of effort, objective, indicator): restrict() follows each model's
+MARKING_PARENTS, so a measurement never reveals an indicator, an objective or a partnership its
+reader may not see.
 """
 
 from dataclasses import dataclass, field
@@ -48,9 +49,7 @@ def _text(qs, q, *fields):
 
 
 def agreements_for(user, action="view", *, partnership=None, state=None, q=None):
-    qs = (Agreement.objects.restrict(user, action)
-          .filter(partnership__in=_pks(Partnership.objects.restrict(user)))
-          .select_related("partnership"))
+    qs = Agreement.objects.restrict(user, action).select_related("partnership")
     if partnership:
         qs = qs.filter(partnership=partnership)
     if state:
@@ -59,9 +58,7 @@ def agreements_for(user, action="view", *, partnership=None, state=None, q=None)
 
 
 def lines_for(user, action="view", *, partnership=None, q=None):
-    qs = (LineOfEffort.objects.restrict(user, action)
-          .filter(partnership__in=_pks(Partnership.objects.restrict(user)))
-          .select_related("partnership"))
+    qs = LineOfEffort.objects.restrict(user, action).select_related("partnership")
     if partnership:
         qs = qs.filter(partnership=partnership)
     return _text(qs, q, "code", "name_en", "name_es")
@@ -70,7 +67,6 @@ def lines_for(user, action="view", *, partnership=None, q=None):
 def objectives_for(user, action="view", *, partnership=None, line_of_effort=None, state=None,
                    q=None):
     qs = (Objective.objects.restrict(user, action)
-          .filter(line_of_effort__in=_pks(lines_for(user)))
           .select_related("line_of_effort__partnership", "owner"))
     if partnership:
         qs = qs.filter(line_of_effort__partnership=partnership)
@@ -83,7 +79,6 @@ def objectives_for(user, action="view", *, partnership=None, line_of_effort=None
 
 def indicators_for(user, action="view", *, partnership=None, objective=None, kind=None, q=None):
     qs = (Indicator.objects.restrict(user, action)
-          .filter(objective__in=_pks(objectives_for(user)))
           .select_related("objective__line_of_effort__partnership"))
     if partnership:
         qs = qs.filter(objective__line_of_effort__partnership=partnership)
@@ -98,7 +93,6 @@ def measurements_for(user, action="view", *, partnership=None, indicator=None, v
     """Measurements with `evidence_engagement_id` and `evidence_report_id`: the engagement and
     after-action report behind each, or None when there is none or the user may not see it."""
     qs = (Measurement.objects.restrict(user, action)
-          .filter(indicator__in=_pks(indicators_for(user)))
           .select_related("indicator__objective__line_of_effort__partnership", "verified_by",
                           "engagement")
           .annotate(
@@ -121,8 +115,6 @@ def measurements_for(user, action="view", *, partnership=None, indicator=None, v
 def assessments_for(user, action="view", *, partnership=None, line_of_effort=None, kind=None,
                     rating=None):
     qs = (Assessment.objects.restrict(user, action)
-          .filter(partnership__in=_pks(Partnership.objects.restrict(user)))
-          .filter(Q(line_of_effort__isnull=True) | Q(line_of_effort__in=_pks(lines_for(user))))
           .select_related("partnership", "line_of_effort"))
     if partnership:
         qs = qs.filter(partnership=partnership)

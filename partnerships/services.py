@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import acting_as
 from core.models import Disclosure
-from core.services import apply_marking, change_marking, check_new_marking
+from core.permissions import permission_name, require, require_role
+from core.services import apply_marking, check_new_marking
 from partnerships.models import (
     Agreement,
     Assessment,
@@ -25,16 +26,9 @@ EDITABLE_FIELDS = ("name_en", "name_es", "us_state", "partner_nation", "establis
                    "combatant_command", "status", "description_en", "description_es")
 
 
-def _require(user, perm):
-    if not user.has_perm(f"partnerships.{perm}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
 @transaction.atomic
 def create_partnership(user, *, rel_to, disclosure=Disclosure.NOT_REVIEWED, tlp="", **fields):
-    _require(user, "add_partnership")
-    if user.nation is None:
-        raise PermissionDenied(_("Your account belongs to no organization."))
+    require_role(user, "partnerships.add_partnership")
     partnership = Partnership(**{k: fields[k] for k in EDITABLE_FIELDS if k in fields},
                               owner_nation=user.nation, disclosure=disclosure, tlp=tlp,
                               created_by=user)
@@ -48,9 +42,7 @@ def create_partnership(user, *, rel_to, disclosure=Disclosure.NOT_REVIEWED, tlp=
 
 @transaction.atomic
 def update_partnership(user, partnership, **fields):
-    _require(user, "change_partnership")
-    if partnership.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record."))
+    require(user, partnership, "change")
     for name in EDITABLE_FIELDS:
         if name in fields:
             setattr(partnership, name, fields[name])
@@ -64,7 +56,8 @@ def update_partnership(user, partnership, **fields):
 # assessments. A record added under another (an agreement under its partnership, an indicator
 # under its objective, ...) belongs to the parent's owning nation, and only that nation's users
 # add it. Unless a marking is given, it copies the parent's: the same releasable-to nations,
-# disclosure review and TLP. It is never released to a nation its parent is not released to.
+# disclosure review and TLP. It is never released to a nation its parent is not released to
+# (MARKING_PARENTS, core.services.apply_marking).
 
 AGREEMENT_FIELDS = ("kind", "title_en", "title_es", "parties", "signatories", "signed_on",
                     "signed_at_place", "focus_areas_en", "focus_areas_es", "expires_on")
@@ -77,32 +70,12 @@ ASSESSMENT_FIELDS = ("line_of_effort", "kind", "assessed_on", "findings_en", "fi
                      "rating")
 
 
-def _require_owner(user, record):
-    if user.nation_id is None or record.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record."))
-
-
 def _new_child(user, model, parent, fields, allowed):
-    """An unsaved child of `parent` with the fields given and the parent's owner."""
-    _require(user, f"add_{model._meta.model_name}")
-    if user.nation_id is None:
-        raise PermissionDenied(_("Your account belongs to no organization."))
-    if parent.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the nation that owns %(parent)s may add to it.")
-                               % {"parent": parent})
+    """An unsaved child of `parent` with the fields given and the parent's owner: only the
+    nation that owns the parent adds to it."""
+    require(user, parent, "change", perm=permission_name(model, "add"))
     return model(**{k: fields[k] for k in allowed if k in fields},
                  owner_nation_id=parent.owner_nation_id, created_by=user)
-
-
-def _check_within_parent(record, parent, rel_to):
-    """A child is never released to a nation its parent is not released to."""
-    allowed = {n.pk for n in parent.rel_to.all()}
-    outside = sorted(n.code for n in rel_to if n.pk not in allowed)
-    if outside:
-        raise ValidationError({"rel_to": _(
-            "%(record)s cannot be released to %(nations)s: %(parent)s is not released to "
-            "them.") % {"record": capfirst(record._meta.verbose_name),
-                        "nations": ", ".join(outside), "parent": parent}})
 
 
 def _mark_child(user, record, parent, rel_to, disclosure, tlp, check):
@@ -118,7 +91,6 @@ def _mark_child(user, record, parent, rel_to, disclosure, tlp, check):
     # Uniqueness is each check's business, with a message that names the field.
     record.full_clean(validate_constraints=False)
     check(record)
-    _check_within_parent(record, parent, rel_to)
     with acting_as(user):
         apply_marking(record, owner=parent.owner_nation, rel_to=rel_to, disclosure=disclosure,
                       tlp=tlp)
@@ -132,8 +104,7 @@ def _fresh(record):
 
 
 def _update(user, record, allowed, fields, check):
-    _require(user, f"change_{record._meta.model_name}")
-    _require_owner(user, record)
+    require(user, record, "change")
     record = _fresh(record)
     for name in allowed:
         if name in fields:
@@ -143,27 +114,6 @@ def _update(user, record, allowed, fields, check):
     with acting_as(user):
         record.save()
     return record
-
-
-@transaction.atomic
-def change_program_marking(user, record, *, rel_to, disclosure, tlp=""):
-    """Change the marking of an agreement, line of effort, objective, indicator, measurement or
-    assessment: the core rule (marking and disclosure-review permissions, owning nation), and
-    never wider than its parent."""
-    _require(user, f"change_marking_{record._meta.model_name}")
-    _require_owner(user, record)
-    _check_within_parent(record, _parent(record), rel_to)
-    return change_marking(record, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
-
-
-def _parent(record):
-    if isinstance(record, Agreement | LineOfEffort | Assessment):
-        return record.partnership
-    if isinstance(record, Objective):
-        return record.line_of_effort
-    if isinstance(record, Indicator):
-        return record.objective
-    return record.indicator
 
 
 def _refuse(field, message):
@@ -231,8 +181,7 @@ def transition_agreement(user, agreement, state, *, superseded_by=None):
     """Move an agreement through draft → in coordination → signed → in force → superseded or
     expired. Signing needs the signature date and the signatories; superseding needs the
     agreement that replaces it, itself in force."""
-    _require(user, "change_agreement")
-    _require_owner(user, agreement)
+    require(user, agreement, "change")
     agreement = _fresh(agreement)
     if state not in AGREEMENT_TRANSITIONS:
         _refuse("state", _("Unknown state: %(state)s.") % {"state": state})
@@ -350,8 +299,7 @@ def objective_transitions(objective):
 def transition_objective(user, objective, state):
     """Move an objective: draft → approved (needs an indicator) → in progress → achieved,
     partially achieved or not achieved; cancelled from any state not yet final."""
-    _require(user, "change_objective")
-    _require_owner(user, objective)
+    require(user, objective, "change")
     objective = _fresh(objective)
     if state not in OBJECTIVE_TRANSITIONS:
         _refuse("state", _("Unknown state: %(state)s.") % {"state": state})
@@ -455,8 +403,7 @@ def record_measurement(user, indicator, value, as_of, source, engagement=None,
 def update_measurement(user, measurement, **fields):
     """Correct a measurement. Changing its value, date or source takes its verification away:
     someone must verify it again."""
-    _require(user, "change_measurement")
-    _require_owner(user, measurement)
+    require(user, measurement, "change")
     measurement = _fresh(measurement)
     before = (measurement.value, measurement.as_of, measurement.source)
     for name in MEASUREMENT_FIELDS:
@@ -475,8 +422,7 @@ def update_measurement(user, measurement, **fields):
 def verify_measurement(user, measurement):
     """Confirm a measurement against its source. Someone other than who recorded it verifies
     it, once."""
-    _require(user, "change_measurement")
-    _require_owner(user, measurement)
+    require(user, measurement, "change")
     measurement = _fresh(measurement)
     if measurement.verified_at is not None:
         _refuse("verified_at", _("This measurement was already verified."))

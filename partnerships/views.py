@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exports import csv_response
 from core.forms import MarkingForm
 from core.history import history_for
+from core.permissions import may
 from core.services import change_marking
 from core.views import get_one, marking_page, paginate, run_service
 from engagements.models import AfterActionReport, Engagement
@@ -129,10 +130,6 @@ def partnership_marking(request, pk):
 # through the services. New records are added under a parent the user may change.
 
 
-def _can(user, select, record, action):
-    return select(user, action).filter(pk=record.pk).exists()
-
-
 def _parent_marking(parent):
     return {"rel_to": list(parent.rel_to.all()), "disclosure": parent.disclosure,
             "tlp": parent.tlp}
@@ -140,11 +137,11 @@ def _parent_marking(parent):
 
 def _can_add(user, parent):
     """Which records the user may add under `parent`: its owning nation's, with the role's
-    add permission."""
-    owns = user.nation_id is not None and parent.owner_nation_id == user.nation_id
-    return {name: owns and user.has_perm(f"partnerships.add_{name}")
-            for name in ("agreement", "lineofeffort", "objective", "indicator", "measurement",
-                         "assessment")}
+    add permission (as partnerships.services._new_child requires)."""
+    names = ("agreement", "lineofeffort", "objective", "indicator", "measurement", "assessment")
+    held = [name for name in names if user.has_perm(f"partnerships.add_{name}")]
+    owns = bool(held) and may(user, parent, "change", perm=f"partnerships.add_{held[0]}")
+    return {name: owns and name in held for name in names}
 
 
 def _records(request, form_class, select, table, heading, url_name):
@@ -190,7 +187,8 @@ def _update(request, record, form_class, service, *, heading, **form_kwargs):
 
 def _marking(request, select, pk):
     record = get_one(select(request.user, "change_marking"), pk)
-    return marking_page(request, record, services.change_program_marking,
+    return marking_page(request, record,
+                        lambda user, record, **marking: change_marking(record, user, **marking),
                         "partnerships/record_marking.html")
 
 
@@ -211,8 +209,8 @@ def _detail(request, template, record, select, **context):
     user = request.user
     return render(request, template, {
         "record": record, "history": history_for(record),
-        "can_change": _can(user, select, record, "change"),
-        "can_mark": _can(user, select, record, "change_marking"),
+        "can_change": may(user, record, "change"),
+        "can_mark": may(user, record, "change_marking"),
         "can_add": _can_add(user, record), **context})
 
 
@@ -241,7 +239,7 @@ def agreement_list(request):
 def agreement_detail(request, pk):
     user = request.user
     agreement = get_one(selectors.agreements_for(user), pk)
-    can_change = _can(user, selectors.agreements_for, agreement, "change")
+    can_change = may(user, agreement, "change")
     transitions = [(state, AGREEMENT_ACTIONS[state])
                    for state in services.agreement_transitions(agreement)] if can_change else []
     return _detail(
@@ -345,7 +343,7 @@ def objective_list(request):
 def objective_detail(request, pk):
     user = request.user
     objective = get_one(selectors.objectives_for(user), pk)
-    can_change = _can(user, selectors.objectives_for, objective, "change")
+    can_change = may(user, objective, "change")
     indicators = selectors.indicators_for(user, objective=objective).order_by("pk")
     return _detail(
         request, "partnerships/objective.html", objective, selectors.objectives_for,
@@ -449,7 +447,7 @@ def measurement_detail(request, pk):
                    selectors.measurements_for, report=report,
                    can_verify=measurement.verified_at is None
                    and measurement.created_by_id != user.pk
-                   and _can(user, selectors.measurements_for, measurement, "change"))
+                   and may(user, measurement, "change"))
 
 
 @login_required

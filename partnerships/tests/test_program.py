@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Nation
+from core.services import change_marking
 from engagements.models import AfterActionReport, Engagement
 from partnerships import selectors, services
 from partnerships.models import Agreement, Indicator, Measurement, Objective
@@ -281,8 +282,7 @@ class TestChildren:
             make_objective(us_coordinator, line, rel_to=nations("UKR"))
         assert "cannot be released to UKR" in refusal(exc, "rel_to")
         with pytest.raises(ValidationError) as exc:
-            services.change_program_marking(us_coordinator, line, rel_to=nations("MEX"),
-                                            disclosure="approved")
+            change_marking(line, us_coordinator, rel_to=nations("MEX"), disclosure="approved")
         assert "MEX" in refusal(exc, "rel_to")
 
     def test_approving_disclosure_anew_needs_the_reviewer(self, mx_liaison):
@@ -480,8 +480,7 @@ class TestObjectiveProgress:
 
     def test_records_not_released_are_left_out(self, us_coordinator, mx_liaison, program):
         partnership, line, objective, trained = program
-        services.change_program_marking(us_coordinator, objective, rel_to=nations("USA"),
-                                        disclosure="approved")
+        change_marking(objective, us_coordinator, rel_to=nations("USA"), disclosure="approved")
         make_measurement(us_coordinator, trained, 20, date(2024, 7, 1))
         lines = selectors.objective_progress(mx_liaison, partnership)
         assert [lp.line for lp in lines] == [line] and lines[0].objectives == []
