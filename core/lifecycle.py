@@ -117,7 +117,7 @@ class Lifecycle:
         if step.needs_reason and not (reason or "").strip():
             raise ValidationError({"reason": _("Give the reason.")})
         errors = {}
-        for field, message in self.reasons(record, step, **context):
+        for field, message in self.reasons(record, step, reason=reason, **context):
             errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)

@@ -1054,61 +1054,95 @@ def _engagement_to(user, engagement, name):
     engagement.refresh_from_db()
 
 
-def _may_move(user, engagement):
-    return (user.has_perm("engagements.transition_engagement")
-            and engagement.owner_nation_id == user.nation_id)
+def _summary_written(report, **context):
+    if report.summary_en.strip() or report.summary_es.strip():
+        return []
+    return [("summary_en", _("Write a summary in English or Spanish before submitting."))]
+
+
+def _attendance_recorded(report, **context):
+    if report.attendance.exists():
+        return []
+    return [("attendance", _("Record who attended before submitting."))]
+
+
+def _reason_given(report, *, reason="", **context):
+    if (reason or "").strip():
+        return []
+    return [("reason", _("Say what has to change before it is approved."))]
+
+
+def _releasable_to_partner(report, **context):
+    """Published to the partner only with foreign disclosure approved and the partner nation
+    among the nations the report is releasable to."""
+    partner = report.engagement.partnership.partner_nation
+    reasons = []
+    if report.disclosure != Disclosure.APPROVED:
+        reasons.append(("marking", _(
+            "Publishing to the partner needs foreign disclosure approved for this report (it is "
+            "%(state)s): have it reviewed first.")
+            % {"state": report.get_disclosure_display().lower()}))
+    if not report.rel_to.filter(pk=partner.pk).exists():
+        reasons.append(("marking", _(
+            "This report is not releasable to %(nation)s, the partner nation: add %(code)s to "
+            "its marking first.") % {"nation": partner.name, "code": partner.code}))
+    return reasons
+
+
+def _may_take_aar_step(user, report, step):
+    if step.name == "submit":
+        return AfterActionReport.objects.restrict(user, "change").filter(pk=report.pk).exists()
+    return (user.has_perm("engagements.approve_afteractionreport")
+            and report.owner_nation_id == user.nation_id)
+
+
+def _aar_refused(report, step):
+    if step.name == "submit" and report.state == AfterActionReport.State.NOT_STARTED:
+        return EVERYWHERE, _("Write the report before submitting it.")
+    return EVERYWHERE, _("This after-action report is %(state)s: that step is not possible "
+                         "now.") % {"state": report.get_state_display().lower()}
+
+
+AS = AfterActionReport.State
+AAR_LIFECYCLE = Lifecycle(
+    Transition("submit", (AS.DRAFT, AS.RETURNED), AS.SUBMITTED,
+               gettext_lazy("Submit for approval"),
+               guards=(_summary_written, _attendance_recorded)),
+    Transition("return", (AS.SUBMITTED,), AS.RETURNED, gettext_lazy("Return for changes"),
+               guards=(_reason_given,), fields=("reason",)),
+    Transition("approve", (AS.SUBMITTED,), AS.APPROVED, gettext_lazy("Approve")),
+    Transition("record", (AS.APPROVED,), AS.RECORDED, gettext_lazy("Record")),
+    Transition("publish", (AS.RECORDED,), AS.PUBLISHED, gettext_lazy("Publish to the partner"),
+               guards=(_releasable_to_partner,)),
+    may=_may_take_aar_step,
+    refused=_aar_refused,
+)
 
 
 def _submit(user, report, reason=""):
     _writable(user, report)
-    if report.state == AfterActionReport.State.NOT_STARTED:
-        raise ValidationError(_("Write the report before submitting it."))
-    errors = {}
-    if not report.summary_en.strip() and not report.summary_es.strip():
-        errors["summary_en"] = _("Write a summary in English or Spanish before submitting.")
-    if not report.attendance.exists():
-        errors["attendance"] = _("Record who attended before submitting.")
-    if errors:
-        raise ValidationError(errors)
-    report.state = AfterActionReport.State.SUBMITTED
-    report.submitted_by, report.submitted_at = user, timezone.now()
-    with acting_as(user):
-        report.save()
+    AAR_LIFECYCLE.move(user, report, "submit",
+                       changes={"submitted_by": user, "submitted_at": timezone.now()})
     # The partner's liaison submits too, but only the owner's planners move the engagement;
     # when they cannot, approval moves it.
     engagement = report.engagement
-    if engagement.state == Engagement.State.EXECUTED and _may_move(user, engagement):
+    if engagement.state == Engagement.State.EXECUTED and may_transition(user, engagement):
         _engagement_to(user, engagement, Engagement.State.AAR_SUBMITTED)
-
-
-def _require_state(report, *states):
-    if report.state not in states:
-        raise ValidationError(_("This after-action report is %(state)s: that step is not "
-                                "possible now.")
-                              % {"state": report.get_state_display().lower()})
 
 
 def _return(user, report, reason=""):
     _owner_decides(user, report)
-    _require_state(report, AfterActionReport.State.SUBMITTED)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Say what has to change before it is approved.")})
-    report.state = AfterActionReport.State.RETURNED
-    report.return_reason = reason.strip()
-    with acting_as(user):
-        report.save()
+    AAR_LIFECYCLE.move(user, report, "return", reason=reason,
+                       changes={"return_reason": (reason or "").strip()})
 
 
 def _approve(user, report, reason=""):
     _owner_decides(user, report)
-    _require_state(report, AfterActionReport.State.SUBMITTED)
+    AAR_LIFECYCLE.check(report, "approve")
     if report.engagement.state == Engagement.State.EXECUTED:
         _engagement_to(user, report.engagement, Engagement.State.AAR_SUBMITTED)
-    report.state = AfterActionReport.State.APPROVED
-    report.approved_by, report.approved_at = user, timezone.now()
-    report.return_reason = ""
-    with acting_as(user):
-        report.save()
+    AAR_LIFECYCLE.move(user, report, "approve", changes={
+        "approved_by": user, "approved_at": timezone.now(), "return_reason": ""})
 
 
 def _record(user, report, reason=""):
@@ -1116,7 +1150,7 @@ def _record(user, report, reason=""):
     tracking system reference) and each indicator value becomes a measurement with the report
     and the engagement as evidence."""
     _owner_decides(user, report)
-    _require_state(report, AfterActionReport.State.APPROVED)
+    AAR_LIFECYCLE.check(report, "record")
     engagement = report.engagement
     if engagement.state == Engagement.State.EXECUTED:
         _engagement_to(user, engagement, Engagement.State.AAR_SUBMITTED)
@@ -1129,54 +1163,25 @@ def _record(user, report, reason=""):
         record_measurement(user, indicator, Decimal(values[str(indicator.pk)]),
                            engagement.end_date, source[:300], engagement=engagement,
                            after_action_report=report)
-    report.state = AfterActionReport.State.RECORDED
-    with acting_as(user):
-        report.save()
+    AAR_LIFECYCLE.move(user, report, "record")
 
 
 def _publish(user, report, reason=""):
-    """Recorded → published to the partner: only with foreign disclosure approved and the
-    partner nation among the nations the report is releasable to."""
     _owner_decides(user, report)
-    _require_state(report, AfterActionReport.State.RECORDED)
-    partner = report.engagement.partnership.partner_nation
-    errors = []
-    if report.disclosure != Disclosure.APPROVED:
-        errors.append(_("Publishing to the partner needs foreign disclosure approved for this "
-                        "report (it is %(state)s): have it reviewed first.")
-                      % {"state": report.get_disclosure_display().lower()})
-    if not report.rel_to.filter(pk=partner.pk).exists():
-        errors.append(_("This report is not releasable to %(nation)s, the partner nation: add "
-                        "%(code)s to its marking first.")
-                      % {"nation": partner.name, "code": partner.code})
-    if errors:
-        raise ValidationError({"marking": errors})
-    report.state = AfterActionReport.State.PUBLISHED
-    with acting_as(user):
-        report.save()
+    AAR_LIFECYCLE.move(user, report, "publish")
 
 
-AAR_TRANSITIONS = {"submit": _submit, "return": _return, "approve": _approve,
-                   "record": _record, "publish": _publish}
-# The state each transition starts from.
-AAR_TRANSITION_FROM = {
-    "submit": (AfterActionReport.State.DRAFT, AfterActionReport.State.RETURNED),
-    "return": (AfterActionReport.State.SUBMITTED,),
-    "approve": (AfterActionReport.State.SUBMITTED,),
-    "record": (AfterActionReport.State.APPROVED,),
-    "publish": (AfterActionReport.State.RECORDED,),
-}
+AAR_STEPS = {"submit": _submit, "return": _return, "approve": _approve, "record": _record,
+             "publish": _publish}
 
 
 @transaction.atomic
 def transition_aar(user, report, name, *, reason=""):
     """Move the report: submit (either nation's writers), return with a reason, approve, record
     or publish (the owning nation's approvers). Returns the report as it now is."""
-    if name not in AAR_TRANSITIONS:
-        raise ValidationError({"name": _("Unknown step %(name)s: choose one of %(names)s.")
-                               % {"name": name, "names": ", ".join(AAR_TRANSITIONS)}})
+    AAR_LIFECYCLE.step(name)
     report = AfterActionReport.objects.select_for_update().get(pk=report.pk)
-    AAR_TRANSITIONS[name](user, report, reason)
+    AAR_STEPS[name](user, report, reason)
     return report
 
 
@@ -1205,19 +1210,7 @@ def aar_transitions_for(user, report):
     still refuse one, with the reason)."""
     if report is None:
         return []
-    names = []
-    for name, states in AAR_TRANSITION_FROM.items():
-        if report.state not in states:
-            continue
-        if name == "submit":
-            allowed = AfterActionReport.objects.restrict(user, "change").filter(
-                pk=report.pk).exists()
-        else:
-            allowed = (user.has_perm("engagements.approve_afteractionreport")
-                       and report.owner_nation_id == user.nation_id)
-        if allowed:
-            names.append(name)
-    return names
+    return [option.name for option in AAR_LIFECYCLE.options(user, report)]
 
 
 @transaction.atomic
