@@ -1,8 +1,12 @@
 """What every domain's API shares: authentication, request parsing, the one error shape, lookups
 through `restrict()`, and pagination."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+import json
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import Field
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
@@ -16,7 +20,7 @@ from core.history import history_for, readable_history
 from core.related import Shown
 from core.schemas import ErrorOut
 from core.services import nations_by_code
-from core.validators import year_range_message
+from core.validators import JSONDecoder, year_range_message
 from core.views import get_one
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -64,11 +68,12 @@ def _refuse_nul(data, loc):
 
 class RequestParser(Parser):
     """JSON bodies and query strings. What no field could accept is a validation error (422):
-    a body that is not JSON, and the NUL character, which the database cannot store."""
+    a body that is not JSON (nesting thousands deep included), and the NUL character, which the
+    database cannot store."""
 
     def parse_body(self, request):
         try:
-            data = super().parse_body(request)
+            data = json.loads(request.body, cls=JSONDecoder)
         except ValueError as exc:
             raise NinjaValidationError([{"type": "json_invalid", "loc": ("body",)}]) from exc
         _refuse_nul(data, ("body",))
@@ -235,6 +240,11 @@ def install_error_handlers(api):
     @api.exception_handler(Http404)
     def on_not_found(request, exc):
         return respond(request, 404, _("Not found."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc):
+        return respond(request, 413, _("The request body is larger than %(size)s.")
+                       % {"size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)})
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Nation
 from core.models import TLP, Disclosure
-from core.validators import validate_year
+from core.validators import JSONDecoder, validate_year
 
 
 class DayField(forms.DateField):
@@ -17,6 +17,13 @@ class MomentField(forms.DateTimeField):
     """A date and time within the years every form and the API accept."""
 
     default_validators = [validate_year]
+
+
+class JSONField(forms.JSONField):
+    """JSON typed into a form, read as the API reads a body (core.validators.JSONDecoder)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(decoder=JSONDecoder, **kwargs)
 
 
 def bounded_dates(model_field, **kwargs):

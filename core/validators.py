@@ -1,4 +1,6 @@
-"""The one range of years a date or moment may take, in web forms and the API alike."""
+"""What web forms and the API alike refuse: years outside one range, JSON nested too deep."""
+
+import json
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -21,3 +23,14 @@ def validate_year(value):
     """A date or datetime within the range; a ValidationError on the field otherwise."""
     if value is not None and not in_year_range(value):
         raise ValidationError(year_range_message(), code="year_range")
+
+
+class JSONDecoder(json.JSONDecoder):
+    """json's decoder, except that a document nested deeper than Python recurses (thousands of
+    brackets) is malformed JSON like any other instead of a RecursionError."""
+
+    def decode(self, s, *args, **kwargs):
+        try:
+            return super().decode(s, *args, **kwargs)
+        except RecursionError:
+            raise json.JSONDecodeError("Nested too deeply", s, 0) from None

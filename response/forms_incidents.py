@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Nation, Organization
-from core.forms import NationChoiceField
+from core.forms import JSONField, NationChoiceField
 from personnel.forms import LocalDateTimeInput
 from response.forms_common import (
     FilterForm,
@@ -26,7 +26,7 @@ class IncidentForm(ServiceFieldsMixin, forms.ModelForm):
         queryset=Nation.objects.all(), to_field_name="code", required=False, label=_("Country"),
         help_text=_("Left empty: the side of the California–Baja California line the point "
                     "lies on."))
-    perimeter = forms.JSONField(
+    perimeter = JSONField(
         required=False, label=_("Perimeter (GeoJSON)"),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text=_('A GeoJSON Polygon or MultiPolygon, positions as [longitude, latitude]: '
