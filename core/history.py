@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from core.related import NOT_RELEASED, is_marked, resolve
+from core.related import NOT_RELEASED, is_marked, linked, resolve, scrub, withheld_names
 
 ACTIONS = {
     LogEntry.Action.CREATE: pgettext_lazy("history action", "Created"),
@@ -197,12 +197,42 @@ class ReadableEntry:
         return getattr(self.entry, name)
 
 
+def _withheld(user, entries):
+    """For each record the entries are about, the names of its related records the reader may
+    not see: the record's own text and terms may have copied them (an agreement's text)."""
+    by_type = {}
+    for entry in entries:
+        by_type.setdefault(entry.content_type_id, set()).add(entry.object_id)
+    names = {}
+    for type_id, pks in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        for pk, record in model._default_manager.in_bulk(pks - {None}).items():
+            names[type_id, pk] = withheld_names(user, linked(record))
+    return names
+
+
+def _scrubbed(change, names):
+    def clean(values):
+        return [scrub(v, names) if isinstance(v, str) else v for v in values]
+
+    change.before, change.after = clean(change.before), clean(change.after)
+    if not change.m2m and isinstance(change.stored, list | tuple):
+        change.stored = clean(change.stored)
+    return change
+
+
 def readable_history(entries, user):
     """History entries as `user` reads them. Every related record they name is resolved in one
     query per model, however many entries."""
     entries = list(entries)
     found = resolve(user, {pair for entry in entries for pair in _wanted(entry)})
-    return [ReadableEntry(entry, str(action_label(entry)), _changes(entry, found))
+    withheld = _withheld(user, entries)
+    return [ReadableEntry(entry, str(action_label(entry)),
+                          [_scrubbed(change, withheld.get((entry.content_type_id,
+                                                           entry.object_id), []))
+                           for change in _changes(entry, found)])
             for entry in entries]
 
 

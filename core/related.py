@@ -7,6 +7,7 @@ carry no marking (nations, organizations, users, resource kinds, ports) are refe
 signed-in user reads.
 """
 
+from django.db.models import CharField
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,7 @@ class Shown:
     def __init__(self, record, visible):
         self.visible = visible
         self.record = record if visible else None
+        self._record = record  # for withhold(); templates cannot read it
 
     def __str__(self):
         return str(self.record) if self.visible else str(NOT_RELEASED)
@@ -86,8 +88,8 @@ def resolve(user, wanted):
 
 def readable_notices(user, notices):
     """`user`'s notices, each with `hidden` set when the record it is about is no longer one
-    they may see (a marking narrowed since): its text and link are then not shown. One query
-    per kind of record."""
+    they may see (a marking narrowed since): its text and link are then not shown. Otherwise
+    `text` is its message without the names of related records the reader may not see."""
     from django.contrib.contenttypes.models import ContentType
 
     notices = list(notices)
@@ -95,11 +97,59 @@ def readable_notices(user, notices):
     for notice in notices:
         if notice.about_type_id is not None:
             by_type.setdefault(notice.about_type_id, set()).add(notice.about_id)
-    visible = {type_id: visible_pks(user, ContentType.objects.get_for_id(type_id).model_class(),
-                                    pks)
-               for type_id, pks in by_type.items()}
+    records = {}
+    for type_id, pks in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        visible = visible_pks(user, model, pks)
+        records.update({(type_id, pk): record for pk, record
+                        in model._default_manager.in_bulk(visible).items()})
     for notice in notices:
-        notice.hidden = (notice.about_type_id is not None
-                         and notice.about_id not in visible[notice.about_type_id])
+        record = records.get((notice.about_type_id, notice.about_id))
+        notice.hidden = notice.about_type_id is not None and record is None
+        notice.text = withhold(user, notice.message, linked(record)) if record else notice.message
     return notices
 
+
+
+def linked(record):
+    """The marked records `record` names through its foreign keys, and theirs in turn up its
+    parents (MARKING_PARENTS): what a text about `record` may name."""
+    found, todo = [], [record]
+    while todo:
+        current = todo.pop()
+        for model_field in current._meta.concrete_fields:
+            if model_field.many_to_one and is_marked(model_field.related_model) \
+                    and getattr(current, model_field.attname) is not None:
+                target = getattr(current, model_field.name)
+                if target not in found and target != record:
+                    found.append(target)
+                    todo.append(target)
+    return found
+
+
+def _names(record):
+    names = {str(record)}
+    for model_field in record._meta.concrete_fields:
+        if isinstance(model_field, CharField) and model_field.name.endswith(("_en", "_es")):
+            names.add(getattr(record, model_field.name) or "")
+    return sorted((n for n in names if len(n) > 2), key=len, reverse=True)
+
+
+def withheld_names(user, records):
+    """The names of those of `records` the reader may not see, longest first."""
+    names = {name for item in shown_many(user, records) if not item.visible
+             for name in _names(item._record)}
+    return sorted(names, key=len, reverse=True)
+
+
+def scrub(text, names):
+    """`text` with each of `names` replaced by "a record not released to you"."""
+    for name in names:
+        text = text.replace(name, str(NOT_RELEASED))
+    return text
+
+
+def withhold(user, text, records):
+    """`text` (an agreed text, a notice, a value in history) with the name of each of `records`
+    the reader may not see replaced by "a record not released to you"."""
+    return scrub(text, withheld_names(user, records))

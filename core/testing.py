@@ -113,3 +113,38 @@ def error(response, status):
     body = response.json()
     assert set(body) == {"detail", "errors"} and body["detail"]
     return body
+
+
+def _text(response):
+    if response["Content-Type"].startswith("application/json"):
+        return json.dumps(response.json(), ensure_ascii=False)
+    content = response.streaming_content if response.streaming else [response.content]
+    return b"".join(content).decode("utf-8-sig")
+
+
+def assert_related_hidden(*, owner, reader, secret, paths, exports=(), language="es"):
+    """A related record's name (`secret`, of a record `reader` may not see) on each of `paths`
+    (pages, history API, notices) where a record `reader` does see names it: the owner finds
+    `secret` there (so the path does name the related record), the reader never does, and
+    reads "a record not released to you" in its place, in `language`. Exports (`exports`)
+    must not name it either."""
+    from django.utils import translation
+
+    from core.related import NOT_RELEASED
+
+    with translation.override(language):
+        withheld = str(NOT_RELEASED)
+    owner_client, reader_client = _client(owner), _client(reader)
+    for path in paths:
+        seen = owner_client.get(path)
+        assert seen.status_code == 200, (path, seen.status_code)
+        assert secret in _text(seen), f"{path} does not name the related record to its owner"
+        read = reader_client.get(path, headers={"Accept-Language": language})
+        assert read.status_code == 200, (path, read.status_code)
+        text = _text(read)
+        assert secret not in text, f"{path} names a record not released to the reader"
+        assert withheld in text, f"{path} does not say what it withholds"
+    for path in exports:
+        read = reader_client.get(path, headers={"Accept-Language": language})
+        assert read.status_code == 200, (path, read.status_code)
+        assert secret not in _text(read), f"{path} names a record not released to the reader"

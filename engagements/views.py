@@ -15,6 +15,7 @@ from icalendar import Event as ICalEvent
 
 from core.forms import MarkingForm
 from core.history import history_for
+from core.related import shown, shown_many
 from core.views import get_one, paginate, run_service
 from engagements import selectors, services
 from engagements import selectors as aar_selectors
@@ -47,7 +48,7 @@ from engagements.models import (
     FollowOnProposal,
     Observation,
 )
-from partnerships.models import Partnership
+from partnerships.models import Objective, Partnership
 
 # ---- Engagements, budget lines, people, participants, checklist -----------------------------
 
@@ -92,7 +93,8 @@ def engagement_detail(request, pk):
     can_change = _may(selectors.engagements_for(user, action="change"), pk)
     return render(request, "engagements/detail.html", {
         "engagement": engagement,
-        "objectives": list(engagement.objectives.all()),
+        # Every linked objective, through the rule: one the reader may not see is not named.
+        "objectives": shown_many(user, Objective.objects.filter(engagements=engagement)),
         "participants": rows,
         "participants_not_shown": engagement.participations.count() - len(rows),
         "budget_lines": list(selectors.budget_lines_for(user, engagement)),
@@ -379,7 +381,7 @@ def person_detail(request, pk):
         "person": person,
         "participations": list(selectors.participants_for(user).filter(person=person)
                                .order_by("engagement__start_date")),
-        "show_guard_member": person.guard_member_id and person.owner_nation_id == user.nation_id,
+        "guard_member": shown(user, person.guard_member),
         "can_change": _may(selectors.people_for(user, action="change"), pk),
         "history": history_for(person),
     })

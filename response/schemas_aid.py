@@ -1,12 +1,14 @@
 """API shapes of resource requests, offers and the signed agreement. Names carry their domain
 (AidAgreement…, Offer…) because the OpenAPI document keys schemas by class name across apps."""
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
 
+from core.related import linked, scrub, withheld_names, withhold
 from core.schemas import MarkingIn, MarkingOut, Moment
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
 from response.schemas_common import Acronym, Id, KindCode, NewMarking, attribute
@@ -294,6 +296,21 @@ class AidAgreementOut(Schema):
     @staticmethod
     def resolve_verified(obj):
         return verify_agreement(obj)
+
+    # The agreed texts and terms name the incident and the request: a reader who may not see
+    # one of them reads "a record not released to you" there instead (core.related).
+    @staticmethod
+    def resolve_text_en(obj, context):
+        return withhold(context["request"].user, obj.text_en, linked(obj))
+
+    @staticmethod
+    def resolve_text_es(obj, context):
+        return withhold(context["request"].user, obj.text_es, linked(obj))
+
+    @staticmethod
+    def resolve_terms(obj, context):
+        names = withheld_names(context["request"].user, linked(obj))
+        return json.loads(scrub(json.dumps(obj.terms, ensure_ascii=False), names))
 
     resolve_marking = staticmethod(MarkingOut.of)
 

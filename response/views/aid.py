@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exports import csv_response, marking_cells
 from core.forms import MarkingForm
 from core.history import history_for
+from core.related import linked, shown, shown_many, withhold
 from core.views import (
     attempt,
     create_page,
@@ -35,7 +36,7 @@ from response.forms_aid import (
     SignForm,
     offer_lines,
 )
-from response.models import AidAgreement, Offer, ResourceRequest, Signature, Unit
+from response.models import AidAgreement, Offer, ResourceRequest, Signature
 from response.services import aid
 from response.services.common import visible
 
@@ -169,7 +170,9 @@ def offer_export(request):
               _("Resources"), _("Headcount"), _("Self-sustaining"), _("Duration (days)"),
               _("Available from"), _("Cost terms"), _("Estimated cost"), _("Currency"),
               _("State"), _("Owner nation"), _("Releasable to"), _("Foreign disclosure")]
-    rows = ([str(o), o.request.number if o.request_visible else "", o.incident.name,
+    offers = list(aid.offers_for(user, **form.filters()))
+    incidents = iter(shown_many(user, [o.incident for o in offers]))
+    rows = ([str(o), o.request.number if o.request_visible else "", str(next(incidents)),
              o.offering_organization.acronym,
              "; ".join(f"{line.quantity} × {line.kind.code} ({line.agency.acronym})"
                        for line in o.lines.all()),
@@ -177,7 +180,7 @@ def offer_export(request):
              _("Yes") if o.self_sustaining else _("No"), o.duration_days,
              _stamp(o.available_from), o.get_cost_terms_display(), o.estimated_cost, o.currency,
              o.get_state_display(), *marking_cells(o)]
-            for o in aid.offers_for(user, **form.filters()))
+            for o in offers)
     return csv_response("offers.csv", header, rows)
 
 
@@ -185,12 +188,13 @@ def offer_export(request):
 def offer_detail(request, pk):
     user = request.user
     offer = get_one(aid.offers_for(user), pk)
-    lines = list(offer.lines.all())
-    visible_units = set(Unit.objects.restrict(user).filter(
-        pk__in=[line.unit_id for line in lines if line.unit_id]).values_list("pk", flat=True))
+    lines = list(offer.lines.select_related("unit"))
+    units = iter(shown_many(user, [line.unit for line in lines]))
     return render(request, "response/offer_detail.html", {
         "offer": offer,
-        "lines": [{"line": line, "unit_visible": line.unit_id in visible_units}
+        "incident": shown(user, offer.incident),
+        "resource_request": shown(user, offer.request),
+        "lines": [{"line": line, "unit": next(units) if line.unit_id else None}
                   for line in lines],
         "headcount": sum(line.headcount for line in lines),
         "agreements": aid.agreements_for(user, offer=pk),
@@ -340,7 +344,9 @@ def agreement_detail(request, pk):
         "verified": aid.verify_agreement(agreement),
         "language": language,
         "other_language": "es" if language == "en" else "en",
-        "text": agreement.text_es if language == "es" else agreement.text_en,
+        "text": withhold(user, agreement.text_es if language == "es" else agreement.text_en,
+                         linked(agreement)),
+        "incident": shown(user, agreement.offer.incident),
         "versions": aid.agreements_for(user, offer=agreement.offer_id).order_by("version"),
         "offer_visible": visible(Offer, user, agreement.offer_id),
         "request_visible": agreement.request_id is not None
@@ -379,7 +385,8 @@ def agreement_sign(request, pk, part):
     return render(request, "response/agreement_sign.html", {
         "agreement": agreement, "form": form, "part": part,
         "part_label": Signature.Part(part).label,
-        "text": agreement.text_es if language == "es" else agreement.text_en,
+        "text": withhold(user, agreement.text_es if language == "es" else agreement.text_en,
+                         linked(agreement)),
         "language": language, "other_language": "es" if language == "en" else "en"})
 
 

@@ -1,0 +1,54 @@
+"""Related records through the one rule (core.related): once an incident is narrowed to the
+United States, a Mexican user's own offer, its agreement, their history and their notices no
+longer name the incident — they read "a record not released to you" — while the owner still
+reads its name."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Nation
+from core.services import notify
+from core.testing import assert_related_hidden
+from response.services.incidents import change_incident_marking
+from response.tests.factories import make_agreement, make_incident, make_offer, make_request
+
+SECRET = "Zeta Canyon Fire"
+
+
+@pytest.fixture
+def narrowed(make_user, mx_liaison):
+    """A US incident, a request on it and a Mexican offer with its agreement, all made while
+    the incident was released to Mexico; then the incident is narrowed to the United States."""
+    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
+    incident = make_incident(duty, name=SECRET, name_es=SECRET)
+    request = make_request(duty, incident)
+    offer = make_offer(mx_liaison, request)
+    agreement = make_agreement(duty, mx_liaison, request=request, offer=offer)
+    for user in (duty, mx_liaison):
+        notify([user], offer, f"Offer accepted for {SECRET}", f"Oferta aceptada para {SECRET}",
+               offer.get_absolute_url())
+    notify([mx_liaison], request, f"New request for {SECRET}", f"Nueva solicitud: {SECRET}")
+    change_incident_marking(duty, incident, rel_to=[Nation.objects.get(code="USA")],
+                            disclosure="approved")
+    return duty, offer, agreement
+
+
+def test_a_narrowed_incident_is_not_named_on_the_partners_offer_agreement_history_or_notices(
+        narrowed, mx_liaison):
+    duty, offer, agreement = narrowed
+    assert_related_hidden(
+        owner=duty, reader=mx_liaison, secret=SECRET,
+        paths=[reverse("response:offer", args=[offer.pk]), f"/api/v1/offers/{offer.pk}/history",
+               reverse("response:agreement", args=[agreement.pk]),
+               f"/api/v1/aid-agreements/{agreement.pk}",
+               f"/api/v1/aid-agreements/{agreement.pk}/history",
+               reverse("web:notifications")],
+        exports=[reverse("response:offer_export")])
+
+
+def test_a_notice_about_a_record_no_longer_released_shows_neither_text_nor_link(
+        narrowed, mx_liaison, client_for):
+    page = client_for(mx_liaison).get(reverse("web:notifications"),
+                                      headers={"Accept-Language": "es"}).content.decode()
+    assert "Un aviso sobre un registro que ya no se le divulga." in page
+    assert "Nueva solicitud" not in page and SECRET not in page
