@@ -1,0 +1,23 @@
+"""A measurement's evidence through the one rule (core.related): a Mexican user reading a
+measurement released to Mexico never reads the title of its US-only evidence engagement, on
+its page or in its history (page and API)."""
+
+from datetime import date
+
+from django.urls import reverse
+
+from core.testing import assert_related_hidden
+from engagements.tests.factories import make_engagement
+from partnerships.tests.factories import make_measurement, make_program
+
+
+def test_a_us_only_evidence_engagement_is_not_named(us_coordinator, mx_liaison):
+    partnership, _line, _objective, indicator = make_program(us_coordinator)
+    engagement = make_engagement(us_coordinator, partnership, rel_to=("USA",),
+                                 title="Zulu drill")
+    measurement = make_measurement(us_coordinator, indicator, 5, date(2025, 5, 5),
+                                   engagement=engagement)
+    assert_related_hidden(
+        owner=us_coordinator, reader=mx_liaison, secret="Zulu drill",
+        paths=[reverse("partnerships:measurement", args=[measurement.pk]),
+               f"/api/v1/measurements/{measurement.pk}/history"])
