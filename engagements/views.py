@@ -265,7 +265,6 @@ def participant_detail(request, pk):
         "participation": participation, "engagement": engagement, "person": participation.person,
         "gates": selectors.gate_rows(engagement, participation, checklist.blockers, own),
         "findings": mine,
-        "engagement_visible": _may(selectors.engagements_for(user), engagement.pk),
         "can_change": _may(selectors.participants_for(user, action="change"), pk)
         and (own or participation.person.owner_nation_id == user.nation_id),
         "can_remove": _may(selectors.participants_for(user, action="delete"), pk),
@@ -339,7 +338,6 @@ def budget_line_detail(request, pk):
     line = get_one(selectors.budget_lines_for(user), pk)
     return render(request, "engagements/budget_line.html", {
         "line": line, "engagement": line.engagement,
-        "engagement_visible": _may(selectors.engagements_for(user), line.engagement_id),
         "can_change": _may(selectors.budget_lines_for(user, action="change"), pk),
         "history": history_for(line),
     })

@@ -112,6 +112,12 @@ def _outline():
     return json.loads(OUTLINE_FILE.read_text(encoding="utf-8"))
 
 
+def outline_bbox():
+    """The outline's extent as [west, south, east, north]: the map keeps its view inside it, so
+    no land outside the outline is ever drawn as sea."""
+    return _outline()["bbox"]
+
+
 # ---- OpenAPI: each layer's FeatureCollection, documented as application/geo+json -------------
 
 STR, INT, NUM, BOOL = ({"type": "string"}, {"type": "integer"}, {"type": "number"},

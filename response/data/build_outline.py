@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 # West, south, east, north: California, Arizona, both Baja Californias, Sonora and the mainland
-# Pacific coast beyond Los Cabos' latitude, with room around them.
-BOX = (-128.0, 18.0, -100.0, 43.0)
+# Pacific coast beyond Los Cabos' latitude, with room around them (to the west only sea).
+BOX = (-138.0, 18.0, -100.0, 43.0)
 NATIONS = {"840": ("USA", "United States", "Estados Unidos"), "484": ("MEX", "Mexico", "México")}
 BOUNDARY = Path(__file__).parents[2] / "allocation" / "data" / "border_california_baja.geojson"
 DIGITS = 3  # ≈100 m, finer than the source's quantization (≈340 m × 190 m here)

@@ -54,7 +54,7 @@ def layer(client, name, **params):
         assert isinstance(feature["properties"], dict)
         for lon, lat in positions(feature["geometry"]):
             # [longitude, latitude]: the region's longitudes are all west of -100.
-            assert -128 <= lon <= -100 and 18 <= lat <= 43, (lon, lat)
+            assert -138 <= lon <= -100 and 18 <= lat <= 43, (lon, lat)
         if feature["geometry"]["type"] == "Polygon":
             exterior, *holes = feature["geometry"]["coordinates"]
             assert exterior[0] == exterior[-1]

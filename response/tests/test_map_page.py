@@ -47,6 +47,10 @@ def test_map_without_tiles_for_a_mexican_reader_in_spanish(mx_liaison, client_fo
     assert config["endpoints"]["outline"] == "/api/v1/map/outline"
     assert set(config["order"]) == set(config["endpoints"]) == set(config["labels"]["layers"])
     assert config["order"][0] == "outline"  # drawn underneath everything
+    # The view stays about the outline's extent, which covers Los Cabos.
+    west, south, east, north = config["region"]
+    assert west < -117 and south < 22.8 and east > -106 and north > 38
+    assert config["labels"]["legend"] == "Simbología"
     with translation.override("es"):
         assert config["labels"]["states"]["assigned"] == str(Deployment.State.ASSIGNED.label)
         assert config["labels"]["layers"]["deployments"] == translation.gettext(

@@ -138,8 +138,6 @@ def deployment_detail(request, pk):
     by_category, by_status = services.cost_totals(costs)
     return render(request, "response/deployment_detail.html", {
         "deployment": deployment,
-        "agreement_visible": visible(AidAgreement, user, deployment.agreement_id),
-        "incident_visible": deployment.incident_id in _visible_incidents(user),
         "warnings": services.crossing_warnings(deployment),
         "checklist": _checklist_rows(user, deployment),
         "checklist_complete": services.checklist_complete(deployment),
@@ -355,7 +353,6 @@ def roster_member(request, pk):
     deployment_visible = visible(Deployment, user, deployment.pk)
     return render(request, "response/roster_member.html", {
         "member": member, "deployment": deployment,
-        "deployment_visible": deployment_visible,
         "check_ins": member.check_ins.select_related("recorded_by")[:100],
         "history": history_for(member),
         **(_permissions(user, deployment) if deployment_visible else {}),
@@ -445,7 +442,6 @@ def cost_detail(request, pk):
     deployment = cost.deployment
     return render(request, "response/cost_detail.html", {
         "cost": cost, "deployment": deployment,
-        "deployment_visible": visible(Deployment, user, deployment.pk),
         "can_edit_cost": cost.owner_nation_id == user.nation_id
         and user.has_perm("response.change_deploymentcost") and deployment.state != DS.CLOSED,
         "history": history_for(cost),

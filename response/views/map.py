@@ -9,7 +9,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from core.views import get_one
-from response.models import Deployment, Incident
+from response.api.geojson import outline_bbox
+from response.models import Deployment, Incident, Unit
 from response.services.allocation import proposals_for
 
 # The order of the layers control; the endpoint of each layer (the API's url names).
@@ -37,7 +38,10 @@ def _labels():
         },
         "tiles": _("Map tiles"),
         "states": {code: str(label) for code, label in Deployment.State.choices},
-        "legend": _("Deployments by state"),
+        "statuses": {code: str(label) for code, label in Incident.Status.choices},
+        "availabilities": {code: str(label) for code, label in Unit.Availability.choices},
+        "legend": _("Legend"),
+        "perimeter": _("Perimeter"),
         "open": _("Open the record"),
         "people": _("People"),
         "kind": _("Kind"),
@@ -94,7 +98,8 @@ def map_page(request):
         "proposal": proposal,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "map_config": {"endpoints": endpoints, "order": order, "labels": labels},
+        "map_config": {"endpoints": endpoints, "order": order, "labels": labels,
+                       "region": outline_bbox()},
     })
 
 

@@ -31,6 +31,28 @@ def liaison(transactional_db):
     return users["DEFENSA"], released
 
 
+def expect_legend(page):
+    """A legend in Spanish for every symbol: incidents by status and the perimeter, deployments
+    by state (each with its step number), units by availability, ports, the line and the zone."""
+    legend = page.locator(".map-legend")
+    expect(legend.locator("summary")).to_have_text("Simbología")
+    if legend.get_attribute("open") is None:  # closed on a small map: the reader opens it
+        legend.locator("summary").click()
+    expect(legend.locator("li").first).to_be_visible()
+    expect(legend.locator("h3")).to_have_count(5)
+    expect(legend.locator("li")).to_have_count(3 + 1 + 8 + 4 + 1 + 2)
+    expect(legend.locator(".deployment-step")).to_have_text([str(n) for n in range(1, 9)])
+    for text in ("Activo", "Perímetro", "En tránsito", "Disponible", "Garita (puerto fronterizo)",
+                 "Zona fronteriza (16 km)"):
+        expect(legend).to_contain_text(text)
+
+
+def within(inner, outer):
+    return (inner["x"] >= outer["x"] and inner["y"] >= outer["y"]
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"]
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"])
+
+
 def open_map(live_server, open_page, user):
     page = open_page("es-MX")
     page.goto(live_server.url + "/")
@@ -63,7 +85,7 @@ def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page
     expect(popup).to_contain_text("Incendio Palisades Fire")
     expect(popup.locator("a")).to_have_attribute("href", released.get_absolute_url())
     expect(page.locator(".leaflet-control-layers")).to_be_visible()
-    expect(page.locator(".map-legend li")).to_have_count(8)
+    expect_legend(page)
     assert page.locator("#map-error").is_hidden()
     assert page.console_errors == []
 
@@ -80,3 +102,28 @@ def test_when_tiles_fail_the_outline_stays(live_server, liaison, open_page):
     expect(overlay.locator("path.outline-land")).to_have_count(2)
     expect(overlay.locator("path.boundary")).to_have_count(1)
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+@override_settings(MAP_TILE_URL="")
+def test_the_default_view_shows_the_border_and_every_active_incident(
+        live_server, liaison, open_page):
+    """Los Cabos, 1,000 km south of the line, is in view with the whole border (San Ysidro at
+    its west end) and the fire in Los Angeles; the view never leaves the outline's land."""
+    liaison, _released = liaison
+    make_incident(liaison, name="Hurricane Odile", kind="hurricane", latitude=22.8905,
+                  longitude=-109.9167, state_region="BCS")
+    page = open_map(live_server, open_page, liaison)
+    overlay = page.locator(".leaflet-overlay-pane svg")
+    expect(overlay.locator("path.incident-location")).to_have_count(2)
+    map_box = page.get_by_test_id("map").bounding_box()
+    # The view settles on every active incident once their layer has arrived.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('path.incident-location')].every(p => {
+             const r = p.getBoundingClientRect(), m = document.getElementById('map')
+               .getBoundingClientRect();
+             return r.left >= m.left && r.right <= m.right && r.top >= m.top
+               && r.bottom <= m.bottom; })""")
+    for incident in overlay.locator("path.incident-location").all():
+        assert within(incident.bounding_box(), map_box)
+    assert within(overlay.locator("path.boundary").bounding_box(), map_box)
+    assert page.console_errors == []

@@ -10,10 +10,13 @@
   if (!element || !window.L) { return; }
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var labels = config.labels;
-  var REGION = [[22, -125], [42, -109]];
+  // The outline's extent ([west, south, east, north]); beyond it the map is greyed out rather
+  // than drawn as sea.
+  var REGION = L.latLngBounds([config.region[1], config.region[0]],
+                              [config.region[3], config.region[2]]);
   var BORDER = [[31.8, -119.2], [34.4, -114.6]];  // Los Angeles to Ensenada and the Colorado
 
-  var map = L.map(element, {zoomSnap: 0.5, minZoom: 4, maxBounds: L.latLngBounds(REGION).pad(1),
+  var map = L.map(element, {zoomSnap: 0.5, minZoom: 4, maxBounds: REGION.pad(0.5),
                             zoomControl: false});
   // Leaflet's controls in the reader's language (Leaflet itself speaks English).
   L.control.zoom({zoomInTitle: labels.zoom_in, zoomOutTitle: labels.zoom_out}).addTo(map);
@@ -24,6 +27,16 @@
     if (close) { close.setAttribute("aria-label", labels.close_popup); }
   });
   map.fitBounds(BORDER);
+
+  // Opened on no incident and no proposal, the map shows the border and every active incident.
+  function fitActive() {
+    var view = L.latLngBounds(BORDER);
+    layers.incidents.eachLayer(function (layer) {
+      var p = layer.feature.properties;
+      if (p.feature === "location" && p.status === "active") { view.extend(layer.getLatLng()); }
+    });
+    map.fitBounds(view, {padding: [24, 24]});
+  }
 
   // Layer names reach the layers control as HTML.
   function escapeHtml(text) {
@@ -58,6 +71,30 @@
       root.appendChild(list);
       return root;
     };
+  }
+
+  // Symbols drawn alike on the map and in the legend, coloured by the same CSS classes.
+  var SVG = "http://www.w3.org/2000/svg";
+  function svgNode(name, attributes, parent) {
+    var node = document.createElementNS(SVG, name);
+    Object.keys(attributes).forEach(function (k) { node.setAttribute(k, attributes[k]); });
+    if (parent) { parent.appendChild(node); }
+    return node;
+  }
+
+  // A deployment's state shows as its step in the lifecycle (a number), not by colour alone.
+  var STEPS = {};
+  Object.keys(labels.states).forEach(function (state, i) { STEPS[state] = String(i + 1); });
+
+  function badge(parent, state, cx) {
+    svgNode("circle", {cx: cx, cy: 11, r: 10, "class": "deployment-badge state-" + state}, parent);
+    svgNode("text", {x: cx, y: 15, "class": "deployment-step"}, parent).textContent = STEPS[state];
+  }
+
+  function deploymentTooltip(p) {
+    var text = document.createElement("span");
+    text.textContent = p.name + " — " + STEPS[p.state] + ". " + p.state_label;
+    return text;
   }
 
   function dot(radius) {
@@ -123,14 +160,18 @@
       }
     }),
     deployments: L.geoJSON(null, {
-      pointToLayer: dot(6),
-      style: function (f) {
-        var route = f.properties.feature === "route";
-        return {className: "deployment " + (route ? "route" : "position") + " state-" +
-          f.properties.state, fill: !route};
+      pointToLayer: function (f, latlng) {
+        var icon = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22"});
+        badge(icon, f.properties.state, 11);
+        return L.marker(latlng, {icon: L.divIcon({html: icon, className: "deployment-marker",
+                                                  iconSize: [22, 22]})});
+      },
+      style: function (f) {  // routes; positions are badges
+        return {className: "deployment route state-" + f.properties.state, fill: false};
       },
       onEachFeature: function (f, layer) {
         var p = f.properties;
+        layer.bindTooltip(deploymentTooltip(p));
         layer.bindPopup(popup(p.name, p.url, [
           [labels.state, p.state_label], [labels.organization, p.sending_organization],
           [labels.incident, p.incident_name], [labels.transport, p.transport_label],
@@ -154,6 +195,11 @@
       }
     })
   };
+  // Beyond the outline's extent nothing is known: grey it out, part of the outline layer.
+  layers.outline.addLayer(L.polygon([
+    [[-85, -180], [85, -180], [85, 180], [-85, 180]],
+    [REGION.getSouthWest(), REGION.getNorthWest(), REGION.getNorthEast(), REGION.getSouthEast()]
+  ], {className: "outline-beyond", interactive: false}));
 
   // Features are drawn in the order their data arrives; keep the configured stacking instead
   // (outline at the bottom, deployments on top).
@@ -179,37 +225,67 @@
     .querySelector(".leaflet-control-layers-toggle").title = labels.layers_control;
   L.control.scale().addTo(map);
 
+  function swatch(shape, className, radius) {
+    var svg = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22", "aria-hidden": "true"});
+    if (shape === "circle") {
+      svgNode("circle", {cx: 11, cy: 11, r: radius, "class": className}, svg);
+    } else if (shape === "line") {
+      svgNode("path", {d: "M1 11H21", "class": className}, svg);
+    } else {
+      svgNode("rect", {x: 2, y: 4, width: 18, height: 14, "class": className}, svg);
+    }
+    return svg;
+  }
+
+  function deploymentSwatch(state) {
+    var svg = svgNode("svg", {width: 44, height: 22, viewBox: "0 0 44 22", "aria-hidden": "true"});
+    svgNode("path", {d: "M1 11H24", "class": "deployment route state-" + state}, svg);
+    badge(svg, state, 33);
+    return svg;
+  }
+
+  // [title, [[symbol, label], ...]] for every kind of symbol the map draws.
+  function legendGroups() {
+    function each(choices, symbol) {
+      return Object.keys(choices).map(function (code) { return [symbol(code), choices[code]]; });
+    }
+    return [
+      [labels.layers.incidents, each(labels.statuses, function (status) {
+        return swatch("circle", "incident-location status-" + status, 7);
+      }).concat([[swatch("rect", "incident-perimeter"), labels.perimeter]])],
+      [labels.layers.deployments, each(labels.states, deploymentSwatch)],
+      [labels.layers.units, each(labels.availabilities, function (availability) {
+        return swatch("circle", "unit availability-" + availability, 5);
+      })],
+      [labels.layers.ports, [[swatch("circle", "port", 6), labels.port]]],
+      [labels.layers.boundary, [[swatch("line", "boundary"), labels.layers.boundary],
+                                [swatch("rect", "border-zone"), labels.layers.border_zone]]]
+    ];
+  }
+
   var legend = L.control({position: "bottomleft"});
   legend.onAdd = function () {
-    var root = L.DomUtil.create("div", "map-legend");
-    var heading = L.DomUtil.create("h2", "", root);
-    heading.textContent = labels.legend;
-    var list = L.DomUtil.create("ul", "", root);
-    Object.keys(labels.states).forEach(function (state) {
-      var item = L.DomUtil.create("li", "", list);
-      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-      svg.setAttribute("width", "14");
-      svg.setAttribute("height", "14");
-      svg.setAttribute("aria-hidden", "true");
-      var swatch = document.createElementNS("http://www.w3.org/2000/svg", "rect");
-      swatch.setAttribute("width", "14");
-      swatch.setAttribute("height", "14");
-      swatch.setAttribute("class", "state-" + state);
-      svg.appendChild(swatch);
-      item.appendChild(svg);
-      item.appendChild(document.createTextNode(labels.states[state]));
+    var root = L.DomUtil.create("details", "map-legend");
+    root.open = element.clientHeight >= 600;  // on a smaller map it would hide too much
+    L.DomEvent.disableClickPropagation(root);
+    L.DomEvent.disableScrollPropagation(root);
+    L.DomUtil.create("summary", "", root).textContent = labels.legend;
+    var groups = L.DomUtil.create("div", "map-legend-groups", root);
+    legendGroups().forEach(function (group) {
+      var section = L.DomUtil.create("section", "", groups);
+      L.DomUtil.create("h3", "", section).textContent = group[0];
+      var list = L.DomUtil.create("ul", "", section);
+      group[1].forEach(function (entry) {
+        var item = L.DomUtil.create("li", "", list);
+        item.appendChild(entry[0]);
+        item.appendChild(document.createTextNode(entry[1]));
+      });
     });
     return root;
   };
   legend.addTo(map);
 
-  map.on("overlayadd", function (event) {
-    if (event.layer === layers.deployments) { legend.addTo(map); }
-    restack();
-  });
-  map.on("overlayremove", function (event) {
-    if (event.layer === layers.deployments) { legend.remove(); }
-  });
+  map.on("overlayadd", restack);
 
   var error = document.getElementById("map-error");
   config.order.forEach(function (key) {
@@ -224,6 +300,9 @@
         restack();
         if (key === "incidents" && element.dataset.incident && layers.incidents.getLayers().length) {
           map.fitBounds(layers.incidents.getBounds(), {maxZoom: 11, padding: [40, 40]});
+        } else if (key === "incidents" && !element.dataset.incident &&
+                   !element.dataset.proposal) {
+          fitActive();
         }
         if (key === "proposal" && layers.proposal.getLayers().length) {
           map.fitBounds(layers.proposal.getBounds(), {maxZoom: 11, padding: [40, 40]});
