@@ -107,13 +107,18 @@ class Lifecycle:
                                             step.fields, step.needs_reason))
         return options
 
-    def check(self, record, name, *, reason="", **context):
-        """The transition `name` if the record may take it now; else a validation error: the
-        state's refusal, a missing reason, or every unmet guard by field."""
+    def check_state(self, record, name):
+        """The transition `name` if the record's state allows it; else the state's refusal."""
         step = self.step(name)
         if record.state not in step.sources:
             field, message = self.refused(record, step)
             raise ValidationError({field: message} if field != EVERYWHERE else message)
+        return step
+
+    def check(self, record, name, *, reason="", **context):
+        """The transition `name` if the record may take it now; else a validation error: the
+        state's refusal, a missing reason, or every unmet guard by field."""
+        step = self.check_state(record, name)
         if step.needs_reason and not (reason or "").strip():
             raise ValidationError({"reason": _("Give the reason.")})
         errors = {}

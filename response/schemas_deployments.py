@@ -15,7 +15,7 @@ from response.services import deployments as services
 
 StateCode = Literal[tuple(Deployment.State.values)]
 TransportCode = Literal[tuple(Deployment.Transport.values)]
-TransitionName = Literal[tuple(str(name) for name in services.TRANSITIONS)]
+TransitionName = Literal[tuple(str(name) for name in services.LIFECYCLE.names)]
 ChecklistName = Literal[services.CHECKLIST_ITEMS]
 CheckInStatus = Literal[tuple(CheckIn.Status.values)]
 CategoryCode = Literal[tuple(DeploymentCost.Category.values)]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import acting_as
+from core.lifecycle import EVERYWHERE, Lifecycle, Transition, refused_by_state
 from core.models import Disclosure
 from core.services import apply_marking
 from response import crossing, workrest
@@ -81,25 +82,6 @@ DEFAULT_ONBOARDING = (
 )
 ONBOARDING_OPEN = (DS.MOBILIZING, DS.IN_TRANSIT, DS.ARRIVED, DS.ONBOARDING)
 
-# Transition name (the state it leads to) -> the state it is taken from.
-TRANSITIONS = {
-    DS.IN_TRANSIT: DS.MOBILIZING,
-    DS.ARRIVED: DS.IN_TRANSIT,
-    DS.ONBOARDING: DS.ARRIVED,
-    DS.ASSIGNED: DS.ONBOARDING,
-    DS.DEMOBILIZING: DS.ASSIGNED,
-    DS.RETURNED: DS.DEMOBILIZING,
-    DS.CLOSED: DS.RETURNED,
-}
-TRANSITION_LABELS = {
-    DS.IN_TRANSIT: gettext_lazy("Depart (in transit)"),
-    DS.ARRIVED: gettext_lazy("Record arrived and cleared"),
-    DS.ONBOARDING: gettext_lazy("Start onboarding"),
-    DS.ASSIGNED: gettext_lazy("Record assignment"),
-    DS.DEMOBILIZING: gettext_lazy("Demobilize"),
-    DS.RETURNED: gettext_lazy("Record return home"),
-    DS.CLOSED: gettext_lazy("Close"),
-}
 # The host sees the team arrive and puts it to work, so it may record those two steps.
 HOST_TRANSITIONS = (DS.ARRIVED, DS.ASSIGNED)
 # The time each transition records, in the order they happen.
@@ -762,69 +744,85 @@ def _previous_time(deployment, name):
     return None
 
 
-def _guard(deployment, name, at):
-    """Why the deployment may not take transition `name` at `at` now: (field, message)
-    pairs."""
-    refusals = []
-    if name == DS.IN_TRANSIT:
-        if not deployment.roster.exists():
-            refusals.append(("__all__", _("Put at least one person on the roster before the "
-                                          "team leaves.")))
-        if deployment.host_notified_at is None:
-            refusals.append(("__all__", _("Record that the host government was notified "
-                                          "before the team leaves.")))
-    elif name == DS.ARRIVED:
-        missing = missing_checklist_items(deployment)
-        if missing:
-            refusals.append(("__all__", _(
-                "The team is arrived and cleared only with the crossing checklist complete. "
-                "Missing: %(items)s.") % {"items": "; ".join(i.label for i in missing)}))
-    elif name == DS.ASSIGNED:
-        open_items = [i.text for i in deployment.onboarding_items.filter(done_at__isnull=True)]
-        if open_items:
-            refusals.append(("__all__", _("Onboarding is not complete. Still to do: "
-                                          "%(items)s.") % {"items": "; ".join(open_items)}))
-    elif name == DS.CLOSED:
-        unclaimed = list(deployment.costs.filter(
-            reimbursement=DeploymentCost.Reimbursement.NOT_CLAIMED))
-        if unclaimed:
-            refusals.append(("__all__", _(
-                "Every cost needs its reimbursement claimed, or marked donated, before the "
-                "deployment closes. Not claimed: %(costs)s.")
-                % {"costs": "; ".join(f"{c.description} ({c.amount} {c.currency})"
-                                      for c in unclaimed)}))
-    if at is not None:
-        previous = _previous_time(deployment, name)
-        if previous is not None and at < _to_the_minute(previous[1]):
-            refusals.append(("at", _("This step cannot come before the previous one (%(step)s, "
-                                     "%(when)s).") % {
-                "step": DS(previous[0]).label.lower(),
-                "when": formats.date_format(timezone.localtime(previous[1]),
-                                            "SHORT_DATETIME_FORMAT")}))
-    return refusals
+def _roster_and_notice(deployment, **context):
+    reasons = []
+    if not deployment.roster.exists():
+        reasons.append((EVERYWHERE, _("Put at least one person on the roster before the team "
+                                      "leaves.")))
+    if deployment.host_notified_at is None:
+        reasons.append((EVERYWHERE, _("Record that the host government was notified before the "
+                                      "team leaves.")))
+    return reasons
 
 
-@dataclass(frozen=True)
-class TransitionOption:
-    name: str
-    label: str
-    refusal: str = ""  # why a guard refuses it now; empty when it may be taken
+def _checklist_complete(deployment, **context):
+    missing = missing_checklist_items(deployment)
+    if not missing:
+        return []
+    return [(EVERYWHERE, _("The team is arrived and cleared only with the crossing checklist "
+                           "complete. Missing: %(items)s.")
+             % {"items": "; ".join(i.label for i in missing)})]
 
-    @property
-    def allowed(self):
-        return not self.refusal
+
+def _onboarding_done(deployment, **context):
+    open_items = [i.text for i in deployment.onboarding_items.filter(done_at__isnull=True)]
+    if not open_items:
+        return []
+    return [(EVERYWHERE, _("Onboarding is not complete. Still to do: %(items)s.")
+             % {"items": "; ".join(open_items)})]
+
+
+def _costs_claimed(deployment, **context):
+    unclaimed = list(deployment.costs.filter(
+        reimbursement=DeploymentCost.Reimbursement.NOT_CLAIMED))
+    if not unclaimed:
+        return []
+    return [(EVERYWHERE, _(
+        "Every cost needs its reimbursement claimed, or marked donated, before the deployment "
+        "closes. Not claimed: %(costs)s.")
+        % {"costs": "; ".join(f"{c.description} ({c.amount} {c.currency})"
+                              for c in unclaimed)})]
+
+
+def _after_the_previous_step(name):
+    """A guard: the time the step is recorded at (`at`) is not before an earlier step's."""
+    def guard(deployment, *, at=None, **context):
+        previous = _previous_time(deployment, name) if at is not None else None
+        if previous is None or at >= _to_the_minute(previous[1]):
+            return []
+        return [("at", _("This step cannot come before the previous one (%(step)s, "
+                         "%(when)s).") % {
+            "step": DS(previous[0]).label.lower(),
+            "when": formats.date_format(timezone.localtime(previous[1]),
+                                        "SHORT_DATETIME_FORMAT")})]
+    return guard
+
+
+def _step(source, target, label, *guards):
+    return Transition(target, (source,), target, label,
+                      guards=(*guards, _after_the_previous_step(target)))
+
+
+# Each transition is named after the state it leads to.
+LIFECYCLE = Lifecycle(
+    _step(DS.MOBILIZING, DS.IN_TRANSIT, gettext_lazy("Depart (in transit)"), _roster_and_notice),
+    _step(DS.IN_TRANSIT, DS.ARRIVED, gettext_lazy("Record arrived and cleared"),
+          _checklist_complete),
+    _step(DS.ARRIVED, DS.ONBOARDING, gettext_lazy("Start onboarding")),
+    _step(DS.ONBOARDING, DS.ASSIGNED, gettext_lazy("Record assignment"), _onboarding_done),
+    _step(DS.ASSIGNED, DS.DEMOBILIZING, gettext_lazy("Demobilize")),
+    _step(DS.DEMOBILIZING, DS.RETURNED, gettext_lazy("Record return home")),
+    _step(DS.RETURNED, DS.CLOSED, gettext_lazy("Close"), _costs_claimed),
+    may=lambda user, deployment, step: not _mover_refusal(user, deployment, step.name),
+    refused=refused_by_state(gettext_lazy("A deployment that is %(state)s cannot go to "
+                                          "%(target)s.")),
+)
 
 
 def transitions_for(user, deployment):
     """The next step, if the user's role and nation may take it, with the guard's refusal if
     it refuses now."""
-    options = []
-    for name, source in TRANSITIONS.items():
-        if deployment.state != source or _mover_refusal(user, deployment, name):
-            continue
-        refusals = [m for _field, m in _guard(deployment, name, timezone.now())]
-        options.append(TransitionOption(name, str(TRANSITION_LABELS[name]), " ".join(refusals)))
-    return options
+    return LIFECYCLE.options(user, deployment, at=timezone.now())
 
 
 @transaction.atomic
@@ -835,36 +833,19 @@ def transition_deployment(user, deployment, name, *, at=None):
     onboarding item done; starts the 14-day clock), demobilizing (from assigned), returned
     (from demobilizing), closed (from returned: no cost left not claimed). The sending nation
     moves its team; the host nation may record arrived and assigned."""
-    if name not in TRANSITIONS:
-        raise ValidationError({"name": _("Unknown transition %(name)s: choose one of "
-                                         "%(names)s.") % {"name": name,
-                                                          "names": ", ".join(TRANSITIONS)}})
+    LIFECYCLE.step(name)
     given = deployment
     deployment = Deployment.objects.select_for_update(of=("self",)).select_related(
         "owner_nation", "host_nation").get(pk=deployment.pk)
     refusal = _mover_refusal(user, deployment, name)
     if refusal:
         raise PermissionDenied(refusal)
-    if deployment.state != TRANSITIONS[name]:
-        raise ValidationError(_("A deployment that is %(state)s cannot go to %(target)s.") % {
-            "state": deployment.get_state_display().lower(),
-            "target": DS(name).label.lower()})
+    LIFECYCLE.check_state(deployment, name)
     at = moment(at, "at") or timezone.now()
     _not_future(at, "at", _("A step cannot be recorded in the future."))
-    refusals = _guard(deployment, name, at)
-    if refusals:
-        errors = {}
-        for field, message in refusals:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
-    deployment.state = name
-    changed = ["state", "updated_at"]
-    if name in TIMESTAMPS:
-        setattr(deployment, TIMESTAMPS[name], at)
-        changed.append(TIMESTAMPS[name])
-    with acting_as(user):
-        deployment.save(update_fields=changed)
-    for field in changed:  # the caller's instance reads the new state too
+    changes = {TIMESTAMPS[name]: at} if name in TIMESTAMPS else {}
+    LIFECYCLE.move(user, deployment, name, changes=changes, at=at)
+    for field in ("state", "updated_at", *changes):  # the caller's instance reads it too
         setattr(given, field, getattr(deployment, field))
     return deployment
 
