@@ -7,10 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import acting_as
+from core.lifecycle import Lifecycle, Transition
 from core.models import Disclosure
-from core.permissions import permission_name, require, require_role
+from core.permissions import may, permission_name, require, require_role
 from core.services import apply_marking, check_new_marking
 from partnerships.models import (
     Agreement,
@@ -122,15 +124,6 @@ def _refuse(field, message):
 
 # Agreements ---------------------------------------------------------------------------------
 
-# The states an agreement may move to, and the states it may move from.
-AGREEMENT_TRANSITIONS = {
-    Agreement.State.IN_COORDINATION: (Agreement.State.DRAFT,),
-    Agreement.State.DRAFT: (Agreement.State.IN_COORDINATION,),
-    Agreement.State.SIGNED: (Agreement.State.IN_COORDINATION,),
-    Agreement.State.IN_FORCE: (Agreement.State.SIGNED,),
-    Agreement.State.SUPERSEDED: (Agreement.State.IN_FORCE,),
-    Agreement.State.EXPIRED: (Agreement.State.IN_FORCE,),
-}
 SIGNED_STATES = (Agreement.State.SIGNED, Agreement.State.IN_FORCE, Agreement.State.SUPERSEDED,
                  Agreement.State.EXPIRED)
 
@@ -163,17 +156,73 @@ def update_agreement(user, agreement, **fields):
     return _update(user, agreement, AGREEMENT_FIELDS, fields, _check_agreement)
 
 
-def agreement_transitions(agreement):
-    """The states `agreement` may move to from where it is (their guards apply on moving)."""
-    return [target for target, sources in AGREEMENT_TRANSITIONS.items()
-            if agreement.state in sources]
+def _may_change(user, record, step):
+    return may(user, record, "change")
 
 
-def _refuse_transition(record, target):
-    raise ValidationError({"state": _(
-        "%(record)s cannot move from %(current)s to %(target)s.") % {
+def _refused_transition(record, step):
+    return "state", _("%(record)s cannot move from %(current)s to %(target)s.") % {
         "record": capfirst(record._meta.verbose_name), "current": record.get_state_display(),
-        "target": target.label}})
+        "target": type(record).State(step.target).label}
+
+
+def _agreement_refused(agreement, step):
+    if step.target == Agreement.State.IN_FORCE:
+        return "state", _("An agreement enters into force only after it is signed; this one is "
+                          "%(state)s.") % {"state": agreement.get_state_display()}
+    return _refused_transition(agreement, step)
+
+
+def _signature_recorded(agreement, **context):
+    reasons = []
+    if not agreement.signed_on:
+        reasons.append(("signed_on", _("Enter the date it was signed before marking the "
+                                       "agreement signed.")))
+    if not agreement.signatories.strip():
+        reasons.append(("signatories", _("Name the signatories before marking the agreement "
+                                         "signed.")))
+    return reasons
+
+
+def _expiry_reached(agreement, **context):
+    if not agreement.expires_on or agreement.expires_on <= timezone.localdate():
+        return []
+    return [("expires_on", _("This agreement is in force until %(date)s; it cannot expire "
+                             "before then.") % {"date": agreement.expires_on.isoformat()})]
+
+
+def _replacement_in_force(agreement, *, superseded_by=None, **context):
+    """The agreement that supersedes this one: another of the same partnership, in force."""
+    replacement = superseded_by or agreement.superseded_by
+    if replacement is None:
+        return [("superseded_by", _("Name the agreement that supersedes this one."))]
+    replacement = Agreement.objects.get(pk=replacement.pk)  # its state now, not as passed
+    if replacement.pk == agreement.pk:
+        return [("superseded_by", _("An agreement cannot supersede itself."))]
+    if replacement.partnership_id != agreement.partnership_id:
+        return [("superseded_by", _("The superseding agreement must belong to the same "
+                                    "partnership."))]
+    if replacement.state != Agreement.State.IN_FORCE:
+        return [("superseded_by", _("The superseding agreement must be in force; it is "
+                                    "%(state)s.") % {"state": replacement.get_state_display()})]
+    return []
+
+
+AGS = Agreement.State
+# Each transition is named after the state it leads to.
+AGREEMENT_LIFECYCLE = Lifecycle(
+    Transition(AGS.IN_COORDINATION, (AGS.DRAFT,), AGS.IN_COORDINATION,
+               gettext_lazy("Send for coordination")),
+    Transition(AGS.DRAFT, (AGS.IN_COORDINATION,), AGS.DRAFT, gettext_lazy("Return to draft")),
+    Transition(AGS.SIGNED, (AGS.IN_COORDINATION,), AGS.SIGNED, gettext_lazy("Record as signed"),
+               guards=(_signature_recorded,)),
+    Transition(AGS.IN_FORCE, (AGS.SIGNED,), AGS.IN_FORCE, gettext_lazy("Enter into force")),
+    Transition(AGS.SUPERSEDED, (AGS.IN_FORCE,), AGS.SUPERSEDED, gettext_lazy("Mark superseded"),
+               guards=(_replacement_in_force,), fields=("superseded_by",)),
+    Transition(AGS.EXPIRED, (AGS.IN_FORCE,), AGS.EXPIRED, gettext_lazy("Mark expired"),
+               guards=(_expiry_reached,)),
+    may=_may_change, refused=_agreement_refused, field="state",
+)
 
 
 @transaction.atomic
@@ -183,45 +232,11 @@ def transition_agreement(user, agreement, state, *, superseded_by=None):
     agreement that replaces it, itself in force."""
     require(user, agreement, "change")
     agreement = _fresh(agreement)
-    if state not in AGREEMENT_TRANSITIONS:
-        _refuse("state", _("Unknown state: %(state)s.") % {"state": state})
-    target = Agreement.State(state)
-    if agreement.state not in AGREEMENT_TRANSITIONS[target]:
-        if target == Agreement.State.IN_FORCE:
-            _refuse("state", _("An agreement enters into force only after it is signed; this "
-                               "one is %(state)s.") % {"state": agreement.get_state_display()})
-        _refuse_transition(agreement, target)
-    if target == Agreement.State.SIGNED:
-        errors = {}
-        if not agreement.signed_on:
-            errors["signed_on"] = _("Enter the date it was signed before marking the "
-                                    "agreement signed.")
-        if not agreement.signatories.strip():
-            errors["signatories"] = _("Name the signatories before marking the agreement "
-                                      "signed.")
-        if errors:
-            raise ValidationError(errors)
-    if target == Agreement.State.EXPIRED and agreement.expires_on \
-            and agreement.expires_on > timezone.localdate():
-        _refuse("expires_on", _("This agreement is in force until %(date)s; it cannot expire "
-                                "before then.") % {"date": agreement.expires_on.isoformat()})
-    if target == Agreement.State.SUPERSEDED:
-        replacement = superseded_by or agreement.superseded_by
-        if replacement is None:
-            _refuse("superseded_by", _("Name the agreement that supersedes this one."))
-        replacement = Agreement.objects.get(pk=replacement.pk)  # its state now, not as passed
-        if replacement.pk == agreement.pk:
-            _refuse("superseded_by", _("An agreement cannot supersede itself."))
-        if replacement.partnership_id != agreement.partnership_id:
-            _refuse("superseded_by", _("The superseding agreement must belong to the same "
-                                       "partnership."))
-        if replacement.state != Agreement.State.IN_FORCE:
-            _refuse("superseded_by", _("The superseding agreement must be in force; it is "
-                                       "%(state)s.") % {"state": replacement.get_state_display()})
-        agreement.superseded_by = replacement
-    agreement.state = target
-    with acting_as(user):
-        agreement.save()
+    changes = {}
+    if state == AGS.SUPERSEDED:
+        changes["superseded_by"] = superseded_by or agreement.superseded_by
+    AGREEMENT_LIFECYCLE.move(user, agreement, state, changes=changes,
+                             superseded_by=superseded_by)
     return agreement
 
 
@@ -253,13 +268,6 @@ OBJECTIVE_FINAL = (Objective.State.ACHIEVED, Objective.State.PARTIALLY_ACHIEVED,
                    Objective.State.NOT_ACHIEVED, Objective.State.CANCELLED)
 OBJECTIVE_OUTCOMES = (Objective.State.ACHIEVED, Objective.State.PARTIALLY_ACHIEVED,
                       Objective.State.NOT_ACHIEVED)
-OBJECTIVE_TRANSITIONS = {
-    Objective.State.APPROVED: (Objective.State.DRAFT,),
-    Objective.State.IN_PROGRESS: (Objective.State.APPROVED,),
-    **dict.fromkeys(OBJECTIVE_OUTCOMES, (Objective.State.IN_PROGRESS,)),
-    Objective.State.CANCELLED: (Objective.State.DRAFT, Objective.State.APPROVED,
-                                Objective.State.IN_PROGRESS),
-}
 
 
 def _check_objective(objective):
@@ -290,9 +298,40 @@ def update_objective(user, objective, **fields):
     return _update(user, objective, OBJECTIVE_FIELDS, fields, _check_objective)
 
 
-def objective_transitions(objective):
-    return [target for target, sources in OBJECTIVE_TRANSITIONS.items()
-            if objective.state in sources]
+def _objective_refused(objective, step):
+    current = objective.get_state_display()
+    if step.target == Objective.State.CANCELLED:
+        return "state", _("This objective is already %(state)s; only an objective not yet "
+                          "closed can be cancelled.") % {"state": current}
+    if step.target in OBJECTIVE_OUTCOMES:
+        return "state", _("Only an objective in progress can be marked %(target)s; this one is "
+                          "%(state)s.") % {"target": Objective.State(step.target).label,
+                                           "state": current}
+    return _refused_transition(objective, step)
+
+
+def _has_indicator(objective, **context):
+    if objective.indicators.exists():
+        return []
+    return [("state", _("Add at least one indicator before approving the objective: it says "
+                        "how progress will be measured."))]
+
+
+OS = Objective.State
+# Each transition is named after the state it leads to.
+OBJECTIVE_LIFECYCLE = Lifecycle(
+    Transition(OS.APPROVED, (OS.DRAFT,), OS.APPROVED, gettext_lazy("Approve"),
+               guards=(_has_indicator,)),
+    Transition(OS.IN_PROGRESS, (OS.APPROVED,), OS.IN_PROGRESS, gettext_lazy("Start work")),
+    Transition(OS.ACHIEVED, (OS.IN_PROGRESS,), OS.ACHIEVED, gettext_lazy("Mark achieved")),
+    Transition(OS.PARTIALLY_ACHIEVED, (OS.IN_PROGRESS,), OS.PARTIALLY_ACHIEVED,
+               gettext_lazy("Mark partially achieved")),
+    Transition(OS.NOT_ACHIEVED, (OS.IN_PROGRESS,), OS.NOT_ACHIEVED,
+               gettext_lazy("Mark not achieved")),
+    Transition(OS.CANCELLED, (OS.DRAFT, OS.APPROVED, OS.IN_PROGRESS), OS.CANCELLED,
+               gettext_lazy("Cancel objective")),
+    may=_may_change, refused=_objective_refused, field="state",
+)
 
 
 @transaction.atomic
@@ -301,24 +340,7 @@ def transition_objective(user, objective, state):
     partially achieved or not achieved; cancelled from any state not yet final."""
     require(user, objective, "change")
     objective = _fresh(objective)
-    if state not in OBJECTIVE_TRANSITIONS:
-        _refuse("state", _("Unknown state: %(state)s.") % {"state": state})
-    target = Objective.State(state)
-    current = objective.get_state_display()
-    if objective.state not in OBJECTIVE_TRANSITIONS[target]:
-        if target == Objective.State.CANCELLED:
-            _refuse("state", _("This objective is already %(state)s; only an objective not yet "
-                               "closed can be cancelled.") % {"state": current})
-        if target in OBJECTIVE_OUTCOMES:
-            _refuse("state", _("Only an objective in progress can be marked %(target)s; this "
-                               "one is %(state)s.") % {"target": target.label, "state": current})
-        _refuse_transition(objective, target)
-    if target == Objective.State.APPROVED and not objective.indicators.exists():
-        _refuse("state", _("Add at least one indicator before approving the objective: it "
-                           "says how progress will be measured."))
-    objective.state = target
-    with acting_as(user):
-        objective.save()
+    OBJECTIVE_LIFECYCLE.move(user, objective, state)
     return objective
 
 

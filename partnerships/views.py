@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exports import csv_response
@@ -18,7 +17,7 @@ from core.views import get_one, marking_page, paginate, run_service
 from engagements.models import AfterActionReport, Engagement
 from partnerships import forms, selectors, services
 from partnerships.forms import PartnershipForm
-from partnerships.models import Agreement, Objective, Partnership
+from partnerships.models import Agreement, Partnership
 from partnerships.selectors import partnerships_for
 
 
@@ -239,14 +238,12 @@ def agreement_list(request):
 def agreement_detail(request, pk):
     user = request.user
     agreement = get_one(selectors.agreements_for(user), pk)
-    can_change = may(user, agreement, "change")
-    transitions = [(state, AGREEMENT_ACTIONS[state])
-                   for state in services.agreement_transitions(agreement)] if can_change else []
+    transitions = services.AGREEMENT_LIFECYCLE.options(user, agreement)
     return _detail(
         request, "partnerships/agreement.html", agreement, selectors.agreements_for,
         transitions=transitions,
         supersede_form=forms.SupersedeForm(user=user, agreement=agreement)
-        if any(state == Agreement.State.SUPERSEDED for state, _label in transitions) else None,
+        if any(t.name == Agreement.State.SUPERSEDED for t in transitions) else None,
         superseded_by=selectors.agreements_for(user).filter(pk=agreement.superseded_by_id)
         .first() if agreement.superseded_by_id else None,
         supersedes=list(selectors.agreements_for(user).filter(superseded_by=agreement)))
@@ -273,7 +270,7 @@ def agreement_update(request, pk):
 @require_POST
 def agreement_transition(request, pk, state):
     agreement = get_one(selectors.agreements_for(request.user, "change"), pk)
-    if state not in services.AGREEMENT_TRANSITIONS:
+    if state not in services.AGREEMENT_LIFECYCLE:
         raise Http404
     replacement = None
     if state == Agreement.State.SUPERSEDED:
@@ -343,13 +340,10 @@ def objective_list(request):
 def objective_detail(request, pk):
     user = request.user
     objective = get_one(selectors.objectives_for(user), pk)
-    can_change = may(user, objective, "change")
     indicators = selectors.indicators_for(user, objective=objective).order_by("pk")
     return _detail(
         request, "partnerships/objective.html", objective, selectors.objectives_for,
-        transitions=[(state, OBJECTIVE_ACTIONS[state])
-                     for state in services.objective_transitions(objective)]
-        if can_change else [],
+        transitions=services.OBJECTIVE_LIFECYCLE.options(user, objective),
         indicators=selectors.indicator_progress(user, indicators),
         engagements=list(Engagement.objects.restrict(user).prefetch_related(None)
                          .filter(objectives=objective).order_by("start_date", "pk")))
@@ -376,7 +370,7 @@ def objective_update(request, pk):
 @require_POST
 def objective_transition(request, pk, state):
     objective = get_one(selectors.objectives_for(request.user, "change"), pk)
-    if state not in services.OBJECTIVE_TRANSITIONS:
+    if state not in services.OBJECTIVE_LIFECYCLE:
         raise Http404
     return _transition(request, objective, services.transition_objective, state)
 
@@ -536,22 +530,3 @@ def assessment_marking(request, pk):
 def _require_add(request, model_name):
     if not request.user.has_perm(f"partnerships.add_{model_name}"):
         raise PermissionDenied
-
-
-# What each transition button says.
-AGREEMENT_ACTIONS = {
-    Agreement.State.DRAFT: gettext_lazy("Return to draft"),
-    Agreement.State.IN_COORDINATION: gettext_lazy("Send for coordination"),
-    Agreement.State.SIGNED: gettext_lazy("Record as signed"),
-    Agreement.State.IN_FORCE: gettext_lazy("Enter into force"),
-    Agreement.State.SUPERSEDED: gettext_lazy("Mark superseded"),
-    Agreement.State.EXPIRED: gettext_lazy("Mark expired"),
-}
-OBJECTIVE_ACTIONS = {
-    Objective.State.APPROVED: gettext_lazy("Approve"),
-    Objective.State.IN_PROGRESS: gettext_lazy("Start work"),
-    Objective.State.ACHIEVED: gettext_lazy("Mark achieved"),
-    Objective.State.PARTIALLY_ACHIEVED: gettext_lazy("Mark partially achieved"),
-    Objective.State.NOT_ACHIEVED: gettext_lazy("Mark not achieved"),
-    Objective.State.CANCELLED: gettext_lazy("Cancel objective"),
-}
