@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# pytest-xdist workers for `make test`: one per core by default (`PYTEST_WORKERS=0` runs in-process).
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint messages catalogs requirements clean
 
@@ -28,7 +30,7 @@ run: $(BIN)/.installed catalogs
 	DEBUG=1 $(BIN)/enlace runserver --noreload $(HOST):$(PORT)
 
 test: $(BIN)/.installed catalogs
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
