@@ -5,7 +5,12 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.reference import load_reference
-from accounts.tests.personas import create_mx_liaison, create_person, create_us_coordinator
+from accounts.tests.personas import (
+    create_mx_liaison,
+    create_person,
+    create_us_coordinator,
+    persona,
+)
 from response.reference import load_reference as load_response_reference
 
 
@@ -26,6 +31,13 @@ def reference(db):
 @pytest.fixture
 def make_user(reference):
     return create_person
+
+
+@pytest.fixture
+def persona_of(reference):
+    """`persona_of(role, nation)`: the test user of a built-in role in USA or MEX
+    (accounts.tests.personas)."""
+    return persona
 
 
 @pytest.fixture

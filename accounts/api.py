@@ -5,9 +5,10 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from accounts import services
-from accounts.models import Nation, Organization
+from accounts.models import Nation
 from accounts.schemas import MeOut, NationOut, OrganizationOut, TokenCreate, TokenCreated, TokenOut
 from core.api import Pagination, error_responses
+from partnerships.selectors import organizations_for
 
 router = Router(tags=["accounts"])
 
@@ -35,7 +36,7 @@ def list_nations(request):
             response={200: list[OrganizationOut], **error_responses(422)})
 @paginate(Pagination)
 def list_organizations(request, nation: str | None = None):
-    qs = Organization.objects.select_related("nation")
+    qs = organizations_for(request.user)
     return qs.filter(nation__code=nation.upper()) if nation else qs
 
 

@@ -25,9 +25,11 @@ ROLES = [
     ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
      ["*.view_*", "personnel.*"]),
     # A partner's liaison registers its own nation's participants and writes after-action
-    # reports with us; approving, recording and markings stay with the owning nation's roles.
+    # reports with us; approving, recording and markings stay with the owning nation's roles,
+    # and so does the partnership program (least privilege: a liaison reads it, the
+    # coordinator writes it).
     ("liaison", gettext_noop("Liaison officer"), "Oficial de enlace",
-     ["*.view_*", "partnerships.add_*", "partnerships.change_*",
+     ["*.view_*",
       "engagements.add_person", "engagements.change_person", "engagements.add_participation",
       "engagements.change_participation",
       "engagements.change_afteractionreport", "engagements.add_attendance",

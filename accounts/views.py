@@ -6,8 +6,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import PreferencesForm, TokenForm
-from accounts.models import Organization
 from core.views import paginate, run_service
+from partnerships.selectors import organizations_for
 
 
 @login_required
@@ -47,7 +47,7 @@ def token_revoke(request, pk):
 
 @login_required
 def organizations(request):
-    qs = Organization.objects.select_related("nation", "parent")
+    qs = organizations_for(request.user).select_related("parent")
     nation = request.GET.get("nation")
     if nation:
         qs = qs.filter(nation__code=nation.upper())

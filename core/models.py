@@ -62,11 +62,13 @@ class RestrictedQuerySet(models.QuerySet):
     def released_to(self, nation_id):
         """What the marking lets the nation see: its own records, and those released to it with
         disclosure approved (whatever a user's role) — and of another nation's records, only
-        those whose parents (MARKING_PARENTS) it may see too, up the whole chain, as
-        subqueries."""
+        those not HELD_BACK and whose parents (MARKING_PARENTS) it may see too, up the whole
+        chain, as subqueries."""
         visible = self.filter(rel_to=nation_id).filter(
             Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED)
         )
+        if self.model.HELD_BACK is not None:
+            visible = visible.filter(Q(owner_nation_id=nation_id) | ~self.model.HELD_BACK)
         for name in self.model.MARKING_PARENTS:
             parent = self.model._meta.get_field(name).related_model
             visible = visible.filter(
@@ -117,6 +119,9 @@ class MarkedModel(models.Model):
     # nation sees the record only where it may see each parent that is set, and its marking is
     # never wider than theirs (core.services.apply_marking); its owner always sees its own.
     MARKING_PARENTS = ()
+    # Records no other nation sees yet, whatever their marking, as a filter (a request still
+    # a draft); None: none.
+    HELD_BACK = None
 
     class Meta:
         abstract = True

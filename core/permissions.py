@@ -41,7 +41,7 @@ def _role_refusal(user, perm):
     return None
 
 
-def _refusal(user, record, action, perm):
+def _refusal(user, record, action, perm, nation_refusal=None):
     model = type(record)
     if not may(user, record, "view"):
         return Http404(_("No %(record)s you may see has this id.")
@@ -49,7 +49,8 @@ def _refusal(user, record, action, perm):
     refusal = _role_refusal(user, perm or permission_name(model, action))
     if refusal is None and not model.objects.acting_nation(user.nation_id, action).filter(
             pk=record.pk).exists():
-        refusal = PermissionDenied(_("Only the owning nation may change this record."))
+        refusal = PermissionDenied(nation_refusal
+                                   or _("Only the owning nation may change this record."))
     return refusal
 
 
@@ -60,12 +61,13 @@ def require_role(user, perm):
         raise refusal
 
 
-def require(user, record, action="change", *, perm=None):
+def require(user, record, action="change", *, perm=None, nation_refusal=None):
     """Refuse unless `record` is in `restrict(user, action)`: Http404 when the user may not
     see it at all; otherwise PermissionDenied, saying whether the role or the nation is
     missing. `perm` names the role's permission when it is not the model's own
-    `action_modelname` (adding a duty period to a member needs personnel.add_dutyperiod)."""
-    refusal = _refusal(user, record, action, perm)
+    `action_modelname` (adding a duty period to a member needs personnel.add_dutyperiod);
+    `nation_refusal` says in the domain's words which nation may."""
+    refusal = _refusal(user, record, action, perm, nation_refusal)
     if refusal is not None:
         raise refusal
 

@@ -3,17 +3,29 @@
 `assert_releasability(case)` proves, for one shareable model, that a record not releasable to
 MEX is invisible to a MEX user and visible to a US user on every read path: list page, detail
 page, API list, API detail and export. It also proves the disclosure half of the rule: released
-to MEX but not yet approved is still invisible.
+to MEX but not yet approved is still invisible; and, for a model with parents
+(MARKING_PARENTS), that a released record is hidden on every path again while a parent is not
+released.
+
+`assert_writes_guarded(case)` proves the write half for one model, through its services: a
+partner that may not see a record gets "not found" (404) on its update, marking change and
+transitions; a marking change needs the owning nation and the permission; deciding disclosure
+needs its own permission; and history records the change.
 """
 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.test import Client
 
 from accounts.models import Nation
 from core.models import Disclosure
+from core.services import change_marking
 
 
 @dataclass
@@ -22,11 +34,13 @@ class ReleasabilityCase:
 
     make: Callable  # make(owner_user) -> a new record owned by that user's nation
     list_url: str
-    detail_url: Callable  # detail_url(record) -> str
-    api_list_url: str
-    api_detail_url: Callable
+    detail_url: Callable | None  # detail_url(record) -> str; None: no page of its own
+    api_list_url: str | None  # None: the API does not list it
+    api_detail_url: Callable | None
     export_url: str | None  # None for a model that has no export
     text: Callable  # text(record) -> a string that appears wherever the record is shown
+    # parents(record) -> the records above it (MARKING_PARENTS), each narrowed in turn
+    parents: Callable | None = None
 
 
 def _client(user):
@@ -46,24 +60,25 @@ def _reads(user, case, record):
     client = _client(user)
     list_page = client.get(case.list_url)
     assert list_page.status_code == 200
-    detail = client.get(case.detail_url(record))
-    assert detail.status_code in (200, 404), detail.status_code
-    api_detail = client.get(case.api_detail_url(record))
-    assert api_detail.status_code in (200, 404), api_detail.status_code
-    if api_detail.status_code == 404:
-        assert json.loads(api_detail.content)["detail"], "404s use the one error shape"
-    reads = {}
+    reads = {"list": case.text(record) in list_page.content.decode()}
+    if case.detail_url:
+        detail = client.get(case.detail_url(record))
+        assert detail.status_code in (200, 404), detail.status_code
+        reads["detail"] = detail.status_code == 200
+    if case.api_detail_url:
+        api_detail = client.get(case.api_detail_url(record))
+        assert api_detail.status_code in (200, 404), api_detail.status_code
+        if api_detail.status_code == 404:
+            assert json.loads(api_detail.content)["detail"], "404s use the one error shape"
+        reads["api_detail"] = api_detail.status_code == 200
+    if case.api_list_url:
+        reads["api_list"] = record.pk in _api_ids(client, case.api_list_url)
     if case.export_url:
         export = client.get(case.export_url)
         assert export.status_code == 200
         content = export.streaming_content if export.streaming else [export.content]
         reads["export"] = case.text(record) in b"".join(content).decode("utf-8-sig")
-    return reads | {
-        "list": case.text(record) in list_page.content.decode(),
-        "detail": detail.status_code == 200,
-        "api_list": record.pk in _api_ids(client, case.api_list_url),
-        "api_detail": api_detail.status_code == 200,
-    }
+    return reads
 
 
 def _mark(record, codes, disclosure):
@@ -74,8 +89,9 @@ def _mark(record, codes, disclosure):
 
 def assert_releasability(case, *, us_user, mx_user):
     record = case.make(us_user)
-    paths = ("list", "detail", "api_list", "api_detail") + (("export",) if case.export_url else ())
-    everywhere = dict.fromkeys(paths, True)
+    paths = {"list": True, "detail": case.detail_url, "api_list": case.api_list_url,
+             "api_detail": case.api_detail_url, "export": case.export_url}
+    everywhere = {path: True for path, given in paths.items() if given}
     nowhere = dict.fromkeys(everywhere, False)
 
     _mark(record, ["USA"], Disclosure.APPROVED)
@@ -89,6 +105,13 @@ def assert_releasability(case, *, us_user, mx_user):
     assert _reads(mx_user, case, record) == everywhere, "released record hidden from MEX"
     assert _reads(us_user, case, record) == everywhere
 
+    for parent in case.parents(record) if case.parents else ():
+        released = list(parent.rel_to.all())
+        parent.rel_to.set(Nation.objects.filter(pk=parent.owner_nation_id))
+        assert _reads(mx_user, case, record) == nowhere, (
+            f"released record shown to MEX while its {parent._meta.verbose_name} is not")
+        parent.rel_to.set(released)
+
 
 def assert_never_released(case, *, us_user, mx_user):
     """For records that never leave the owning nation: even marked releasable to MEX with
@@ -99,6 +122,59 @@ def assert_never_released(case, *, us_user, mx_user):
     reads = _reads(mx_user, case, record)
     assert not any(reads.values()), f"a US-only record leaked to MEX: {reads}"
     assert all(_reads(us_user, case, record).values())
+
+
+@dataclass
+class WriteCase:
+    """How to make a record of the model and change it through its services."""
+
+    make: Callable  # make(owner_user) -> a new record owned by that user's nation
+    update: Callable  # update(user, record): a change through the model's update service
+    transitions: tuple = ()  # transition(user, record) callables: steps of its lifecycle
+    # change_marking(user, record, rel_to=…, disclosure=…); by default core.services'
+    change_marking: Callable | None = None
+
+
+def _core_marking(user, record, **marking):
+    return change_marking(record, user, **marking)
+
+
+def assert_writes_guarded(case, *, owner, owner_viewer, partner, marker):
+    """`owner` writes and decides disclosure; `owner_viewer` is of the same nation without the
+    permissions; `partner` is of another nation (MEX); `marker` (of the owner's nation) may
+    change the marking but not decide disclosure."""
+    record = case.make(owner)
+    mark = case.change_marking or _core_marking
+    mexico = list(Nation.objects.filter(code="MEX"))
+
+    def release(user, record, disclosure=Disclosure.APPROVED):
+        return mark(user, record, rel_to=mexico, disclosure=disclosure)
+
+    _mark(record, ["USA"], Disclosure.APPROVED)
+    for write in (case.update, *case.transitions, release):
+        with pytest.raises(Http404):  # not released to MEX: not there at all
+            write(partner, record)
+    with pytest.raises(PermissionDenied):  # the owner's nation, but not the permission
+        release(owner_viewer, record, Disclosure.IN_REVIEW)
+
+    _mark(record, ["USA", "MEX"], Disclosure.APPROVED)
+    with pytest.raises(PermissionDenied):  # released: read, never re-marked by the partner
+        release(partner, record)
+    if "change" not in type(record).PARTNER_ACTIONS:
+        with pytest.raises(PermissionDenied):
+            case.update(partner, record)
+
+    _mark(record, ["USA"], Disclosure.NOT_REVIEWED)
+    with pytest.raises(PermissionDenied):  # deciding disclosure is its own permission
+        release(marker, record)
+    release(marker, record, Disclosure.IN_REVIEW)
+    release(owner, record)
+    record.refresh_from_db()
+    assert record.releasable_to("MEX")
+    changes = [e.changes_dict for e in LogEntry.objects.get_for_object(record)
+               .filter(actor=owner)]
+    assert any(c.get("disclosure", [None, None])[1] == Disclosure.APPROVED for c in changes), (
+        "history does not record the disclosure decision")
 
 
 def ok(response, status=200):

@@ -16,6 +16,8 @@ from engagements.fiscal import fiscal_quarter, fiscal_year
 
 
 class Engagement(MarkedModel):
+    MARKING_PARENTS = ("partnership",)
+
     class Type(models.TextChoices):
         SME_EXCHANGE = "sme_exchange", pgettext_lazy("engagement type",
                                                      "Subject-matter expert exchange")
@@ -122,6 +124,8 @@ class Engagement(MarkedModel):
 
 
 class BudgetLine(MarkedModel):
+    MARKING_PARENTS = ("engagement",)
+
     class State(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("budget line state", "Planned")
         ALLOTTED = "allotted", pgettext_lazy("budget line state", "Allotted")
@@ -196,6 +200,7 @@ class Person(MarkedModel):
 class Participation(MarkedModel):
     """One person in one engagement, with the compliance gates that must be green before the
     engagement is ready."""
+    MARKING_PARENTS = ("engagement",)
 
     # A partner's liaison records the visa of its own nation's people (services restrict which
     # gates and whose).
@@ -261,6 +266,8 @@ class Participation(MarkedModel):
 
 
 class AfterActionReport(MarkedModel):
+    MARKING_PARENTS = ("engagement",)
+
     # Both nations write the report: the partner's liaison drafts and submits it too.
     PARTNER_ACTIONS = frozenset({"change"})
 
@@ -317,6 +324,8 @@ class AfterActionReport(MarkedModel):
 
 
 class Attendance(MarkedModel):
+    MARKING_PARENTS = ("report",)
+
     report = models.ForeignKey(AfterActionReport, on_delete=models.CASCADE,
                                related_name="attendance", verbose_name=_("report"))
     nation = models.ForeignKey("accounts.Nation", on_delete=models.PROTECT, related_name="+",
@@ -339,6 +348,8 @@ class Attendance(MarkedModel):
 
 
 class Observation(MarkedModel):
+    MARKING_PARENTS = ("report",)
+
     class Kind(models.TextChoices):
         SUSTAIN = "sustain", pgettext_lazy("observation kind", "Sustain")
         IMPROVE = "improve", pgettext_lazy("observation kind", "Improve")
@@ -362,6 +373,7 @@ class Observation(MarkedModel):
 
 class FollowOnProposal(MarkedModel):
     """A proposed next event; one click turns it into a new engagement concept."""
+    MARKING_PARENTS = ("report",)
 
     report = models.ForeignKey(AfterActionReport, on_delete=models.CASCADE,
                                related_name="proposals", verbose_name=_("report"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from core.audit import acting_as
 from core.lifecycle import EVERYWHERE, Lifecycle, Transition, refused_by_state
 from core.models import Disclosure
+from core.permissions import may, require, require_role
 from core.services import apply_marking, change_marking, check_new_marking
 from engagements.fiscal import fiscal_year, fiscal_year_bounds
 from engagements.models import (
@@ -28,7 +29,7 @@ from engagements.models import (
     Participation,
     Person,
 )
-from partnerships.models import Indicator, Objective, Partnership
+from partnerships.models import Indicator, Objective
 from partnerships.services import record_measurement
 from personnel.eligibility import eligibility
 from personnel.models import DutyPeriod, DutyStatus
@@ -67,23 +68,9 @@ AAR_APPROVED_OR_LATER = (AfterActionReport.State.APPROVED, AfterActionReport.Sta
                          AfterActionReport.State.PUBLISHED)
 
 
-def _require_perm(user, perm):
-    if not user.has_perm(f"engagements.{perm}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if getattr(user, "nation_id", None) is None:
-        raise PermissionDenied(_("Your account belongs to no organization."))
-
-
-def _require_owner(user, record, action="change"):
-    """The user's role allows `action` and the user's nation owns the record."""
-    meta = record._meta
-    _require_perm(user, f"{action}_{meta.model_name}")
-    if record.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record."))
-
-
 def _visible(user, record, message, field):
-    if not type(record).objects.restrict(user).filter(pk=record.pk).exists():
+    """A record the user chose (a person, a partnership) must be one the user may see."""
+    if not may(user, record):
         raise ValidationError({field: message})
 
 
@@ -104,8 +91,7 @@ def _check_engagement(user, engagement, objectives):
     choose."""
     errors = {}
     partnership = engagement.partnership if engagement.partnership_id else None
-    if partnership is not None and not Partnership.objects.restrict(user).filter(
-            pk=partnership.pk).exists():
+    if partnership is not None and not may(user, partnership):
         errors["partnership"] = _("Choose a partnership you may see.")
     if objectives and partnership is not None:
         ids = {o.pk for o in objectives}
@@ -126,7 +112,7 @@ def create_engagement(user, *, partnership, objectives=(), rel_to=(),
                       disclosure=Disclosure.NOT_REVIEWED, tlp="", **fields):
     """A new engagement concept owned by the user's nation. `objectives` must be of the same
     partnership and visible to the user. The fiscal year and quarter follow the start date."""
-    _require_perm(user, "add_engagement")
+    require_role(user, "engagements.add_engagement")
     objectives = list(objectives or ())
     engagement = Engagement(
         **{k: fields[k] for k in ENGAGEMENT_FIELDS if k in fields and k != "partnership"},
@@ -149,7 +135,7 @@ def create_engagement(user, *, partnership, objectives=(), rel_to=(),
 def update_engagement(user, engagement, *, objectives=None, **fields):
     """Change the fields given (not the state: see `transition`). `objectives`, when given,
     replaces the engagement's objectives; changing the partnership checks them again."""
-    _require_owner(user, engagement)
+    require(user, engagement, "change")
     if engagement.state in FINAL_STATES:
         raise ValidationError(_("This engagement is %(state)s: it can no longer be changed.")
                               % {"state": engagement.get_state_display().lower()})
@@ -209,9 +195,7 @@ def create_budget_line(user, engagement, *, rel_to=(), disclosure=Disclosure.NOT
                        tlp="", **fields):
     """A budget line of an engagement the user's nation owns; released only as its own marking
     says (by default to no other nation)."""
-    _require_perm(user, "add_budgetline")
-    if engagement.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record."))
+    require(user, engagement, "change", perm="engagements.add_budgetline")
     line = BudgetLine(engagement=engagement,
                       **{k: fields[k] for k in BUDGET_LINE_FIELDS if fields.get(k) is not None},
                       owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "",
@@ -228,7 +212,7 @@ def create_budget_line(user, engagement, *, rel_to=(), disclosure=Disclosure.NOT
 def update_budget_line(user, line, **fields):
     """Change the fields given, the state among them (planned → allotted → obligated →
     expended)."""
-    _require_owner(user, line)
+    require(user, line, "change")
     for name in BUDGET_LINE_FIELDS:
         if fields.get(name) is not None:
             setattr(line, name, fields[name])
@@ -278,8 +262,7 @@ def _release_to_owner(user, person, engagement):
 def _partner_registers(user, engagement, person_nation_id):
     """A user of another nation than the engagement's owner registers only its own nation's
     people, for an engagement released to it."""
-    if not Engagement.objects.restrict(user).filter(pk=engagement.pk).exists():
-        raise PermissionDenied(_("You may not see this engagement."))
+    require(user, engagement, "view")
     if engagement.owner_nation_id != user.nation_id and person_nation_id != user.nation_id:
         raise PermissionDenied(_("A partner registers only its own nation's people."))
 
@@ -290,7 +273,7 @@ def create_person(user, *, engagement=None, rel_to=(), disclosure=Disclosure.NOT
     """A person owned by the user's nation. With `engagement` of another nation (a partner's
     liaison registering its participants), the person must be of the user's nation and is
     released to the engagement's owner with disclosure approved."""
-    _require_perm(user, "add_person")
+    require_role(user, "engagements.add_person")
     person = Person(**{k: fields[k] for k in PERSON_FIELDS if fields.get(k) is not None},
                     owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "",
                     created_by=user)
@@ -310,7 +293,7 @@ def create_person(user, *, engagement=None, rel_to=(), disclosure=Disclosure.NOT
 
 @transaction.atomic
 def update_person(user, person, **fields):
-    _require_owner(user, person)
+    require(user, person, "change")
     for name in PERSON_FIELDS:
         if name in fields:
             value = fields[name]
@@ -403,7 +386,7 @@ def add_participant(user, engagement, person, **gates):
     """Add `person` to `engagement`. The participation belongs to the engagement's owner and is
     marked like the engagement (and released to the person's nation). A partner's liaison may
     add its own nation's people to an engagement released to it, recording only their visa."""
-    _require_perm(user, "add_participation")
+    require_role(user, "engagements.add_participation")
     _partner_registers(user, engagement, person.nation_id)
     if engagement.owner_nation_id != user.nation_id and person.owner_nation_id != user.nation_id:
         raise PermissionDenied(_("A partner registers only its own nation's people."))
@@ -441,9 +424,7 @@ def register_participant(user, engagement, *, gates=None, rel_to=(),
 def update_participation(user, participation, **gates):
     """Record the gates given. The owning nation records every gate; a partner's liaison, the
     visa or diplomatic note of its own nation's people."""
-    _require_perm(user, "change_participation")
-    if not Participation.objects.restrict(user, "change").filter(pk=participation.pk).exists():
-        raise PermissionDenied(_("You may not change this participant."))
+    require(user, participation, "change")
     if participation.owner_nation_id != user.nation_id:
         if participation.person.owner_nation_id != user.nation_id:
             raise PermissionDenied(_("A partner records gates only for its own nation's "
@@ -457,7 +438,7 @@ def update_participation(user, participation, **gates):
 
 @transaction.atomic
 def remove_participant(user, participation):
-    _require_owner(user, participation, "delete")
+    require(user, participation, "delete")
     with acting_as(user):
         participation.delete()
 
@@ -693,9 +674,7 @@ def _next_fiscal_year(engagement, *, data, **context):
 
 
 def may_transition(user, engagement, step=None):
-    return (user.has_perm("engagements.transition_engagement")
-            and getattr(user, "nation_id", None) is not None
-            and engagement.owner_nation_id == user.nation_id)
+    return may(user, engagement, "transition")
 
 
 NEW_DATES = ("start_date", "end_date")
@@ -753,13 +732,11 @@ def transition(user, engagement, name, *, today=None, **data):
     report approved (or recorded, published) and the tracking reference (which may be given
     here). deferred and postponed may move the dates (`start_date`, `end_date`); deferring
     moves the start to a later fiscal year. Returns the engagement."""
-    _require_perm(user, "transition_engagement")
+    require(user, engagement, "transition", nation_refusal=_(
+        "Only the owning nation may move an engagement through its lifecycle."))
     given = engagement
     step = LIFECYCLE.step(name)
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
-    if engagement.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may move an engagement through its "
-                                 "lifecycle."))
     data = {k: v for k, v in data.items() if v not in (None, "")}
     unexpected = sorted(set(data) - set(step.fields))
     if unexpected:
@@ -795,11 +772,6 @@ AAR_DRAFT_FIELDS = ("summary_en", "summary_es", "partner_feedback_en", "partner_
 MAX_ATTENDANCE_ROWS = 200
 
 
-def _aar_require(user, perm):
-    if not user.has_perm(f"engagements.{perm}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
 def _copy_marking(record, source):
     """Give `record` the marking of `source` (the engagement, or the report a row belongs to)."""
     apply_marking(record, owner=source.owner_nation, rel_to=list(source.rel_to.all()),
@@ -809,8 +781,7 @@ def _copy_marking(record, source):
 def _writable(user, report):
     """The report is released to the user's nation for writing (the owner's and, jointly, the
     partner's: PARTNER_ACTIONS) and still a draft."""
-    if not AfterActionReport.objects.restrict(user, "change").filter(pk=report.pk).exists():
-        raise PermissionDenied(_("You may not change this after-action report."))
+    require(user, report, "change")
     if report.state not in AAR_EDITABLE_STATES:
         raise ValidationError(_("This after-action report is %(state)s: it can no longer be "
                                 "changed.") % {"state": report.get_state_display().lower()})
@@ -826,10 +797,9 @@ def _touched(report):
 def _owner_decides(user, report):
     """Returning, approving, recording and publishing stay with the owning nation's
     approvers."""
-    _aar_require(user, "approve_afteractionreport")
-    if report.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may approve, return, record or publish "
-                                 "an after-action report."))
+    require(user, report, "approve", nation_refusal=_(
+        "Only the owning nation may approve, return, record or publish an after-action "
+        "report."))
 
 
 def report_indicators(report, user=None):
@@ -844,10 +814,9 @@ def report_indicators(report, user=None):
 def start_aar(user, engagement):
     """Create the engagement's after-action report, once the engagement is executed. It takes
     the engagement's marking and owner; both nations it is released to may then write it."""
-    _aar_require(user, "change_afteractionreport")
+    require_role(user, "engagements.change_afteractionreport")
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
-    if not Engagement.objects.restrict(user).filter(pk=engagement.pk).exists():
-        raise PermissionDenied(_("You may not write this engagement's after-action report."))
+    require(user, engagement, "view")
     if engagement.state not in AAR_STARTS_FROM:
         raise ValidationError(_("An after-action report starts once the engagement is "
                                 "executed (it is %(state)s).")
@@ -907,7 +876,7 @@ def set_attendance(user, report, rows):
     """Replace the report's attendance table: rows of {nation, organization, grade, gender,
     count}, one per group of people who attended."""
     _writable(user, report)
-    _aar_require(user, "add_attendance")
+    require_role(user, "engagements.add_attendance")
     if len(rows) > MAX_ATTENDANCE_ROWS:
         raise ValidationError({"attendance": _("At most %(n)d attendance rows.")
                                % {"n": MAX_ATTENDANCE_ROWS}})
@@ -939,7 +908,7 @@ def set_attendance(user, report, rows):
 def add_observation(user, report, *, kind, topic, text_en="", text_es=""):
     """A sustain or improve observation, written in either language or both."""
     _writable(user, report)
-    _aar_require(user, "add_observation")
+    require_role(user, "engagements.add_observation")
     if not (text_en or "").strip() and not (text_es or "").strip():
         raise ValidationError({"text_en": _("Write the observation in English or Spanish.")})
     observation = Observation(report=report, kind=kind, topic=(topic or "").strip(),
@@ -957,7 +926,7 @@ def remove_observation(user, observation):
     observations may take one out again."""
     report = observation.report
     _writable(user, report)
-    _aar_require(user, "add_observation")
+    require_role(user, "engagements.add_observation")
     with acting_as(user):
         observation.delete()
 
@@ -966,7 +935,7 @@ def remove_observation(user, observation):
 def add_follow_on(user, report, *, title_en, title_es, type, notes=""):
     """Propose a next event; `propose_follow_on` turns it into an engagement concept."""
     _writable(user, report)
-    _aar_require(user, "add_followonproposal")
+    require_role(user, "engagements.add_followonproposal")
     proposal = FollowOnProposal(report=report, title_en=(title_en or "").strip(),
                                 title_es=(title_es or "").strip(), type=type,
                                 notes=notes or "", created_by=user)
@@ -982,7 +951,7 @@ def remove_follow_on(user, proposal):
     """Take a proposal out of a report still being written (not once it became an
     engagement)."""
     _writable(user, proposal.report)
-    _aar_require(user, "add_followonproposal")
+    require_role(user, "engagements.add_followonproposal")
     if proposal.engagement_id:
         raise ValidationError(_("This proposal is already an engagement concept."))
     with acting_as(user):
@@ -1002,12 +971,9 @@ def propose_follow_on(user, proposal, *, start_date=None, end_date=None):
     proposal's type, owned and led by the user's nation and user, marked like the engagement
     it follows. Without dates it is placed on the first day of the next fiscal year, for the
     planner to date."""
-    _aar_require(user, "add_engagement")
     proposal = FollowOnProposal.objects.select_for_update().get(pk=proposal.pk)
-    if not FollowOnProposal.objects.restrict(user).filter(pk=proposal.pk).exists():
-        raise PermissionDenied(_("You may not see this proposal."))
-    if proposal.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation turns proposals into engagements."))
+    require(user, proposal, "change", perm="engagements.add_engagement", nation_refusal=_(
+        "Only the owning nation turns proposals into engagements."))
     if proposal.engagement_id:
         raise ValidationError(_("This proposal is already an engagement concept."))
     source = proposal.report.engagement
@@ -1090,10 +1056,7 @@ def _releasable_to_partner(report, **context):
 
 
 def _may_take_aar_step(user, report, step):
-    if step.name == "submit":
-        return AfterActionReport.objects.restrict(user, "change").filter(pk=report.pk).exists()
-    return (user.has_perm("engagements.approve_afteractionreport")
-            and report.owner_nation_id == user.nation_id)
+    return may(user, report, "change" if step.name == "submit" else "approve")
 
 
 def _aar_refused(report, step):
@@ -1217,10 +1180,7 @@ def aar_transitions_for(user, report):
 def create_calendar_feed(user, partnership, *, language="en"):
     """A personal calendar feed of one partnership's engagements, titled in `language`.
     Returns (feed, key); the key is shown once and never stored."""
-    if not Partnership.objects.restrict(user).filter(pk=partnership.pk).exists():
-        raise PermissionDenied(_("You may not see this partnership."))
-    if not user.has_perm("engagements.view_engagement"):
-        raise PermissionDenied(_("Your role does not allow this action."))
+    require(user, partnership, "view", perm="engagements.view_engagement")
     key = CalendarFeed.new_key()
     with acting_as(user):
         feed = CalendarFeed.objects.create(

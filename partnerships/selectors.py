@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, Q, When
 
+from accounts.models import Organization
 from engagements.models import AfterActionReport, Engagement
 from partnerships.models import (
     Agreement,
@@ -32,6 +33,18 @@ def partnerships_for(user, *, partner_nation=None, status=None, q=None, action="
     if q:
         qs = qs.filter(Q(name_en__icontains=q) | Q(name_es__icontains=q))
     return qs
+
+
+def organizations_for(user):
+    """The organizations the user may look up, by least privilege: those of the user's own
+    nation and of the nations it works with — both sides of each partnership the user may
+    see — never those of a partnership between other nations."""
+    if getattr(user, "nation_id", None) is None:
+        return Organization.objects.none()
+    partnerships = Partnership.objects.restrict(user).prefetch_related(None)
+    return Organization.objects.filter(
+        Q(nation_id=user.nation_id) | Q(nation__in=partnerships.values("owner_nation"))
+        | Q(nation__in=partnerships.values("partner_nation"))).select_related("nation")
 
 
 def _pks(queryset):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -14,18 +14,12 @@ from django.utils.translation import gettext as _
 from core import bulk
 from core.audit import acting_as, log_bulk
 from core.models import Disclosure
+from core.permissions import require, require_role
 from core.services import apply_marking, check_new_marking
 from personnel.models import DutyPeriod, DutyStatus, Member, Order, OrderEffect
 
 CONFLICTS_SHOWN = 10
 IN_CHUNK = 900  # ids per `IN (...)`, under SQLite's oldest limit of 999 parameters
-
-
-def _require(user, perm, record=None):
-    if not user.has_perm(f"personnel.{perm}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-    if record is not None and record.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record."))
 
 
 # Duty periods -------------------------------------------------------------------------------
@@ -54,7 +48,7 @@ def _lock(member):
 
 @transaction.atomic
 def add_period(user, member, *, status, start, end=None, **fields):
-    _require(user, "add_dutyperiod", member)
+    require(user, member, "change", perm="personnel.add_dutyperiod")
     period = DutyPeriod(member=member, status=status, start=start, end=end, **fields)
     period.full_clean(validate_constraints=False)
     if end is not None and end <= start:
@@ -68,7 +62,7 @@ def add_period(user, member, *, status, start, end=None, **fields):
 
 @transaction.atomic
 def end_period(user, period, *, end):
-    _require(user, "change_dutyperiod", period.member)
+    require(user, period.member, "change", perm="personnel.change_dutyperiod")
     if end <= period.start:
         raise ValidationError({"end": _("The end must come after the start.")})
     _lock(period.member)
@@ -81,7 +75,7 @@ def end_period(user, period, *, end):
 
 @transaction.atomic
 def create_member(user, *, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, **fields):
-    _require(user, "add_member")
+    require_role(user, "personnel.add_member")
     member = Member(owner_nation=user.nation, disclosure=disclosure, created_by=user, **fields)
     check_new_marking(user, member, disclosure)
     member.full_clean()
@@ -252,7 +246,7 @@ def _undo(order, plan, actor):
 @transaction.atomic
 def apply_order(user, order):
     """Apply an order: all its members change in one transaction, or none do."""
-    _require(user, "apply_order", order)
+    require(user, order, "apply")
     order = Order.objects.select_for_update().get(pk=order.pk)
     _validate_for_apply(order)
     plan = plan_order(order)
@@ -309,9 +303,7 @@ def create_order(user, *, members, rel_to=(), disclosure=Disclosure.NOT_REVIEWED
                  **fields):
     """A new draft order owned by the user's nation, covering `members` (records the user may
     see). It changes nothing until `apply_order`."""
-    _require(user, "add_order")
-    if user.nation is None:
-        raise PermissionDenied(_("Your account belongs to no organization."))
+    require_role(user, "personnel.add_order")
     members = list(members)
     order = Order(**{k: fields[k] for k in ORDER_FIELDS if k in fields},
                   owner_nation=user.nation, disclosure=disclosure, tlp=tlp,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import MarkedModel, RestrictedQuerySet, localized, marking_permissions
+from core.models import MarkedModel, localized, marking_permissions
 
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
@@ -238,23 +238,9 @@ class Unit(MarkedModel):
 
 # ---- Requests, offers and the agreement ------------------------------------------------------
 
-class AboutAnIncidentQuerySet(RestrictedQuerySet):
-    """Requests and offers name their incident: another nation sees one only while it may also
-    see the incident, so releasing a request never reveals an incident that is not released.
-    The owning nation always sees its own."""
-
-    def restrict(self, user, action="view"):
-        visible = super().restrict(user, action)
-        nation_id = getattr(user, "nation_id", None)
-        if nation_id is None:
-            return visible
-        incidents = Incident.objects.released_to(nation_id).values("pk")
-        return visible.filter(models.Q(owner_nation_id=nation_id)
-                              | models.Q(incident__in=incidents))
-
-
 class ResourceRequest(MarkedModel):
     """An ICS-213RR resource request (EDXL-RM RequestResource)."""
+    MARKING_PARENTS = ("incident",)
 
     class Priority(models.TextChoices):
         URGENT = "urgent", pgettext_lazy("request priority", "Urgent")
@@ -270,6 +256,9 @@ class ResourceRequest(MarkedModel):
         CLOSED = "closed", pgettext_lazy("resource request state", "Closed")
         CANCELLED = "cancelled", pgettext_lazy("resource request state", "Cancelled")
         UNABLE_TO_FILL = "unable_to_fill", pgettext_lazy("resource request state", "Unable to fill")
+
+    # A draft is the requesting nation's own business until it is submitted.
+    HELD_BACK = models.Q(state=State.DRAFT)
 
     number = models.CharField(_("request number"), max_length=32)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="requests",
@@ -296,8 +285,6 @@ class ResourceRequest(MarkedModel):
         help_text=_("When a request that could not be filled at home was released to the "
                     "partner nation."))
 
-    objects = AboutAnIncidentQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "pk"]
         verbose_name = _("resource request")
@@ -318,6 +305,7 @@ class ResourceRequest(MarkedModel):
 class Offer(MarkedModel):
     """An offer of resources, against a request or unsolicited (EDXL-RM
     OfferUnsolicitedResource). The offering nation owns it."""
+    MARKING_PARENTS = ("incident", "request")
 
     class CostTerms(models.TextChoices):
         REIMBURSABLE = "reimbursable", pgettext_lazy("offer cost terms", "Reimbursable")
@@ -355,8 +343,6 @@ class Offer(MarkedModel):
     state = models.CharField(_("state"), max_length=16, choices=State.choices,
                              default=State.OFFERED)
     state_reason = models.TextField(_("reason"), blank=True)
-
-    objects = AboutAnIncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -406,6 +392,7 @@ class AidAgreement(MarkedModel):
     authorized user of the right organization. The agreed text is fixed when the agreement is
     drawn up; an amendment is a new version that needs all three signatures again and, once in
     force, supersedes the one before."""
+    MARKING_PARENTS = ("offer",)
 
     class State(models.TextChoices):
         AWAITING_SIGNATURES = "awaiting", pgettext_lazy("aid agreement state",
@@ -499,6 +486,7 @@ class Signature(models.Model):
 class Deployment(MarkedModel):
     """People and equipment sent under an agreement in force, from mobilization to their
     return home."""
+    MARKING_PARENTS = ("agreement", "incident")
 
     class State(models.TextChoices):
         MOBILIZING = "mobilizing", pgettext_lazy("deployment state", "Mobilizing")
@@ -618,6 +606,7 @@ class OnboardingItem(models.Model):
 class RosterMember(MarkedModel):
     """A person on a deployment's roster, with credentials and languages. Released like the
     deployment."""
+    MARKING_PARENTS = ("deployment",)
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE,
                                    related_name="roster", verbose_name=_("deployment"))
@@ -724,6 +713,7 @@ class ShiftLog(models.Model):
 
 class DeploymentCost(MarkedModel):
     """An actual cost of a deployment and where its reimbursement stands."""
+    MARKING_PARENTS = ("deployment",)
 
     class Category(models.TextChoices):
         PERSONNEL = "personnel", pgettext_lazy("cost category", "Personnel")
@@ -768,6 +758,7 @@ class AllocationProposal(MarkedModel):
     instance it solved so it can be replayed. The duty officer reviews it, pins or excludes
     assignments and solves again (a new proposal), and accepts it: accepting makes offers
     through the mutual-aid services, so every guard and signature still applies."""
+    MARKING_PARENTS = ("incident",)
 
     class State(models.TextChoices):
         QUEUED = "queued", pgettext_lazy("allocation proposal state", "Queued")

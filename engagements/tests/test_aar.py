@@ -14,7 +14,13 @@ from accounts.models import Nation, Organization
 from core.models import Disclosure
 from core.testing import ReleasabilityCase, assert_releasability
 from engagements import services
-from engagements.models import AfterActionReport, Engagement, FollowOnProposal, Observation
+from engagements.models import (
+    AfterActionReport,
+    Attendance,
+    Engagement,
+    FollowOnProposal,
+    Observation,
+)
 from engagements.tests.aar_factories import (
     make_engagement,
     make_indicator,
@@ -467,3 +473,43 @@ def test_the_report_page_renders_in_every_state_and_language(client_for, us_coor
     if state:
         assert client.get(reverse("engagements:aar_marking",
                                   args=[engagement.pk])).status_code == 200
+
+
+def _row(model, report, **fields):
+    row = model.objects.create(report=report, owner_nation=report.owner_nation,
+                               disclosure=report.disclosure, **fields)
+    row.rel_to.set(report.rel_to.all())
+    return row
+
+
+REPORT_ROWS = {
+    "attendance": ("attendance", lambda r: _row(Attendance, r, nation=r.owner_nation, count=3,
+                                                grade="Sierra grade"),
+                   lambda row: row.grade),
+    "observation": ("observations", lambda r: _row(Observation, r, kind="sustain",
+                                                   topic="Sierra topic"),
+                    lambda row: row.topic),
+    "proposal": ("proposals", lambda r: _row(FollowOnProposal, r, title_en="Sierra follow-on",
+                                             title_es="Sierra (es)", type="workshop"),
+                 lambda row: row.title_en),
+}
+
+
+@pytest.mark.parametrize("kind", list(REPORT_ROWS))
+def test_report_rows_obey_releasability(us_coordinator, mx_liaison, engagement, kind):
+    """Attendance, observations and follow-on proposals have no page of their own: the report's
+    page and the API's lists show them, and only with their report and its engagement."""
+    api_name, make, text = REPORT_ROWS[kind]
+    # Submitted: the page shows the rows as read, not in the draft's form.
+    report = make_report(engagement, state=State.SUBMITTED)
+    case = ReleasabilityCase(
+        make=lambda user: make(report),
+        list_url=reverse("engagements:aar", args=[engagement.pk]),
+        detail_url=None,
+        api_list_url=f"/api/v1/engagements/{engagement.pk}/aar/{api_name}",
+        api_detail_url=None,
+        export_url=None,
+        text=text,
+        parents=lambda row: [row.report, row.report.engagement],
+    )
+    assert_releasability(case, us_user=us_coordinator, mx_user=mx_liaison)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -286,13 +287,21 @@ class TestChildren:
             change_marking(line, us_coordinator, rel_to=nations("MEX"), disclosure="approved")
         assert "MEX" in refusal(exc, "rel_to")
 
-    def test_approving_disclosure_anew_needs_the_reviewer(self, mx_liaison):
-        partnership = make_partnership(mx_liaison, partner="UKR", us_state="AZ",
+    def test_approving_disclosure_anew_needs_the_reviewer(self, make_user):
+        # No built-in role adds program records without reviewing disclosure: a user granted
+        # only the add and view permissions.
+        planner = make_user("t.mx.planner", "DEFENSA", role=None)
+        planner.user_permissions.set(Permission.objects.filter(
+            content_type__app_label="partnerships",
+            codename__in=["add_partnership", "add_lineofeffort", "view_partnership",
+                          "view_lineofeffort"]))
+        planner = type(planner).objects.get(pk=planner.pk)
+        partnership = make_partnership(planner, partner="UKR", us_state="AZ",
                                        rel_to=("MEX",), disclosure="not_reviewed")
         with pytest.raises(ValidationError) as exc:
-            make_line(mx_liaison, partnership, disclosure="approved")
+            make_line(planner, partnership, disclosure="approved")
         assert "disclosure" in exc.value.message_dict
-        assert make_line(mx_liaison, partnership).disclosure == "not_reviewed"
+        assert make_line(planner, partnership).disclosure == "not_reviewed"
 
     def test_only_the_owning_nation_adds_and_only_with_the_role(self, us_coordinator,
                                                                 mx_liaison, us_viewer, program):

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from core.testing import ReleasabilityCase, assert_never_released
 from personnel.models import DutyStatus
-from personnel.tests.factories import make_member, make_order
+from personnel.tests.factories import make_member, make_order, make_unit
 
 
 def test_members_are_never_shown_to_a_partner(make_user, mx_liaison):
@@ -31,5 +31,20 @@ def test_orders_are_never_shown_to_a_partner(make_user, mx_liaison):
         api_detail_url=lambda o: f"/api/v1/personnel/orders/{o.pk}",
         export_url=None,
         text=lambda o: o.title_en,
+    )
+    assert_never_released(case, us_user=j1, mx_user=mx_liaison)
+
+
+def test_units_are_never_shown_to_a_partner(make_user, mx_liaison):
+    """A unit has no page of its own: the roster's unit filter names it."""
+    j1 = make_user("t.j1", "CalGuard", "personnel_officer")
+    case = ReleasabilityCase(
+        make=lambda user: make_unit("1-144FA", "1st Battalion, 144th Field Artillery"),
+        list_url=reverse("personnel:roster"),
+        detail_url=None,
+        api_list_url=None,
+        api_detail_url=None,
+        export_url=None,
+        text=lambda unit: unit.name,
     )
     assert_never_released(case, us_user=j1, mx_user=mx_liaison)

@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import lru_cache, partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from allocation import instance as instances
 from allocation.check import check
 from allocation.plan import solve
 from core.audit import acting_as
+from core.permissions import may, require, require_role
 from core.services import apply_marking
 from response import workrest
 from response.models import (
@@ -42,7 +43,7 @@ from response.models import (
     Unit,
 )
 from response.services import aid
-from response.services.common import filtered, require_owner, require_perm
+from response.services.common import filtered
 
 logger = logging.getLogger(__name__)
 
@@ -316,9 +317,9 @@ def propose(user, *, incident=None, solver="auto", liaison_rule=True, time_limit
     or greedy; `time_limit` in seconds (0.1–300); `pins` and `exclusions` as
     [{"resource": "unit:…", "request": "request:…"}] (an exclusion without a request keeps
     the unit home); `resolves`: the proposal this one follows."""
-    require_perm(user, "add_allocationproposal")
+    require_role(user, "response.add_allocationproposal")
     if resolves is not None:
-        require_owner(user, resolves, "add_allocationproposal")
+        require(user, resolves, "change", perm="response.add_allocationproposal")
     incident = _incident(user, incident)
     stored = _solver(solver, liaison_rule)
     seconds = _time_limit(time_limit)
@@ -334,7 +335,7 @@ def propose(user, *, incident=None, solver="auto", liaison_rule=True, time_limit
 
 def _own(user, proposal, codename):
     """The proposal, locked, if the user's role and nation may act on it."""
-    require_owner(user, proposal, codename)
+    require(user, proposal, "change", perm=f"response.{codename}")
     return AllocationProposal.objects.select_for_update().get(pk=proposal.pk)
 
 
@@ -348,7 +349,7 @@ def resolve(user, proposal, *, pins=(), exclusions=()):
     """Solve a proposal ready for review again — the same saved instance, not today's records
     — with these pins and exclusions (the whole set, replacing the proposal's own). A new
     proposal that names this one in `resolves`."""
-    require_perm(user, "add_allocationproposal")
+    require_role(user, "response.add_allocationproposal")
     proposal = _own(user, proposal, "add_allocationproposal")
     if proposal.state != PS.READY:
         raise _state_error(proposal, _("Solve again"))
@@ -510,11 +511,7 @@ def proposals_for(user, action="view", *, incident=None, state=None):
 
 
 def may_act(user, proposal, codename="change_allocationproposal"):
-    try:
-        require_owner(user, proposal, codename)
-    except PermissionDenied:
-        return False
-    return True
+    return may(user, proposal, "change", perm=f"response.{codename}")
 
 
 def labels(user, proposal):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from core.audit import acting_as
 from core.lifecycle import EVERYWHERE, Lifecycle, Transition, refused_by_state
 from core.models import Disclosure
+from core.permissions import may, require, require_role
 from core.services import apply_marking
 from response import crossing, workrest
 from response.models import (
@@ -48,8 +49,6 @@ from response.services.common import (
     nation_code,
     notify_in_both,
     parse_languages,
-    require_perm,
-    visible,
 )
 
 DS = Deployment.State
@@ -117,16 +116,14 @@ CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 # ---- Who may -------------------------------------------------------------------------------
 
 def _require_sender(user, deployment, perm="change_deployment"):
-    require_perm(user, perm)
-    if deployment.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the sending nation (%(nation)s) may do this.")
-                               % {"nation": deployment.owner_nation.code})
+    require(user, deployment, "change", perm=f"response.{perm}", nation_refusal=_(
+        "Only the sending nation (%(nation)s) may do this.")
+        % {"nation": deployment.owner_nation.code})
 
 
 def _require_host(user, deployment, perm="report_deployment"):
-    require_perm(user, perm)
-    if (user.nation_id != deployment.host_nation_id
-            or not visible(Deployment, user, deployment.pk)):
+    require(user, deployment, "report", perm=f"response.{perm}")
+    if user.nation_id != deployment.host_nation_id:
         raise PermissionDenied(_("Only the host nation (%(nation)s) may do this.")
                                % {"nation": deployment.host_nation.code})
 
@@ -134,14 +131,12 @@ def _require_host(user, deployment, perm="report_deployment"):
 def may_report(user, deployment):
     """Either nation's users who report on teams (check-ins, daily status, shifts,
     onboarding)."""
-    return visible(Deployment, user, deployment.pk, "report")
+    return may(user, deployment, "report")
 
 
 def _require_reporter(user, deployment):
-    require_perm(user, "report_deployment")
-    if not may_report(user, deployment):
-        raise PermissionDenied(_("Only the sending or the host nation may report on this "
-                                 "deployment."))
+    require(user, deployment, "report", nation_refusal=_(
+        "Only the sending or the host nation may report on this deployment."))
 
 
 def _require_state(deployment, states, message):
@@ -284,8 +279,7 @@ def may_record_checklist_item(user, deployment, side):
     if deployment.state not in CHECKLIST_OPEN or getattr(user, "nation_id", None) is None:
         return False
     if side == SENDING:
-        return (user.has_perm("response.change_deployment")
-                and deployment.owner_nation_id == user.nation_id)
+        return may(user, deployment, "change")
     return user.nation_id == deployment.host_nation_id and may_report(user, deployment)
 
 
@@ -339,8 +333,8 @@ def create_deployment(user, agreement, *, name, transport, port=None, arrival_ai
     and released, disclosure approved, to the host nation (the incident's country). Starts
     mobilizing with the default onboarding items; the host nation is told of the planned
     crossing. See `crossing_warnings` for the port-hours warnings."""
-    require_perm(user, "add_deployment")
-    if not visible(AidAgreement, user, agreement.pk):
+    require_role(user, "response.add_deployment")
+    if not may(user, agreement):
         raise ValidationError({"agreement": _("Choose an agreement you may see.")})
     if agreement.state != AidAgreement.State.IN_FORCE:
         raise ValidationError({"agreement": _(
@@ -470,7 +464,7 @@ def _check_one_place(user, member):
     other = same.select_related("deployment").first()
     if other is None:
         return
-    if visible(Deployment, user, other.deployment_id):
+    if may(user, other.deployment):
         raise ValidationError({field: _("%(name)s is already on the deployment "
                                         "“%(deployment)s”: a person is in one place at a time.")
                                % {"name": other.full_name, "deployment": other.deployment.name}})
@@ -534,8 +528,7 @@ def check_in(user, member, *, status, location, at=None, note=""):
     the crossing until the team is home."""
     deployment = member.deployment
     _require_reporter(user, deployment)
-    if not visible(RosterMember, user, member.pk):
-        raise PermissionDenied(_("You may not see this person's record."))
+    require(user, member, "view")
     _require_state(deployment, CHECK_IN_STATES, _(
         "Check-ins are recorded from departure until the team is home (this deployment is "
         "%(state)s)."))
@@ -620,8 +613,7 @@ def assignment_clock(deployment, now=None):
 def may_extend(user, deployment):
     return (deployment.state == DS.ASSIGNED and getattr(user, "nation_id", None) is not None
             and user.nation_id == deployment.host_nation_id
-            and user.has_perm("response.transition_deployment")
-            and visible(Deployment, user, deployment.pk))
+            and may(user, deployment, "report", perm="response.transition_deployment"))
 
 
 @transaction.atomic

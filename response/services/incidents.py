@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Nation
 from core.audit import acting_as
 from core.models import Disclosure
+from core.permissions import require, require_role
 from core.services import apply_marking, change_marking, check_new_marking
 from response import geo
 from response.models import Incident, PortOfEntry, ResourceKind, Unit
@@ -20,8 +21,6 @@ from response.services.common import (
     moment,
     nation_code,
     parse_languages,
-    require_owner,
-    require_perm,
 )
 
 INCIDENT_FIELDS = ("name_en", "name_es", "kind", "latitude", "longitude", "perimeter",
@@ -60,7 +59,7 @@ def _assign(record, fields):
 def _create(user, model, fields, allowed, clean, agency, *, rel_to, disclosure, tlp):
     """A new `model` record of `fields`, owned by the user's nation and marked as given; its
     `agency` (the organization it belongs to) defaults to the user's organization."""
-    require_perm(user, f"add_{model._meta.model_name}")
+    require_role(user, f"response.add_{model._meta.model_name}")
     _only(fields, allowed)
     record = model(owner_nation=user.nation, disclosure=disclosure, tlp=tlp or "",
                    created_by=user)
@@ -77,7 +76,7 @@ def _create(user, model, fields, allowed, clean, agency, *, rel_to, disclosure, 
 
 def _update(user, record, fields, allowed, clean):
     """Change the `fields` of `record`; only the owning nation may."""
-    require_owner(user, record)
+    require(user, record, "change")
     check_changeable(fields, allowed)
     _assign(record, fields)
     clean(record)

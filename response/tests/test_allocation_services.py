@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import override_settings
 from django.utils import timezone
 
@@ -354,11 +355,14 @@ def test_an_out_of_date_or_refused_acceptance_stores_nothing(duty, mx_liaison, s
 def test_a_proposal_is_its_own_nations_to_act_on(duty, mx_liaison, us_viewer, scene):
     proposal = solved(duty, incident=scene["incident"])
     assert not allocation.proposals_for(mx_liaison).filter(pk=proposal.pk).exists()
-    for user, service in ((mx_liaison, allocation.accept), (mx_liaison, allocation.discard),
-                          (us_viewer, allocation.accept), (mx_liaison, allocation.resolve)):
-        with pytest.raises(PermissionDenied):
+    # Mexico does not see the proposal at all; a US viewer sees it but may not act.
+    for user, service, refusal in ((mx_liaison, allocation.accept, Http404),
+                                   (mx_liaison, allocation.discard, Http404),
+                                   (us_viewer, allocation.accept, PermissionDenied),
+                                   (mx_liaison, allocation.resolve, Http404)):
+        with pytest.raises(refusal):
             service(user, proposal)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         allocation.propose(mx_liaison, incident=scene["incident"], resolves=proposal)
     proposal.refresh_from_db()
     assert proposal.state == PS.READY

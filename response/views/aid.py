@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exports import csv_response, marking_cells
 from core.forms import MarkingForm
 from core.history import history_for
+from core.permissions import may
 from core.related import linked, shown, shown_many, withhold
 from core.views import (
     attempt,
@@ -36,9 +37,8 @@ from response.forms_aid import (
     SignForm,
     offer_lines,
 )
-from response.models import AidAgreement, Offer, ResourceRequest, Signature
+from response.models import AidAgreement, ResourceRequest, Signature
 from response.services import aid
-from response.services.common import visible
 
 
 def _transitions(options, url_name, pk):
@@ -101,8 +101,8 @@ def request_detail(request, pk):
                                     "request_transition", pk),
         "reason_form": ReasonForm(),
         "can_change": state in (ResourceRequest.State.DRAFT, ResourceRequest.State.SUBMITTED)
-        and visible(ResourceRequest, user, pk, "change"),
-        "can_mark": visible(ResourceRequest, user, pk, "change_marking"),
+        and may(user, resource_request, "change"),
+        "can_mark": may(user, resource_request, "change_marking"),
         "can_offer": user.has_perm("response.add_offer")
         and state in aid.OFFERABLE_REQUEST_STATES,
         "history": history_for(resource_request),
@@ -202,7 +202,7 @@ def offer_detail(request, pk):
                                     "offer_transition", pk),
         "reason_form": ReasonForm(),
         "can_draw_up": offer.state in aid.PENDING_OFFER_STATES and aid.may_draw_up(user, offer),
-        "can_mark": visible(Offer, user, pk, "change_marking"),
+        "can_mark": may(user, offer, "change_marking"),
         "can_update": aid.may_update_offer(user, offer),
         "history": history_for(offer),
     })
@@ -348,9 +348,9 @@ def agreement_detail(request, pk):
                          linked(agreement)),
         "incident": shown(user, agreement.offer.incident),
         "versions": aid.agreements_for(user, offer=agreement.offer_id).order_by("version"),
-        "offer_visible": visible(Offer, user, agreement.offer_id),
+        "offer_visible": may(user, agreement.offer),
         "request_visible": agreement.request_id is not None
-        and visible(ResourceRequest, user, agreement.request_id),
+        and may(user, agreement.request),
         "can_amend": agreement.state == AidAgreement.State.IN_FORCE and amendment is None
         and user.has_perm("response.add_aidagreement")
         and user.organization_id == agreement.requesting_organization_id,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exports import csv_response, marking_cells
 from core.history import history_for
+from core.permissions import may
 from core.views import attempt, get_one, list_page, run_service, show_refusal, update_page
 from response import accountability
 from response.forms_deployments import (
@@ -40,7 +41,6 @@ from response.models import (
     RosterMember,
 )
 from response.services import deployments as services
-from response.services.common import visible
 
 DS = Deployment.State
 
@@ -59,24 +59,21 @@ def _deployment(user, pk, action="view"):
 
 def _permissions(user, deployment):
     """What the page offers the user on this deployment (the services decide again)."""
-    owner = deployment.owner_nation_id == user.nation_id
+    def sender_may(perm):
+        return may(user, deployment, "change", perm=f"response.{perm}")
+
     reporter = services.may_report(user, deployment)
     state = deployment.state
     return {
-        "can_change": owner and user.has_perm("response.change_deployment")
-        and state not in services.HOME,
-        "can_add_roster": owner and user.has_perm("response.add_rostermember")
-        and state in services.ROSTER_OPEN,
-        "can_edit_roster": owner and user.has_perm("response.change_rostermember")
-        and state not in services.HOME,
+        "can_change": state not in services.HOME and sender_may("change_deployment"),
+        "can_add_roster": state in services.ROSTER_OPEN and sender_may("add_rostermember"),
+        "can_edit_roster": state not in services.HOME and sender_may("change_rostermember"),
         "can_onboard": reporter and state in services.ONBOARDING_OPEN,
         "can_check_in": reporter and state in services.CHECK_IN_STATES,
         "can_report_daily": reporter and state in services.DAILY_STATUS_STATES,
         "can_log_shift": reporter and state in services.SHIFT_STATES,
-        "can_add_cost": owner and user.has_perm("response.add_deploymentcost")
-        and state != DS.CLOSED,
-        "can_edit_cost": owner and user.has_perm("response.change_deploymentcost")
-        and state != DS.CLOSED,
+        "can_add_cost": state != DS.CLOSED and sender_may("add_deploymentcost"),
+        "can_edit_cost": state != DS.CLOSED and sender_may("change_deploymentcost"),
         "can_extend": services.may_extend(user, deployment),
     }
 
@@ -350,15 +347,14 @@ def roster_member(request, pk):
     user = request.user
     member = get_one(_members(user), pk)
     deployment = member.deployment
-    deployment_visible = visible(Deployment, user, deployment.pk)
+    deployment_visible = may(user, deployment)
     return render(request, "response/roster_member.html", {
         "member": member, "deployment": deployment,
         "check_ins": member.check_ins.select_related("recorded_by")[:100],
         "history": history_for(member),
         **(_permissions(user, deployment) if deployment_visible else {}),
-        "can_remove": deployment_visible and deployment.state in services.BEFORE_ARRIVAL
-        and deployment.owner_nation_id == user.nation_id
-        and user.has_perm("response.change_rostermember"),
+        "can_remove": deployment.state in services.BEFORE_ARRIVAL
+        and may(user, deployment, "change", perm="response.change_rostermember"),
     })
 
 
@@ -442,8 +438,7 @@ def cost_detail(request, pk):
     deployment = cost.deployment
     return render(request, "response/cost_detail.html", {
         "cost": cost, "deployment": deployment,
-        "can_edit_cost": cost.owner_nation_id == user.nation_id
-        and user.has_perm("response.change_deploymentcost") and deployment.state != DS.CLOSED,
+        "can_edit_cost": deployment.state != DS.CLOSED and may(user, cost, "change"),
         "history": history_for(cost),
     })
 

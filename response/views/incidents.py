@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.exports import csv_response, marking_cells
 from core.history import history_for
+from core.permissions import may
 from core.views import create_page, get_one, list_page, marking_page, update_page
 from response import border
 from response.forms_incidents import (
@@ -20,15 +21,12 @@ from response.forms_incidents import (
 )
 from response.models import (
     Deployment,
-    Incident,
     Offer,
     PortOfEntry,
     ResourceKind,
     ResourceRequest,
-    Unit,
 )
 from response.services import incidents as services
-from response.services.common import visible
 
 RELATED_SHOWN = 10  # records of each kind listed on an incident's page
 
@@ -93,8 +91,8 @@ def incident_detail(request, pk):
         "border": border.for_incident(incident),
         "perimeter": services.perimeter_summary(incident.perimeter),
         "related": _related(user, incident),
-        "can_change": visible(Incident, user, pk, "change"),
-        "can_mark": visible(Incident, user, pk, "change_marking"),
+        "can_change": may(user, incident, "change"),
+        "can_mark": may(user, incident, "change_marking"),
         "history": history_for(incident),
     })
 
@@ -166,8 +164,8 @@ def unit_detail(request, pk):
     return render(request, "response/unit_detail.html", {
         "unit": unit,
         "languages": [code for code in unit.languages.split(",") if code],
-        "can_change": visible(Unit, user, pk, "change"),
-        "can_mark": visible(Unit, user, pk, "change_marking"),
+        "can_change": may(user, unit, "change"),
+        "can_mark": may(user, unit, "change_marking"),
         "history": history_for(unit),
     })
 
