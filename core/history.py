@@ -245,7 +245,8 @@ def marked_models():
 
 
 def recent_activity(user, limit=10):
-    """The latest history entries of records the user may see, across every shareable model."""
+    """The latest history entries of records the user may see, across every shareable model,
+    each with its `title` as the reader may read it."""
     from django.db.models import Q
 
     visible = Q(pk__in=[])
@@ -254,8 +255,12 @@ def recent_activity(user, limit=10):
             content_type=ContentType.objects.get_for_model(model),
             object_id__in=model.objects.restrict(user).values("pk"),
         )
-    return (
-        LogEntry.objects.filter(visible)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")[:limit]
-    )
+    entries = list(LogEntry.objects.filter(visible).select_related("actor", "content_type")
+                   .order_by("-timestamp", "-pk")[:limit])
+    # The name stored with an entry may embed a related record's (an after-action report's
+    # engagement): `title` is that name without those the reader may not see.
+    withheld = _withheld(user, entries)
+    for entry in entries:
+        entry.title = scrub(entry.object_repr,
+                            withheld.get((entry.content_type_id, entry.object_id), []))
+    return entries

@@ -10,7 +10,13 @@ from accounts.models import Nation
 from core.services import notify
 from core.testing import assert_related_hidden
 from response.services.incidents import change_incident_marking
-from response.tests.factories import make_agreement, make_incident, make_offer, make_request
+from response.tests.factories import (
+    make_agreement,
+    make_deployment,
+    make_incident,
+    make_offer,
+    make_request,
+)
 
 SECRET = "Zeta Canyon Fire"
 
@@ -52,3 +58,21 @@ def test_a_notice_about_a_record_no_longer_released_shows_neither_text_nor_link(
                                       headers={"Accept-Language": "es"}).content.decode()
     assert "Un aviso sobre un registro que ya no se le divulga." in page
     assert "Nueva solicitud" not in page and SECRET not in page
+
+
+def test_a_narrowed_incident_is_not_named_on_the_partners_request_or_deployment(
+        make_user, mx_liaison):
+    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
+    incident = make_incident(duty, name=SECRET, name_es=SECRET)
+    request = make_request(mx_liaison, incident, number="MX-2025-007", rel_to=("USA",))
+    us_request = make_request(duty, incident)
+    offer = make_offer(mx_liaison, us_request)
+    deployment = make_deployment(mx_liaison, make_agreement(duty, mx_liaison, request=us_request,
+                                                            offer=offer))
+    change_incident_marking(duty, incident, rel_to=[Nation.objects.get(code="USA")],
+                            disclosure="approved")
+    assert_related_hidden(
+        owner=duty, reader=mx_liaison, secret=SECRET,
+        paths=[reverse("response:request", args=[request.pk]),
+               f"/api/v1/resource-requests/{request.pk}/history",
+               reverse("response:deployment", args=[deployment.pk])])
