@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.db import OperationalError
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import authenticate_token
 from core.history import history_for, readable_history
+from core.middleware import BUSY_RETRY_AFTER, busy_message, database_busy
 from core.related import Shown
 from core.schemas import ErrorOut
 from core.services import nations_by_code
@@ -240,6 +242,14 @@ def install_error_handlers(api):
     @api.exception_handler(Http404)
     def on_not_found(request, exc):
         return respond(request, 404, _("Not found."))
+
+    @api.exception_handler(OperationalError)
+    def on_database_error(request, exc):
+        if not database_busy(exc):
+            raise exc
+        response = respond(request, 503, busy_message())
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request, exc):

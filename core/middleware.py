@@ -1,6 +1,10 @@
 import re
 import uuid
 
+from django.db import OperationalError
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -21,4 +25,37 @@ class RequestIdMiddleware:
         request.request_id = request_id
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        return response
+
+
+# Seconds a client is asked to wait before trying again when the database is busy.
+BUSY_RETRY_AFTER = 5
+
+
+def database_busy(exc):
+    """Whether a write gave up waiting for SQLite's write lock (another writer held it past the
+    busy timeout). Its transaction was rolled back, and the same request will work shortly."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc)
+
+
+def busy_message():
+    return _("Enlace is busy saving other changes and nothing of yours was saved. Try again in "
+             "a few seconds.")
+
+
+class BusyDatabaseMiddleware:
+    """A busy database answers 503 with Retry-After and a page in the user's language, never a
+    500 (the API answers it in the one error shape: core.api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_busy(exception):
+            return None
+        response = render(request, "503.html", {"message": busy_message()}, status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response

@@ -2,7 +2,9 @@
 
 Each import reads the whole file and validates every row before it writes anything: one bad row
 and nothing is stored, and the report names every row, column and problem found. A clean file
-is written in one transaction, with one history entry per record created or changed.
+is written in one transaction, with one history entry per record created or changed. The check
+runs before that transaction begins, so checking a large or bad file never holds the database's
+write lock; inside it, only what another writer may have changed meanwhile is read again.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first record row 2.
 Files are UTF-8 (with or without a byte-order mark); UTF-16 with a byte-order mark and
@@ -228,24 +230,46 @@ def import_members(user, file):
     report, records = _start("members", user, file, MEMBER_COLUMNS)
     if not records:
         return report
+    numbers = {r["service_number"] for _n, r in records if r["service_number"]}
+    units, existing, changeable = _member_state(user, numbers)
+    seen, creates, updates = {}, [], []
+    for number, row in records:
+        _check_member(user, report, number, row, units, existing, changeable, seen, may_add,
+                      creates, updates)
+    if not report.ok:
+        return report
     with transaction.atomic():
-        units = {u.code: u for u in Unit.objects.restrict(user).prefetch_related(None)}
-        numbers = {r["service_number"] for _n, r in records if r["service_number"]}
-        existing, changeable = {}, set()
-        for chunk in _chunks(numbers):
-            existing.update((m.service_number, m) for m in
-                            Member.objects.select_for_update().filter(service_number__in=chunk)
-                            .select_related("unit"))
-            changeable.update(Member.objects.restrict(user, "change")
-                              .filter(service_number__in=chunk).values_list("pk", flat=True))
-        seen, creates, updates = {}, [], []
-        for number, row in records:
-            _check_member(user, report, number, row, units, existing, changeable, seen, may_add,
-                          creates, updates)
-        if not report.ok:
-            return report
+        if _fingerprint(*_member_state(user, numbers, lock=True)) != _fingerprint(
+                units, existing, changeable):
+            return _changed_meanwhile(report)
         _store_members(user, report, creates, updates)
     return report
+
+
+def _changed_meanwhile(report):
+    report.add_error(None, None, _("Records this file names changed while it was being "
+                                   "checked. Nothing was imported: import the file again."))
+    return report
+
+
+def _member_state(user, numbers, lock=False):
+    """What a members file is checked against: the units the user may see, the members on
+    record under the file's service numbers (locked until commit with `lock`), and which of
+    them the user may change."""
+    units = {u.code: u for u in Unit.objects.restrict(user).prefetch_related(None)}
+    members = Member.objects.select_for_update() if lock else Member.objects
+    existing, changeable = {}, set()
+    for chunk in _chunks(numbers):
+        existing.update((m.service_number, m) for m in
+                        members.filter(service_number__in=chunk).select_related("unit"))
+        changeable.update(Member.objects.restrict(user, "change")
+                          .filter(service_number__in=chunk).values_list("pk", flat=True))
+    return units, existing, changeable
+
+
+def _fingerprint(units, existing, changeable):
+    return ({code: unit.pk for code, unit in units.items()},
+            {number: (m.pk, m.updated_at) for number, m in existing.items()}, changeable)
 
 
 def _check_member(user, report, number, row, units, existing, changeable, seen, may_add,
@@ -384,21 +408,22 @@ def import_periods(user, file):
     if not records:
         return report
     tz = zoneinfo.ZoneInfo(user.time_zone)
+    numbers = {r["service_number"] for _n, r in records if r["service_number"]}
+    members = _period_members(user, numbers)
+    new = []  # (row number, period)
+    for number, row in records:
+        period = _check_period(report, number, row, members, tz)
+        if period is not None:
+            new.append((number, period))
+    _check_overlaps(report, new, tz)
+    if not report.ok:
+        return report
     with transaction.atomic():
-        numbers = {r["service_number"] for _n, r in records if r["service_number"]}
-        members = {}
-        for chunk in _chunks(numbers):
-            # Lock the members: no other writer adds a period to them until we commit.
-            ids = list(Member.objects.restrict(user).filter(
-                owner_nation_id=user.nation_id, service_number__in=chunk)
-                .values_list("pk", flat=True))
-            members.update((m.service_number, m) for m in
-                           Member.objects.select_for_update().filter(pk__in=ids))
-        new = []  # (row number, period)
-        for number, row in records:
-            period = _check_period(report, number, row, members, tz)
-            if period is not None:
-                new.append((number, period))
+        # Locked, the members take no other period until we commit; one added meanwhile is
+        # an overlap like any other.
+        locked = _period_members(user, numbers, lock=True)
+        if {n: m.pk for n, m in locked.items()} != {n: m.pk for n, m in members.items()}:
+            return _changed_meanwhile(report)
         _check_overlaps(report, new, tz)
         if not report.ok:
             return report
@@ -419,6 +444,19 @@ def import_periods(user, file):
                  user, lambda p: f"{p.member_id}: {p.status} from {p.start:%Y-%m-%d %H:%M}")
         report.created = len(created)
     return report
+
+
+def _period_members(user, numbers, lock=False):
+    """The members of the user's nation the user may see, by the file's service numbers."""
+    members = {}
+    for chunk in _chunks(numbers):
+        ids = list(Member.objects.restrict(user).filter(
+            owner_nation_id=user.nation_id, service_number__in=chunk)
+            .values_list("pk", flat=True))
+        found = Member.objects.filter(pk__in=ids)
+        members.update((m.service_number, m) for m in
+                       (found.select_for_update() if lock else found))
+    return members
 
 
 def _check_period(report, number, row, members, tz):

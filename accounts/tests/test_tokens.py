@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,6 +65,21 @@ def test_only_a_session_makes_tokens(client_for, us_coordinator):
     response = client_for(us_coordinator).post("/api/v1/tokens", {"name": "another"},
                                                content_type="application/json")
     assert response.status_code == 201
+
+
+def test_a_token_read_records_its_use_at_most_once_a_minute(us_coordinator):
+    token, key = create_token(us_coordinator, name="sync")
+
+    def writes():
+        with CaptureQueriesContext(connection) as queries:
+            assert bearer(key).get("/api/v1/me").status_code == 200
+        return [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+
+    assert len(writes()) == 1
+    assert writes() == []  # a read within the minute writes nothing
+    APIToken.objects.filter(pk=token.pk).update(
+        last_used_at=timezone.now() - timedelta(minutes=2))
+    assert len(writes()) == 1
 
 
 @pytest.mark.parametrize("spoil", ["expire", "revoke", "deactivate"])
