@@ -42,6 +42,7 @@ def _labels():
         "availabilities": {code: str(label) for code, label in Unit.Availability.choices},
         "legend": _("Legend"),
         "perimeter": _("Perimeter"),
+        "border": _("Border"),
         "open": _("Open the record"),
         "people": _("People"),
         "kind": _("Kind"),

@@ -9,7 +9,13 @@ from playwright.sync_api import expect
 from accounts.models import Organization, Role, User
 from accounts.reference import load_reference
 from response.reference import load_reference as load_response_reference
-from response.tests.factories import make_incident
+from response.tests.factories import (
+    make_agreement,
+    make_deployment,
+    make_incident,
+    make_offer,
+    make_request,
+)
 
 PASSWORD = "common-operating-picture"
 
@@ -43,7 +49,7 @@ def expect_legend(page):
     expect(legend.locator("li")).to_have_count(3 + 1 + 8 + 4 + 1 + 2)
     expect(legend.locator(".deployment-step")).to_have_text([str(n) for n in range(1, 9)])
     for text in ("Activo", "Perímetro", "En tránsito", "Disponible", "Garita (puerto fronterizo)",
-                 "Zona fronteriza (16 km)"):
+                 "Frontera", "Zona fronteriza (16 km)"):
         expect(legend).to_contain_text(text)
 
 
@@ -85,6 +91,9 @@ def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page
     expect(popup).to_contain_text("Incendio Palisades Fire")
     expect(popup.locator("a")).to_have_attribute("href", released.get_absolute_url())
     expect(page.locator(".leaflet-control-layers")).to_be_visible()
+    # Leaflet's own controls speak the reader's language too.
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Acercar")
+    expect(page.locator(".leaflet-control-layers-toggle")).to_have_attribute("title", "Capas")
     expect_legend(page)
     assert page.locator("#map-error").is_hidden()
     assert page.console_errors == []
@@ -110,8 +119,14 @@ def test_the_default_view_shows_the_border_and_every_active_incident(
     """Los Cabos, 1,000 km south of the line, is in view with the whole border (San Ysidro at
     its west end) and the fire in Los Angeles; the view never leaves the outline's land."""
     liaison, _released = liaison
-    make_incident(liaison, name="Hurricane Odile", kind="hurricane", latitude=22.8905,
-                  longitude=-109.9167, state_region="BCS")
+    odile = make_incident(liaison, name="Hurricane Odile", kind="hurricane", latitude=22.8905,
+                          longitude=-109.9167, state_region="BCS", rel_to=("USA",))
+    us_user = User.objects.get(username="t.map.us")
+    request = make_request(liaison, odile, number="BCS-2025-001", rel_to=("USA",))
+    make_deployment(us_user, make_agreement(
+        liaison, us_user, request=request, offer=make_offer(us_user, request, rel_to=("MEX",))),
+        name="Cal OES USAR", state="in_transit",
+        arrival_airport="Los Cabos International Airport (SJD)")
     page = open_map(live_server, open_page, liaison)
     overlay = page.locator(".leaflet-overlay-pane svg")
     expect(overlay.locator("path.incident-location")).to_have_count(2)
@@ -126,4 +141,13 @@ def test_the_default_view_shows_the_border_and_every_active_incident(
     for incident in overlay.locator("path.incident-location").all():
         assert within(incident.bounding_box(), map_box)
     assert within(overlay.locator("path.boundary").bounding_box(), map_box)
+
+    # The deployment in transit: its step in the lifecycle on the badge, its state in words on
+    # hover, its route dashed (on the way) — not a colour alone.
+    badge = page.locator(".deployment-marker")
+    expect(badge).to_have_count(1)
+    expect(badge).to_have_text("2")
+    expect(overlay.locator("path.deployment.route.state-in_transit")).to_have_count(1)
+    badge.hover()
+    expect(page.locator(".leaflet-tooltip")).to_have_text("Cal OES USAR — 2. En tránsito")
     assert page.console_errors == []

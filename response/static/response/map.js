@@ -258,7 +258,7 @@
         return swatch("circle", "unit availability-" + availability, 5);
       })],
       [labels.layers.ports, [[swatch("circle", "port", 6), labels.port]]],
-      [labels.layers.boundary, [[swatch("line", "boundary"), labels.layers.boundary],
+      [labels.border, [[swatch("line", "boundary"), labels.layers.boundary],
                                 [swatch("rect", "border-zone"), labels.layers.border_zone]]]
     ];
   }
