@@ -6,13 +6,18 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.bounds import MAX_PEOPLE, REPORT_TEXT, LongTextField
 from core.models import MarkedModel, localized, marking_permissions
 from engagements.fiscal import fiscal_quarter, fiscal_year
+
+ENDS_BEFORE_START = _("The end cannot be before the start.")
 
 
 class Engagement(MarkedModel):
@@ -105,10 +110,16 @@ class Engagement(MarkedModel):
                        ("transition_engagement", "Can move engagements through their lifecycle")]
         indexes = [models.Index(fields=["fiscal_year", "fiscal_quarter"])]
         constraints = [models.CheckConstraint(condition=models.Q(end_date__gte=models.F(
-            "start_date")), name="engagement_ends_on_or_after_start")]
+            "start_date")), name="engagement_ends_on_or_after_start",
+            violation_error_message=ENDS_BEFORE_START)]
 
     def __str__(self):
         return localized(self, "title")
+
+    def clean(self):
+        # On the end date, so a form shows it there and not as the constraint at the top.
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": ENDS_BEFORE_START})
 
     @property
     def title(self):
@@ -285,10 +296,14 @@ class AfterActionReport(MarkedModel):
                                       verbose_name=_("engagement"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices,
                              default=State.NOT_STARTED)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
-    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
-    partner_feedback_en = models.TextField(_("partner feedback (English)"), blank=True)
-    partner_feedback_es = models.TextField(_("partner feedback (Spanish)"), blank=True)
+    summary_en = LongTextField(_("summary (English)"), max_length=REPORT_TEXT,
+                                   blank=True)
+    summary_es = LongTextField(_("summary (Spanish)"), max_length=REPORT_TEXT,
+                                   blank=True)
+    partner_feedback_en = LongTextField(_("partner feedback (English)"), max_length=REPORT_TEXT,
+                                   blank=True)
+    partner_feedback_es = LongTextField(_("partner feedback (Spanish)"), max_length=REPORT_TEXT,
+                                   blank=True)
     actual_cost = models.DecimalField(_("actual cost"), max_digits=12, decimal_places=2,
                                       null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
@@ -300,7 +315,7 @@ class AfterActionReport(MarkedModel):
                                     null=True, blank=True, related_name="+",
                                     verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    return_reason = models.TextField(_("reason returned"), blank=True)
+    return_reason = LongTextField(_("reason returned"), blank=True)
     # What the report measured for the indicators of the engagement's objectives:
     # {"<indicator id>": "<decimal value>"}. Recording the report turns each into a Measurement
     # with the report and the engagement as its evidence.
@@ -336,7 +351,7 @@ class Attendance(MarkedModel):
     grade = models.CharField(_("grade"), max_length=50, blank=True)
     gender = models.CharField(_("gender"), max_length=12, choices=Person.Gender.choices,
                               default=Person.Gender.UNDISCLOSED)
-    count = models.PositiveIntegerField(_("people"))
+    count = models.PositiveIntegerField(_("people"), validators=[MaxValueValidator(MAX_PEOPLE)])
 
     class Meta:
         verbose_name = _("attendance")
@@ -358,8 +373,8 @@ class Observation(MarkedModel):
                                related_name="observations", verbose_name=_("report"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     topic = models.CharField(_("topic"), max_length=100)
-    text_en = models.TextField(_("observation (English)"), blank=True)
-    text_es = models.TextField(_("observation (Spanish)"), blank=True)
+    text_en = LongTextField(_("observation (English)"), blank=True)
+    text_es = LongTextField(_("observation (Spanish)"), blank=True)
 
     class Meta:
         ordering = ["report", "kind", "pk"]
@@ -380,7 +395,7 @@ class FollowOnProposal(MarkedModel):
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_es = models.CharField(_("title (Spanish)"), max_length=200)
     type = models.CharField(_("type"), max_length=24, choices=Engagement.Type.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LongTextField(_("notes"), blank=True)
     engagement = models.OneToOneField(Engagement, on_delete=models.SET_NULL, null=True,
                                       blank=True, related_name="+",
                                       verbose_name=_("engagement concept created"))

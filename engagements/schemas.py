@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from core.bounds import LONG_TEXT, MAX_PEOPLE, REPORT_TEXT
 from core.schemas import MarkingIn, MarkingOut
 from engagements.models import BudgetLine, Engagement, Participation, Person
 from personnel.models import DutyStatus
@@ -315,7 +316,7 @@ class AttendanceIn(Schema):
                                      examples=["DEFENSA"])
     grade: str = Field("", max_length=50)
     gender: Literal["female", "male", "undisclosed"] = "undisclosed"
-    count: int = Field(..., ge=1, le=100000)
+    count: int = Field(..., ge=1, le=MAX_PEOPLE)
 
 
 class AttendanceOut(Schema):
@@ -425,10 +426,10 @@ class IndicatorValueOut(Schema):
 class AARUpdate(Schema):
     """Only the fields sent change; the report must still be a draft (or returned)."""
 
-    summary_en: str = Field(None, max_length=20000)
-    summary_es: str = Field(None, max_length=20000)
-    partner_feedback_en: str = Field(None, max_length=20000)
-    partner_feedback_es: str = Field(None, max_length=20000)
+    summary_en: str = Field(None, max_length=REPORT_TEXT)
+    summary_es: str = Field(None, max_length=REPORT_TEXT)
+    partner_feedback_en: str = Field(None, max_length=REPORT_TEXT)
+    partner_feedback_es: str = Field(None, max_length=REPORT_TEXT)
     actual_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str = Field(None, min_length=3, max_length=3, pattern="^[A-Za-z]{3}$",
                           examples=["USD"])
@@ -455,7 +456,7 @@ class AAROut(Schema):
 
 
 class AARTransitionIn(Schema):
-    reason: str = Field("", max_length=5000, description="Why it is returned (for return)")
+    reason: str = Field("", max_length=LONG_TEXT, description="Why it is returned (for return)")
 
 
 class NotRecordedOut(Schema):

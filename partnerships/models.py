@@ -3,7 +3,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.bounds import LongTextField
 from core.models import MarkedModel, localized, marking_permissions
+from core.text import shorten
 
 
 class Partnership(MarkedModel):
@@ -25,8 +27,8 @@ class Partnership(MarkedModel):
     combatant_command = models.CharField(_("combatant command"), max_length=32, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.ACTIVE)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_en = LongTextField(_("description (English)"), blank=True)
+    description_es = LongTextField(_("description (Spanish)"), blank=True)
 
     class Meta:
         ordering = ["us_state", "partner_nation__code"]
@@ -77,13 +79,13 @@ class Agreement(MarkedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_es = models.CharField(_("title (Spanish)"), max_length=200)
-    parties = models.TextField(_("parties"), help_text=_("One party per line."))
-    signatories = models.TextField(_("signatories"), blank=True,
+    parties = LongTextField(_("parties"), help_text=_("One party per line."))
+    signatories = LongTextField(_("signatories"), blank=True,
                                    help_text=_("Name and position, one per line."))
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_at_place = models.CharField(_("signed at"), max_length=200, blank=True)
-    focus_areas_en = models.TextField(_("focus areas (English)"), blank=True)
-    focus_areas_es = models.TextField(_("focus areas (Spanish)"), blank=True)
+    focus_areas_en = LongTextField(_("focus areas (English)"), blank=True)
+    focus_areas_es = LongTextField(_("focus areas (Spanish)"), blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     superseded_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="supersedes",
@@ -121,8 +123,8 @@ class LineOfEffort(MarkedModel):
     code = models.SlugField(_("code"), max_length=32)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_en = LongTextField(_("description (English)"), blank=True)
+    description_es = LongTextField(_("description (Spanish)"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -165,8 +167,8 @@ class Objective(MarkedModel):
                                        related_name="objectives",
                                        verbose_name=_("line of effort"))
     code = models.CharField(_("code"), max_length=32, help_text=_("For example HADR-1."))
-    statement_en = models.TextField(_("statement (English)"))
-    statement_es = models.TextField(_("statement (Spanish)"))
+    statement_en = LongTextField(_("statement (English)"))
+    statement_es = LongTextField(_("statement (Spanish)"))
     owner = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                               related_name="objectives", verbose_name=_("owner"))
     target_date = models.DateField(_("target date"), null=True, blank=True)
@@ -180,7 +182,7 @@ class Objective(MarkedModel):
         permissions = marking_permissions("objective")
 
     def __str__(self):
-        return f"{self.code} {localized(self, 'statement')[:80]}"
+        return f"{self.code} {shorten(localized(self, 'statement'), 80)}"
 
     @property
     def statement(self):
@@ -301,8 +303,8 @@ class Assessment(MarkedModel):
                                        verbose_name=_("line of effort"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     assessed_on = models.DateField(_("assessed on"))
-    findings_en = models.TextField(_("findings (English)"))
-    findings_es = models.TextField(_("findings (Spanish)"))
+    findings_en = LongTextField(_("findings (English)"))
+    findings_es = LongTextField(_("findings (Spanish)"))
     rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices,
                               default=Rating.NOT_RATED)
 

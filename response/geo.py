@@ -14,7 +14,8 @@ from functools import lru_cache
 from allocation.travel import BOUNDARY_FILE, EARTH_RADIUS_KM, great_circle_km, side_of_boundary
 
 __all__ = ["BORDER_ZONE_KM", "EARTH_RADIUS_KM", "boundary", "border_zone_polygon",
-           "distance_to_boundary_km", "great_circle_km", "in_border_zone", "side_of_boundary"]
+           "country_of_point", "distance_to_boundary_km", "great_circle_km", "in_border_zone",
+           "side_of_boundary"]
 
 # The 1999 wildfire-protection agreement's border zone: 10 miles (16 km) each side of the line.
 BORDER_ZONE_KM = 16.0
@@ -27,6 +28,25 @@ def boundary():
     collection = json.loads(BOUNDARY_FILE.read_text(encoding="utf-8"))
     line = collection["features"][0]
     return [tuple(p) for p in line["geometry"]["coordinates"]], line["properties"]
+
+
+def _judged_boxes():
+    """(south, north, west, east) boxes where the side of the line tells the country: California
+    west of the line's east end, northern Baja California likewise, and the rest of the
+    peninsula and its gulf, all Mexico. Outside them (Arizona, Sonora beside it, anywhere else)
+    the side of the line says nothing."""
+    east = boundary()[0][-1][0]
+    return ((32.0, 42.1, -124.6, east), (31.3, 32.0, -118.5, east),
+            (22.8, 31.3, -118.5, -109.4))
+
+
+def country_of_point(lat, lon):
+    """"USA" or "MEX" for a point in California or the Baja California peninsula (the side of the
+    line it lies on); None elsewhere, where the line cannot tell."""
+    for south, north, west, east in _judged_boxes():
+        if south <= lat <= north and west <= lon <= east:
+            return side_of_boundary(lat, lon)
+    return None
 
 
 def _to_xy(lat, lon, lat0, lon0):

@@ -2,17 +2,26 @@
 offers, the three-part signed agreement, deployments through ports of entry, check-ins and
 work/rest, and costs."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import Nation
+from core.bounds import MAX_PEOPLE, MAX_QUANTITY, REASON, LongTextField
 from core.models import MarkedModel, localized, marking_permissions
 
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
+QUANTITY = [MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
+PEOPLE = [MaxValueValidator(MAX_PEOPLE)]
+CLOCK_SKEW = timedelta(minutes=5)  # a start "now" on a clock a little ahead is not the future
 
 
 # ---- Reference data (not partnership data: the same for every nation) ----------------------
@@ -41,13 +50,13 @@ class ResourceKind(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
     typical_personnel = models.PositiveIntegerField(_("typical headcount"), null=True,
-                                                    blank=True)
-    typical_equipment = models.TextField(_("typical equipment"), blank=True)
+                                                    blank=True, validators=PEOPLE)
+    typical_equipment = LongTextField(_("typical equipment"), blank=True)
     substitutes = models.ManyToManyField("self", symmetrical=False, blank=True,
                                          related_name="substitute_for",
                                          verbose_name=_("acceptable substitutes"))
-    substitutes_note = models.TextField(_("substitution notes"), blank=True)
-    notes = models.TextField(_("sources and notes"), blank=True)
+    substitutes_note = LongTextField(_("substitution notes"), blank=True)
+    notes = LongTextField(_("sources and notes"), blank=True)
 
     class Meta:
         ordering = ["category", "code"]
@@ -85,7 +94,7 @@ class PortOfEntry(models.Model):
     latitude = models.FloatField(_("latitude"), validators=LATITUDE)
     longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
     commercial = models.BooleanField(_("commercial (cargo)"), default=False)
-    hours_text = models.TextField(_("published hours"), blank=True)
+    hours_text = LongTextField(_("published hours"), blank=True)
     opens = models.TimeField(_("opens"), null=True, blank=True)
     closes = models.TimeField(_("closes"), null=True, blank=True)
     days = models.CharField(_("days open"), max_length=8, choices=Days.choices,
@@ -93,7 +102,7 @@ class PortOfEntry(models.Model):
     hours_provisional = models.BooleanField(
         _("hours provisional"), default=False,
         help_text=_("The source marks these hours unconfirmed: check before relying on them."))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LongTextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["longitude"]
@@ -177,6 +186,25 @@ class Incident(MarkedModel):
     def name(self):
         return localized(self, "name")
 
+    def clean(self):
+        """An incident has started (it is active, contained or closed), and a point in
+        California or the Baja California peninsula is in the country on its side of the line."""
+        from response import geo
+
+        errors = {}
+        if self.started_at and self.started_at > timezone.now() + CLOCK_SKEW:
+            errors["started_at"] = _("An incident cannot start in the future.")
+        if (self.country_id and isinstance(self.latitude, int | float)
+                and isinstance(self.longitude, int | float)):
+            side = geo.country_of_point(self.latitude, self.longitude)
+            if side and self.country.code != side:
+                errors["country"] = _(
+                    "The point lies in %(side)s, not in %(country)s: correct the point or the "
+                    "country.") % {"side": Nation.objects.get(code=side).name,
+                                   "country": self.country.name}
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args, **kwargs):
         from response import geo
 
@@ -208,8 +236,8 @@ class Unit(MarkedModel):
     home_base = models.CharField(_("home base"), max_length=200)
     home_latitude = models.FloatField(_("home latitude"), validators=LATITUDE)
     home_longitude = models.FloatField(_("home longitude"), validators=LONGITUDE)
-    headcount = models.PositiveIntegerField(_("headcount"), default=0)
-    qualifications = models.TextField(_("qualifications"), blank=True)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0, validators=PEOPLE)
+    qualifications = LongTextField(_("qualifications"), blank=True)
     languages = models.CharField(_("languages"), max_length=64, blank=True,
                                  help_text=_("ISO 639-1 codes, comma-separated: en, es."))
     availability = models.CharField(_("availability"), max_length=16,
@@ -270,16 +298,16 @@ class ResourceRequest(MarkedModel):
                                      related_name="+", verbose_name=_("requested by"))
     kind = models.ForeignKey(ResourceKind, on_delete=models.PROTECT, related_name="requests",
                              verbose_name=_("kind"))
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(_("quantity"), validators=QUANTITY)
     needed_by = models.DateTimeField(_("needed by"))
     reporting_location = models.CharField(_("reporting location"), max_length=200)
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices,
                                 default=Priority.ROUTINE)
-    special_instructions = models.TextField(_("special instructions"), blank=True)
+    special_instructions = LongTextField(_("special instructions"), blank=True)
     substitutes_acceptable = models.BooleanField(_("substitutes acceptable"), default=False)
     state = models.CharField(_("state"), max_length=16, choices=State.choices,
                              default=State.DRAFT)
-    state_reason = models.TextField(_("reason"), blank=True)
+    state_reason = LongTextField(_("reason"), max_length=REASON, blank=True)
     escalated_at = models.DateTimeField(
         _("escalated to the partner nation"), null=True, blank=True,
         help_text=_("When a request that could not be filled at home was released to the "
@@ -297,6 +325,11 @@ class ResourceRequest(MarkedModel):
 
     def __str__(self):
         return f"{self.number} — {self.kind.name} × {self.quantity}"
+
+    def clean(self):
+        if self.needed_by and self.incident_id and self.needed_by < self.incident.started_at:
+            raise ValidationError({"needed_by": _(
+                "A request cannot be needed before its incident started.")})
 
     def get_absolute_url(self):
         return reverse("response:request", args=[self.pk])
@@ -338,11 +371,11 @@ class Offer(MarkedModel):
     estimated_cost = models.DecimalField(_("estimated cost"), max_digits=12, decimal_places=2,
                                          null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
-    conditions_en = models.TextField(_("conditions (English)"), blank=True)
-    conditions_es = models.TextField(_("conditions (Spanish)"), blank=True)
+    conditions_en = LongTextField(_("conditions (English)"), blank=True)
+    conditions_es = LongTextField(_("conditions (Spanish)"), blank=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices,
                              default=State.OFFERED)
-    state_reason = models.TextField(_("reason"), blank=True)
+    state_reason = LongTextField(_("reason"), max_length=REASON, blank=True)
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -371,8 +404,8 @@ class OfferLine(models.Model):
                               verbose_name=_("offer"))
     kind = models.ForeignKey(ResourceKind, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("kind"))
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=QUANTITY)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0, validators=PEOPLE)
     agency = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                                related_name="+", verbose_name=_("agency"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
@@ -420,7 +453,7 @@ class AidAgreement(MarkedModel):
     text_en = models.TextField(_("agreed text (English)"))
     text_es = models.TextField(_("agreed text (Spanish)"))
     text_hash = models.CharField(_("SHA-256 of the agreed text"), max_length=64)
-    amendment_reason = models.TextField(_("reason for the amendment"), blank=True)
+    amendment_reason = LongTextField(_("reason for the amendment"), max_length=REASON, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices,
                              default=State.AWAITING_SIGNATURES)
     in_force_at = models.DateTimeField(_("in force since"), null=True, blank=True)
@@ -614,7 +647,7 @@ class RosterMember(MarkedModel):
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("organization"))
     position = models.CharField(_("position"), max_length=100, blank=True)
-    credentials = models.TextField(_("credentials and qualifications"), blank=True)
+    credentials = LongTextField(_("credentials and qualifications"), blank=True)
     languages = models.CharField(_("languages"), max_length=64, blank=True,
                                  help_text=_("ISO 639-1 codes, comma-separated: en, es."))
     agency_id = models.CharField(_("agency ID"), max_length=64, blank=True)
@@ -665,10 +698,11 @@ class DailyStatus(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE,
                                    related_name="daily_status", verbose_name=_("deployment"))
     day = models.DateField(_("day"))
-    summary_en = models.TextField(_("summary (English)"), blank=True)
-    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
-    personnel_on_duty = models.PositiveIntegerField(_("personnel on duty"), default=0)
-    injuries = models.PositiveIntegerField(_("injuries"), default=0)
+    summary_en = LongTextField(_("summary (English)"), blank=True)
+    summary_es = LongTextField(_("summary (Spanish)"), blank=True)
+    personnel_on_duty = models.PositiveIntegerField(_("personnel on duty"), default=0,
+                                                    validators=PEOPLE)
+    injuries = models.PositiveIntegerField(_("injuries"), default=0, validators=PEOPLE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("recorded by"))
 

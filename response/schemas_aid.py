@@ -8,6 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
 from core.related import linked, scrub, withheld_names, withhold
 from core.schemas import MarkingIn, MarkingOut, Moment
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
@@ -83,18 +84,18 @@ class ResourceRequestUpdate(Schema):
     requesting_organization: Acronym | None = Field(
         None, description="Acronym of an organization of your nation; default yours")
     kind: KindCode | None = None
-    quantity: int | None = Field(None, ge=1, le=10000)
+    quantity: int | None = Field(None, ge=1, le=MAX_QUANTITY)
     needed_by: Moment | None = None
     reporting_location: str | None = Field(None, min_length=1, max_length=200)
     priority: PriorityCode | None = None
-    special_instructions: str | None = Field(None, max_length=5000)
+    special_instructions: str | None = Field(None, max_length=LONG_TEXT)
     substitutes_acceptable: bool | None = None
 
 
 class ResourceRequestCreate(ResourceRequestUpdate):
     incident: Id
     kind: KindCode
-    quantity: int = Field(..., ge=1, le=10000)
+    quantity: int = Field(..., ge=1, le=MAX_QUANTITY)
     needed_by: Moment
     reporting_location: str = Field(..., min_length=1, max_length=200)
     priority: PriorityCode = ResourceRequest.Priority.ROUTINE
@@ -102,7 +103,7 @@ class ResourceRequestCreate(ResourceRequestUpdate):
 
 
 class RequestTransitionIn(Schema):
-    reason: str = Field("", max_length=2000, description="Required to cancel and for unable "
+    reason: str = Field("", max_length=REASON, description="Required to cancel and for unable "
                                                          "to fill")
     nations: list[str] | None = Field(
         None, max_length=10, description="escalate: the nations to release the request to "
@@ -123,8 +124,8 @@ class OfferFilter(Schema):
 
 class OfferLineIn(Schema):
     kind: KindCode
-    quantity: int = Field(..., ge=1, le=10000)
-    headcount: int = Field(0, ge=0, le=100000)
+    quantity: int = Field(..., ge=1, le=MAX_QUANTITY)
+    headcount: int = Field(0, ge=0, le=MAX_PEOPLE)
     agency: Acronym = Field(..., description="Acronym of an organization of your nation")
     unit: Id | None = Field(None, description="A unit of your nation you may see")
 
@@ -154,8 +155,8 @@ class OfferCreate(Schema):
     cost_terms: CostTermsCode
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str = Field("USD", min_length=3, max_length=3)
-    conditions_en: str = Field("", max_length=5000)
-    conditions_es: str = Field("", max_length=5000)
+    conditions_en: str = Field("", max_length=LONG_TEXT)
+    conditions_es: str = Field("", max_length=LONG_TEXT)
     marking: MarkingIn = Field(
         default_factory=MarkingIn,
         description="For an unsolicited offer; an offer against a request is released to "
@@ -171,8 +172,8 @@ class OfferUpdate(Schema):
     cost_terms: CostTermsCode | None = None
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str | None = Field(None, min_length=3, max_length=3)
-    conditions_en: str | None = Field(None, max_length=5000)
-    conditions_es: str | None = Field(None, max_length=5000)
+    conditions_en: str | None = Field(None, max_length=LONG_TEXT)
+    conditions_es: str | None = Field(None, max_length=LONG_TEXT)
 
 
 class OfferOut(Schema):
@@ -223,7 +224,7 @@ class OfferDetailOut(OfferOut):
 
 
 class OfferTransitionIn(Schema):
-    reason: str = Field("", max_length=2000, description="Required to decline or withdraw")
+    reason: str = Field("", max_length=REASON, description="Required to decline or withdraw")
 
 
 # ---- Agreements ------------------------------------------------------------------------------
@@ -316,20 +317,20 @@ class AidAgreementOut(Schema):
 
 
 class AmendmentLineIn(Schema):
-    quantity: int | None = Field(None, ge=1, le=10000)
-    headcount: int | None = Field(None, ge=0, le=100000)
+    quantity: int | None = Field(None, ge=1, le=MAX_QUANTITY)
+    headcount: int | None = Field(None, ge=0, le=MAX_PEOPLE)
 
 
 class AmendmentIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=2000)
+    reason: str = Field(..., min_length=1, max_length=REASON)
     duration_days: int | None = Field(None, ge=1, le=28)
     available_from: Moment | None = None
     self_sustaining: bool | None = None
     cost_terms: CostTermsCode | None = None
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     currency: str | None = Field(None, min_length=3, max_length=3)
-    conditions_en: str | None = Field(None, max_length=5000)
-    conditions_es: str | None = Field(None, max_length=5000)
+    conditions_en: str | None = Field(None, max_length=LONG_TEXT)
+    conditions_es: str | None = Field(None, max_length=LONG_TEXT)
     lines: list[AmendmentLineIn] | None = Field(
         None, max_length=50, description="Every agreed line, in order, with its new quantity "
                                          "or headcount")

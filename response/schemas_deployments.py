@@ -8,6 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from core.bounds import LONG_TEXT, MAX_PEOPLE
 from core.schemas import MarkingOut, Moment
 from response.models import CheckIn, Deployment, DeploymentCost
 from response.schemas_common import Id, attribute
@@ -179,7 +180,7 @@ class RosterMemberIn(Schema):
     full_name: str = Field(..., max_length=200)
     organization: str = Field(..., max_length=32, description="Acronym, of the sending nation")
     position: str = Field("", max_length=100)
-    credentials: str = Field("", max_length=5000)
+    credentials: str = Field("", max_length=LONG_TEXT)
     languages: str = Field("", max_length=64, examples=["es,en"])
     agency_id: str = Field("", max_length=64)
 
@@ -188,7 +189,7 @@ class RosterMemberUpdate(Schema):
     full_name: str | None = Field(None, max_length=200)
     organization: str | None = Field(None, max_length=32)
     position: str | None = Field(None, max_length=100)
-    credentials: str | None = Field(None, max_length=5000)
+    credentials: str | None = Field(None, max_length=LONG_TEXT)
     languages: str | None = Field(None, max_length=64)
     agency_id: str | None = Field(None, max_length=64)
 
@@ -215,10 +216,10 @@ class CheckInOut(Schema):
 
 class DailyStatusIn(Schema):
     day: date
-    summary_en: str = Field("", max_length=5000)
-    summary_es: str = Field("", max_length=5000)
-    personnel_on_duty: int = Field(0, ge=0, le=100000)
-    injuries: int = Field(0, ge=0, le=100000)
+    summary_en: str = Field("", max_length=LONG_TEXT)
+    summary_es: str = Field("", max_length=LONG_TEXT)
+    personnel_on_duty: int = Field(0, ge=0, le=MAX_PEOPLE)
+    injuries: int = Field(0, ge=0, le=MAX_PEOPLE)
 
 
 class DailyStatusOut(Schema):
