@@ -25,6 +25,10 @@ class JSONField(forms.JSONField):
     def __init__(self, **kwargs):
         super().__init__(decoder=JSONDecoder, **kwargs)
 
+    def prepare_value(self, value):
+        # Nothing yet shows as an empty box, not as the JSON `null`.
+        return "" if value is None else super().prepare_value(value)
+
 
 def bounded_dates(model_field, **kwargs):
     """A record form's `Meta.formfield_callback`: the model's dates and moments become DayField

@@ -3,7 +3,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Nation, Organization, User
+from core.bounds import LONG_TEXT, MAX_PEOPLE
 from core.forms import NationChoiceField
+from core.pickers import Picker, register
+from engagements import selectors
 from engagements.models import (
     AfterActionReport,
     BudgetLine,
@@ -87,6 +90,22 @@ class BudgetLineForm(forms.ModelForm):
         fields = ["description", "amount", "currency", "fund_source", "state"]
 
 
+def _people_to_add(user, params):
+    engagement_id = str(params.get("engagement", ""))
+    engagement = (selectors.engagements_for(user).filter(pk=engagement_id).first()
+                  if engagement_id.isdigit() else None)
+    return (selectors.addable_people(user, engagement) if engagement
+            else Person.objects.none())
+
+
+# Large choices, picked by typing (core.pickers): the people one may add to an engagement, and
+# the Guard members one may see (thousands of each).
+PEOPLE_TO_ADD = register("engagement-people", _people_to_add, ("full_name", "grade"))
+GUARD_MEMBERS = register(
+    "guard-members", lambda user, params: Member.objects.restrict(user).order_by(
+        "last_name", "first_name", "pk"), ("last_name", "first_name", "service_number"))
+
+
 class PersonForm(forms.ModelForm):
     """A person; a partner's user registers only its own nation's people and links no
     personnel record (those never leave the owning nation)."""
@@ -96,6 +115,7 @@ class PersonForm(forms.ModelForm):
         fields = ["full_name", "nation", "organization", "grade", "role", "gender", "languages",
                   "security_force", "guard_member"]
         field_classes = {"nation": NationChoiceField}
+        widgets = {"guard_member": Picker(GUARD_MEMBERS)}
 
     def __init__(self, *args, user, own_nation_only=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,11 +171,14 @@ class ParticipantForm(forms.Form):
 
     person = forms.ModelChoiceField(
         label=_("Registered person"), required=False, queryset=Person.objects.none(),
-        help_text=_("Leave empty to register a new person below."))
+        widget=Picker(PEOPLE_TO_ADD),
+        help_text=_("Type part of a name or grade, then choose; leave empty to register a new "
+                    "person below."))
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, engagement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+        self.fields["person"].widget.params = {"engagement": engagement.pk}
 
 
 class TransitionForm(forms.Form):
@@ -221,7 +244,7 @@ class AttendanceRowForm(forms.Form):
     grade = forms.CharField(max_length=50, required=False, label=_("Grade"))
     gender = forms.ChoiceField(choices=Person.Gender.choices, initial=Person.Gender.UNDISCLOSED,
                                label=_("Gender"))
-    count = forms.IntegerField(min_value=1, max_value=100000, label=_("People"))
+    count = forms.IntegerField(min_value=1, max_value=MAX_PEOPLE, label=_("People"))
 
 
 AttendanceFormSet = forms.formset_factory(AttendanceRowForm, extra=3, max_num=200,
@@ -250,7 +273,7 @@ class ProposalForm(forms.ModelForm):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("What has to change"), max_length=5000,
+    reason = forms.CharField(label=_("What has to change"), max_length=LONG_TEXT,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -74,6 +74,16 @@ def people_for(user, *, nation=None, q=None, action="view"):
     return people
 
 
+def addable_people(user, engagement):
+    """Whom the user may add to `engagement`: people they may see not yet in it; a partner,
+    its own nation's people."""
+    people = (people_for(user).exclude(participations__engagement=engagement)
+              .order_by("full_name"))
+    if engagement.owner_nation_id != user.nation_id:
+        people = people.filter(owner_nation_id=user.nation_id, nation_id=user.nation_id)
+    return people
+
+
 def participants_for(user, engagement=None, action="view"):
     """Participations the user may see whose person the user may see too (a participant of
     another nation appears only once that person is released to the reader)."""

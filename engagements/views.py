@@ -206,16 +206,6 @@ def engagement_transition(request, pk, name):
 
 # Participants --------------------------------------------------------------------------------
 
-def _addable_people(user, engagement):
-    """Whom the user may add: people they may see not yet in the engagement; a partner, its
-    own nation's people."""
-    people = (selectors.people_for(user).exclude(participations__engagement=engagement)
-              .order_by("full_name"))
-    if engagement.owner_nation_id != user.nation_id:
-        people = people.filter(owner_nation_id=user.nation_id, nation_id=user.nation_id)
-    return people
-
-
 @login_required
 @permission_required("engagements.add_participation", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -226,7 +216,8 @@ def participant_add(request, pk):
     engagement = get_one(selectors.engagements_for(user), pk)
     partner = engagement.owner_nation_id != user.nation_id
     data = request.POST or None
-    choose = ParticipantForm(data, people=_addable_people(user, engagement), prefix="c")
+    choose = ParticipantForm(data, people=selectors.addable_people(user, engagement),
+                             engagement=engagement, prefix="c")
     person_form = PersonForm(data, user=user, prefix="p", own_nation_only=partner,
                              initial={"nation": user.nation})
     gates_form = GatesForm(data, partner=partner, prefix="g")

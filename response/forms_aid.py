@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.bounds import MAX_PEOPLE, MAX_QUANTITY, REASON
+from core.pickers import Picker, register
 from personnel.forms import LocalDateTimeInput
 from response.forms_common import (
     FilterForm,
@@ -102,7 +104,7 @@ class RequestForm(ServiceFieldsMixin, forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000,
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=REASON,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -144,21 +146,30 @@ class OfferForm(forms.Form):
         return data
 
 
+def _units_to_offer(user, params=None):
+    """Units of the user's nation, not held for home coverage, that the user may see."""
+    return Unit.objects.restrict(user).filter(owner_nation_id=user.nation_id,
+                                              held_for_home_coverage=False)
+
+
+# A large choice, picked by typing (core.pickers).
+UNITS_TO_OFFER = register("units-to-offer", _units_to_offer, ("name", "home_base"))
+
+
 class OfferLineForm(forms.Form):
     kind = KindChoiceField(label=_("Kind"), queryset=ResourceKind.objects.none())
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10000)
-    headcount = forms.IntegerField(label=_("Headcount"), min_value=0, max_value=100000,
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
+    headcount = forms.IntegerField(label=_("Headcount"), min_value=0, max_value=MAX_PEOPLE,
                                    required=False, help_text=_("People; empty for none."))
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Organization.objects.none())
     unit = forms.ModelChoiceField(label=_("Unit"), required=False,
-                                  queryset=Unit.objects.none())
+                                  queryset=Unit.objects.none(), widget=Picker(UNITS_TO_OFFER))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = _kinds()
         self.fields["agency"].queryset = Organization.objects.filter(nation_id=user.nation_id)
-        self.fields["unit"].queryset = Unit.objects.restrict(user).filter(
-            owner_nation_id=user.nation_id, held_for_home_coverage=False)
+        self.fields["unit"].queryset = _units_to_offer(user)
 
 
 OfferLineFormSet = forms.formset_factory(OfferLineForm, extra=3, max_num=aid.MAX_LINES,
@@ -182,7 +193,7 @@ class AmendForm(forms.Form):
     """The amendable terms, prefilled with the agreement's; a quantity and a headcount per
     agreed line."""
 
-    reason = forms.CharField(label=_("Reason for the amendment"), max_length=2000,
+    reason = forms.CharField(label=_("Reason for the amendment"), max_length=REASON,
                              widget=forms.Textarea(attrs={"rows": 2}))
     duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1, max_value=28)
     self_sustaining = forms.BooleanField(label=_("Self-sustaining"), required=False)
@@ -208,10 +219,10 @@ class AmendForm(forms.Form):
         for index, line in enumerate(terms["lines"]):
             name = f"{line['kind']} ({line['agency']})"
             self.fields[f"line_{index}_quantity"] = forms.IntegerField(
-                label=_("%(line)s: quantity") % {"line": name}, min_value=1, max_value=10000)
+                label=_("%(line)s: quantity") % {"line": name}, min_value=1, max_value=MAX_QUANTITY)
             self.fields[f"line_{index}_headcount"] = forms.IntegerField(
                 label=_("%(line)s: headcount") % {"line": name}, min_value=0,
-                max_value=100000)
+                max_value=MAX_PEOPLE)
         self.terms = terms
 
     def changes(self):
