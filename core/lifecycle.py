@@ -48,11 +48,13 @@ class TransitionOption:
 
 
 def refused_by_state(message):
-    """A `refused` for `Lifecycle`: `message` with the record's state and the step's label and
-    target state (%(state)s, %(action)s, %(target)s, lower case), on the whole record."""
+    """A `refused` for `Lifecycle`: `message` with the record's kind, its state, and the step's
+    label and target state (%(record)s, %(state)s, %(action)s, %(target)s; all but the label in
+    lower case), on the whole record."""
     def refused(record, step):
         target = type(record).State(step.target).label
-        return EVERYWHERE, message % {"state": record.get_state_display().lower(),
+        return EVERYWHERE, message % {"record": record._meta.verbose_name,
+                                      "state": record.get_state_display().lower(),
                                       "action": step.label, "target": str(target).lower()}
     return refused
 
@@ -63,13 +65,17 @@ class Lifecycle:
     `may(user, record, step)` says whether the user's role and nation may take `step` (the
     service's own permission check); `refused(record, step)` words the refusal of a step the
     record's state does not allow, as (field, message); `reason_field`, when given, keeps the
-    reason given with each step (empty when none)."""
+    reason given with each step (empty when none). With `also_saves` (say "updated_at"), a
+    move writes only the fields it changes and those: a record others write at the same time
+    (a checklist, a job's progress) keeps their changes."""
 
-    def __init__(self, *transitions, may, refused, reason_field=None, field="name"):
+    def __init__(self, *transitions, may, refused, reason_field=None, field="name",
+                 also_saves=None):
         self.transitions = {t.name: t for t in transitions}
         self.may = may
         self.refused = refused
         self.reason_field = reason_field
+        self.also_saves = also_saves
         self.field = field  # the argument that names the step, for an unknown name
 
     def __iter__(self):
@@ -101,7 +107,7 @@ class Lifecycle:
         for step in self:
             if record.state not in step.sources or not self.may(user, record, step):
                 continue
-            refusals = [message for field, message in self.reasons(record, step, **context)
+            refusals = [str(message) for field, message in self.reasons(record, step, **context)
                         if field not in step.fields]
             options.append(TransitionOption(step.name, str(step.label), " ".join(refusals),
                                             step.fields, step.needs_reason))
@@ -134,11 +140,14 @@ class Lifecycle:
         state with `changes` (field → value) and save it, with history in the user's name.
         Returns the transition taken."""
         step = self.check(record, name, reason=reason, **context)
-        record.state = step.target
+        changes = {"state": step.target, **(changes or {})}
         if self.reason_field:
-            setattr(record, self.reason_field, (reason or "").strip())
-        for field, value in (changes or {}).items():
+            changes[self.reason_field] = (reason or "").strip()
+        for field, value in changes.items():
             setattr(record, field, value)
         with acting_as(user):
-            record.save()
+            if self.also_saves is None:
+                record.save()
+            else:
+                record.save(update_fields=[*changes, *self.also_saves])
         return step

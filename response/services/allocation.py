@@ -23,13 +23,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from allocation import generate
 from allocation import instance as instances
 from allocation.check import check
 from allocation.plan import solve
 from core.audit import acting_as
+from core.lifecycle import Lifecycle, Transition, refused_by_state
 from core.permissions import may, require, require_role
 from core.services import apply_marking
 from response import workrest
@@ -339,6 +340,23 @@ def _own(user, proposal, codename):
     return AllocationProposal.objects.select_for_update().get(pk=proposal.pk)
 
 
+def may_act(user, proposal, codename="change_allocationproposal"):
+    return may(user, proposal, "change", perm=f"response.{codename}")
+
+
+# Solving moves a proposal from queued to ready (or failed) as a job; a person accepts it or
+# discards it.
+PROPOSAL_LIFECYCLE = Lifecycle(
+    Transition("accept", (PS.READY,), PS.ACCEPTED, gettext_lazy("Accept")),
+    Transition("discard", tuple(s for s in PS.values if s not in (PS.ACCEPTED, PS.DISCARDED)),
+               PS.DISCARDED, gettext_lazy("Discard")),
+    may=lambda user, proposal, step: may_act(user, proposal),
+    refused=refused_by_state(gettext_lazy("“%(action)s” is not possible: the proposal is "
+                                          "%(state)s.")),
+    also_saves=("updated_at",),  # the solving job writes its progress meanwhile
+)
+
+
 def _state_error(proposal, action):
     return ValidationError(_("“%(action)s” is not possible: the proposal is %(state)s.") % {
         "action": action, "state": proposal.get_state_display().lower()})
@@ -417,8 +435,7 @@ def accept(user, proposal, *, assignment_ids=None):
     request no longer open or already covered, a unit no longer available or already
     offered) or an offer is refused, nothing is stored and the error names the request."""
     proposal = _own(user, proposal, "change_allocationproposal")
-    if proposal.state != PS.READY:
-        raise _state_error(proposal, _("Accept"))
+    PROPOSAL_LIFECYCLE.check_state(proposal, "accept")
     plan = proposal.plan or {}
     if not plan.get("check", {}).get("feasible", False):
         raise ValidationError(_("The checker did not confirm this plan: solve again."))
@@ -480,10 +497,8 @@ def accept(user, proposal, *, assignment_ids=None):
                 cost_terms=Offer.CostTerms.REIMBURSABLE))
         except ValidationError as exc:
             refuse(" ".join(exc.messages))
-    proposal.state = PS.ACCEPTED
-    proposal.accepted_at = timezone.now()
+    PROPOSAL_LIFECYCLE.move(user, proposal, "accept", changes={"accepted_at": timezone.now()})
     with acting_as(user):
-        proposal.save(update_fields=["state", "accepted_at", "updated_at"])
         proposal.offers.set(offers)
     return proposal
 
@@ -493,11 +508,7 @@ def discard(user, proposal):
     """Set a proposal aside (any state but accepted or discarded); a queued or solving one is
     then never stored as ready."""
     proposal = _own(user, proposal, "change_allocationproposal")
-    if proposal.state in (PS.ACCEPTED, PS.DISCARDED):
-        raise _state_error(proposal, _("Discard"))
-    proposal.state = PS.DISCARDED
-    with acting_as(user):
-        proposal.save(update_fields=["state", "updated_at"])
+    PROPOSAL_LIFECYCLE.move(user, proposal, "discard")
     return proposal
 
 
@@ -508,10 +519,6 @@ def proposals_for(user, action="view", *, incident=None, state=None):
         AllocationProposal.objects.restrict(user, action).select_related(
             "incident", "requested_by"),
         incident_id=incident, state=state)
-
-
-def may_act(user, proposal, codename="change_allocationproposal"):
-    return may(user, proposal, "change", perm=f"response.{codename}")
 
 
 def labels(user, proposal):

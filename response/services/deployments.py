@@ -808,6 +808,7 @@ LIFECYCLE = Lifecycle(
     may=lambda user, deployment, step: not _mover_refusal(user, deployment, step.name),
     refused=refused_by_state(gettext_lazy("A deployment that is %(state)s cannot go to "
                                           "%(target)s.")),
+    also_saves=("updated_at",),  # the host records its checklist items meanwhile
 )
 
 

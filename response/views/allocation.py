@@ -183,14 +183,14 @@ def proposal_create(request):
 def proposal_detail(request, pk):
     user = request.user
     proposal = get_one(allocation.proposals_for(user).select_related("resolves"), pk)
-    may_change = allocation.may_act(user, proposal)
+    steps = {o.name for o in allocation.PROPOSAL_LIFECYCLE.options(user, proposal)}
     return render(request, "response/proposal_detail.html", {
         "proposal": proposal,
         "active": proposal.state in ACTIVE,
         "can_resolve": proposal.state == PS.READY
         and allocation.may_act(user, proposal, "add_allocationproposal"),
-        "can_accept": proposal.state == PS.READY and may_change,
-        "can_discard": proposal.state not in (PS.ACCEPTED, PS.DISCARDED) and may_change,
+        "can_accept": "accept" in steps,
+        "can_discard": "discard" in steps,
         "offers": aid.offers_for(user).filter(proposals=proposal).order_by("pk"),
         "resolved_by": allocation.proposals_for(user).filter(resolves=proposal),
         "history": history_for(proposal),
