@@ -153,3 +153,14 @@ def withhold(user, text, records):
     """`text` (an agreed text, a notice, a value in history) with the name of each of `records`
     the reader may not see replaced by "a record not released to you"."""
     return scrub(text, withheld_names(user, records))
+
+
+def with_shown(user, records, field):
+    """`records` (a page of a list, an export), each with `<field>_shown`: its related record
+    `field` through the rule, in one query per model however many records."""
+    records = list(records)
+    related = [getattr(record, field) for record in records]
+    shown = iter(shown_many(user, related))
+    for record, target in zip(records, related, strict=True):
+        setattr(record, f"{field}_shown", next(shown) if target is not None else None)
+    return records

@@ -14,7 +14,7 @@ from core.exports import csv_response, marking_cells
 from core.forms import MarkingForm
 from core.history import history_for
 from core.permissions import may
-from core.related import linked, shown, shown_many, withhold
+from core.related import linked, shown, shown_many, with_shown, withhold
 from core.views import (
     attempt,
     create_page,
@@ -69,6 +69,7 @@ def request_list(request):
     form = RequestFilterForm(request.GET, user=user)
     return list_page(request, "response/request_list.html", "response/_requests.html", form,
                      aid.requests_for(user, **form.filters()),
+                     prepare=lambda rows: with_shown(user, rows, "incident"),
                      can_add=user.has_perm("response.add_resourcerequest"))
 
 
@@ -81,10 +82,11 @@ def request_export(request):
               _("Quantity"), _("Needed by"), _("Reporting location"), _("Priority"),
               _("Substitutes acceptable"), _("State"), _("Owner nation"), _("Releasable to"),
               _("Foreign disclosure")]
-    rows = ([r.number, r.incident.name, r.requesting_organization.acronym, r.kind.code,
+    rows = ([r.number, str(r.incident_shown), r.requesting_organization.acronym, r.kind.code,
              r.quantity, _stamp(r.needed_by), r.reporting_location, r.get_priority_display(),
              _("Yes") if r.substitutes_acceptable else _("No"), r.get_state_display(),
-             *marking_cells(r)] for r in aid.requests_for(user, **form.filters()))
+             *marking_cells(r)]
+            for r in with_shown(user, aid.requests_for(user, **form.filters()), "incident"))
     return csv_response("resource-requests.csv", header, rows)
 
 
@@ -158,6 +160,7 @@ def offer_list(request):
     form = OfferFilterForm(request.GET, user=user)
     return list_page(request, "response/offer_list.html", "response/_offers.html", form,
                      aid.offers_for(user, **form.filters()),
+                     prepare=lambda rows: with_shown(user, rows, "incident"),
                      can_add=user.has_perm("response.add_offer"))
 
 
@@ -170,9 +173,8 @@ def offer_export(request):
               _("Resources"), _("Headcount"), _("Self-sustaining"), _("Duration (days)"),
               _("Available from"), _("Cost terms"), _("Estimated cost"), _("Currency"),
               _("State"), _("Owner nation"), _("Releasable to"), _("Foreign disclosure")]
-    offers = list(aid.offers_for(user, **form.filters()))
-    incidents = iter(shown_many(user, [o.incident for o in offers]))
-    rows = ([str(o), o.request.number if o.request_visible else "", str(next(incidents)),
+    offers = with_shown(user, aid.offers_for(user, **form.filters()), "incident")
+    rows = ([str(o), o.request.number if o.request_visible else "", str(o.incident_shown),
              o.offering_organization.acronym,
              "; ".join(f"{line.quantity} × {line.kind.code} ({line.agency.acronym})"
                        for line in o.lines.all()),
