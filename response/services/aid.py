@@ -11,7 +11,6 @@ needs the three signatures again and supersedes the old one when accepted.
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.audit import acting_as
+from core.lifecycle import Lifecycle, Transition, refused_by_state
 from core.models import Disclosure
 from core.services import (
     apply_marking,
@@ -70,44 +70,50 @@ OPEN_REQUEST_STATES = (RS.DRAFT, RS.SUBMITTED, RS.PARTIALLY_FILLED, RS.UNABLE_TO
 OFFERABLE_REQUEST_STATES = (RS.SUBMITTED, RS.PARTIALLY_FILLED)
 PENDING_OFFER_STATES = (OS.OFFERED, OS.UNDER_REVIEW)
 
-# Transition name -> (states it may be taken from, state it leads to).
-REQUEST_TRANSITIONS = {
-    "submit": ((RS.DRAFT,), RS.SUBMITTED),
-    "cancel": (OPEN_REQUEST_STATES, RS.CANCELLED),
-    "unable_to_fill": ((RS.SUBMITTED, RS.PARTIALLY_FILLED), RS.UNABLE_TO_FILL),
-    "escalate": ((RS.UNABLE_TO_FILL,), RS.SUBMITTED),
-    "close": ((RS.FILLED, RS.PARTIALLY_FILLED), RS.CLOSED),
-}
-REQUEST_TRANSITION_LABELS = {
-    "submit": gettext_lazy("Submit"),
-    "cancel": gettext_lazy("Cancel"),
-    "unable_to_fill": gettext_lazy("Unable to fill"),
-    "escalate": gettext_lazy("Escalate to the partner nation"),
-    "close": gettext_lazy("Close"),
-}
-OFFER_TRANSITIONS = {
-    "review": ((OS.OFFERED,), OS.UNDER_REVIEW),
-    "decline": (PENDING_OFFER_STATES, OS.DECLINED),
-    "withdraw": (PENDING_OFFER_STATES, OS.WITHDRAWN),
-}
-OFFER_TRANSITION_LABELS = {
-    "review": gettext_lazy("Start review"),
-    "decline": gettext_lazy("Decline"),
-    "withdraw": gettext_lazy("Withdraw"),
-}
-REASON_REQUIRED = frozenset({"cancel", "unable_to_fill", "decline", "withdraw"})
+
+
+def _may_take_request_step(user, request, step):
+    """The requesting nation moves its request; escalating releases it to another nation, so
+    only a foreign disclosure reviewer may."""
+    return (getattr(user, "nation_id", None) == request.owner_nation_id
+            and user.has_perm("response.transition_resourcerequest")
+            and (step.name != "escalate"
+                 or user.has_perm("response.review_disclosure_resourcerequest")))
+
+
+def _may_take_offer_step(user, offer, step):
+    """The requesting nation reviews or declines an offer; the offering nation withdraws it."""
+    side = offer.owner_nation_id if step.name == "withdraw" else _requesting_nation_id(offer)
+    return (user.has_perm("response.transition_offer")
+            and side == getattr(user, "nation_id", None))
+
+
+_NOT_POSSIBLE = refused_by_state(gettext_lazy("“%(action)s” is not possible: the %(record)s is "
+                                              "%(state)s."))
+REQUEST_LIFECYCLE = Lifecycle(
+    Transition("submit", (RS.DRAFT,), RS.SUBMITTED, gettext_lazy("Submit")),
+    Transition("cancel", OPEN_REQUEST_STATES, RS.CANCELLED, gettext_lazy("Cancel"),
+               needs_reason=True),
+    Transition("unable_to_fill", (RS.SUBMITTED, RS.PARTIALLY_FILLED), RS.UNABLE_TO_FILL,
+               gettext_lazy("Unable to fill"), needs_reason=True),
+    Transition("escalate", (RS.UNABLE_TO_FILL,), RS.SUBMITTED,
+               gettext_lazy("Escalate to the partner nation")),
+    Transition("close", (RS.FILLED, RS.PARTIALLY_FILLED), RS.CLOSED, gettext_lazy("Close")),
+    may=_may_take_request_step, refused=_NOT_POSSIBLE, reason_field="state_reason",
+)
+OFFER_LIFECYCLE = Lifecycle(
+    Transition("review", (OS.OFFERED,), OS.UNDER_REVIEW, gettext_lazy("Start review")),
+    Transition("decline", PENDING_OFFER_STATES, OS.DECLINED, gettext_lazy("Decline"),
+               needs_reason=True),
+    Transition("withdraw", PENDING_OFFER_STATES, OS.WITHDRAWN, gettext_lazy("Withdraw"),
+               needs_reason=True),
+    may=_may_take_offer_step, refused=_NOT_POSSIBLE, reason_field="state_reason",
+)
 
 # The agreed terms an amendment may change.
 AMENDABLE_TERMS = ("duration_days", "available_from", "self_sustaining", "cost_terms",
                    "estimated_cost", "currency", "conditions_en", "conditions_es", "lines")
 MAX_LINES = 50
-
-
-@dataclass(frozen=True)
-class TransitionOption:
-    name: str
-    label: str
-    needs_reason: bool
 
 
 # ---- Shared guards ---------------------------------------------------------------------------
@@ -116,24 +122,6 @@ def _state_error(record, label):
     return ValidationError(_("“%(action)s” is not possible: the %(record)s is %(state)s.") % {
         "action": label, "record": record._meta.verbose_name,
         "state": record.get_state_display().lower()})
-
-
-def _check_step_name(name, transitions):
-    if name not in transitions:
-        raise ValidationError({"name": _("Unknown step %(name)s: choose one of %(names)s.") % {
-            "name": name, "names": ", ".join(transitions)}})
-
-
-def _take_step(record, name, transitions, labels, reason):
-    """Put `record` (locked, not yet saved) in the state step `name` leads to, refusing a step
-    its state does not allow or a missing reason the step needs."""
-    sources, target = transitions[name]
-    if record.state not in sources:
-        raise _state_error(record, labels[name])
-    reason = (reason or "").strip()
-    if name in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    record.state, record.state_reason = target, reason
 
 
 def _whole(value, field, minimum):
@@ -293,19 +281,7 @@ def _partner_nation_ids(request):
 
 def request_transitions_for(user, request):
     """The steps the user's role and nation allow from the request's state now."""
-    if (getattr(user, "nation_id", None) != request.owner_nation_id
-            or not user.has_perm("response.transition_resourcerequest")):
-        return []
-    options = []
-    for name, (sources, _target) in REQUEST_TRANSITIONS.items():
-        if request.state not in sources:
-            continue
-        if name == "escalate" and (
-                not user.has_perm("response.review_disclosure_resourcerequest")):
-            continue
-        options.append(TransitionOption(name, str(REQUEST_TRANSITION_LABELS[name]),
-                                        name in REASON_REQUIRED))
-    return options
+    return REQUEST_LIFECYCLE.options(user, request)
 
 
 def _escalation_nations(request, nations):
@@ -335,23 +311,23 @@ def transition_request(user, request, name, *, reason="", nations=None):
     (filled or partially filled). Partially filled and filled follow from accepted agreements
     only. Returns the request as it now is."""
     require_perm(user, "transition_resourcerequest")
-    _check_step_name(name, REQUEST_TRANSITIONS)
+    REQUEST_LIFECYCLE.step(name)
     given = request
     request = ResourceRequest.objects.select_for_update().get(pk=request.pk)
     if request.owner_nation_id != user.nation_id:
         raise PermissionDenied(_("Only the requesting nation may move its request through "
                                  "its lifecycle."))
-    _take_step(request, name, REQUEST_TRANSITIONS, REQUEST_TRANSITION_LABELS, reason)
-    added = []
+    REQUEST_LIFECYCLE.check(request, name, reason=reason)
+    added, changes = [], {}
     if name == "escalate":
         if not user.has_perm("response.review_disclosure_resourcerequest"):
             raise PermissionDenied(_("Escalating releases the request to another nation: "
                                      "only a foreign disclosure reviewer may."))
         added = _escalation_nations(request, nations)
         common.check_incident_released(request.incident, added, "nations")
-        request.escalated_at = timezone.now()
+        changes["escalated_at"] = timezone.now()
+    REQUEST_LIFECYCLE.move(user, request, name, reason=reason, changes=changes)
     with acting_as(user):
-        request.save()
         if added:
             apply_marking(request, owner=request.owner_nation,
                           rel_to=[*request.rel_to.all(), *added],
@@ -599,14 +575,7 @@ def update_offer(user, offer, *, lines=None, **fields):
 
 def offer_transitions_for(user, offer):
     """The steps the user's role and side allow from the offer's state now."""
-    if not user.has_perm("response.transition_offer"):
-        return []
-    nation_id = getattr(user, "nation_id", None)
-    sides = {"review": _requesting_nation_id(offer), "decline": _requesting_nation_id(offer),
-             "withdraw": offer.owner_nation_id}
-    return [TransitionOption(name, str(OFFER_TRANSITION_LABELS[name]), name in REASON_REQUIRED)
-            for name, (sources, _target) in OFFER_TRANSITIONS.items()
-            if offer.state in sources and sides[name] == nation_id]
+    return OFFER_LIFECYCLE.options(user, offer)
 
 
 def _void_pending_agreements(user, agreements):
@@ -627,7 +596,7 @@ def transition_offer(user, offer, name, *, reason=""):
     if name == "accept":
         raise ValidationError({"name": _("An offer is accepted by signing the acceptance part "
                                          "of its agreement.")})
-    _check_step_name(name, OFFER_TRANSITIONS)
+    OFFER_LIFECYCLE.step(name)
     given = offer
     offer = (Offer.objects.select_for_update(of=("self",)).select_related("request")
              .get(pk=offer.pk))
@@ -638,9 +607,7 @@ def transition_offer(user, offer, name, *, reason=""):
     if name != "withdraw" and _requesting_nation_id(offer) != user.nation_id:
         raise PermissionDenied(_("Only the requesting nation may review or decline an "
                                  "offer."))
-    _take_step(offer, name, OFFER_TRANSITIONS, OFFER_TRANSITION_LABELS, reason)
-    with acting_as(user):
-        offer.save()
+    OFFER_LIFECYCLE.move(user, offer, name, reason=reason)
     if offer.state in (OS.DECLINED, OS.WITHDRAWN):
         _void_pending_agreements(user, offer.agreements.all())
     for field in ("state", "state_reason", "updated_at"):
