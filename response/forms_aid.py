@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from core.bounds import MAX_PEOPLE, MAX_QUANTITY, REASON
+from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
 from core.pickers import Picker, register
 from personnel.forms import LocalDateTimeInput
 from response.forms_common import (
@@ -108,12 +108,24 @@ class ReasonForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _offerable_requests(user, params=None):
+    """Requests the user may see and offer to (submitted or partially filled)."""
+    return aid.requests_for(user).filter(state__in=aid.OFFERABLE_REQUEST_STATES)
+
+
+# A large choice in a disaster, picked by typing (core.pickers).
+OFFERABLE_REQUESTS = register("offerable-requests", _offerable_requests,
+                              ("number", "reporting_location", "kind__code", "kind__name_en",
+                               "kind__name_es"))
+
+
 class OfferForm(forms.Form):
     """An offer's terms; against a request (chosen from those the user may offer to) or
     unsolicited for an incident."""
 
     request = forms.ModelChoiceField(label=_("Resource request"), required=False,
-                                     queryset=ResourceRequest.objects.none())
+                                     queryset=ResourceRequest.objects.none(),
+                                     widget=Picker(OFFERABLE_REQUESTS))
     incident = forms.ModelChoiceField(label=_("Incident"), required=False,
                                       queryset=Incident.objects.none(),
                                       help_text=_("For an unsolicited offer."))
@@ -128,14 +140,15 @@ class OfferForm(forms.Form):
                                         min_value=0, max_digits=12, decimal_places=2)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
     conditions_en = forms.CharField(label=_("Conditions (English)"), required=False,
+                                    max_length=LONG_TEXT,
                                     widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}))
     conditions_es = forms.CharField(label=_("Conditions (Spanish)"), required=False,
+                                    max_length=LONG_TEXT,
                                     widget=forms.Textarea(attrs={"rows": 3, "lang": "es"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["request"].queryset = aid.requests_for(user).filter(
-            state__in=aid.OFFERABLE_REQUEST_STATES)
+        self.fields["request"].queryset = _offerable_requests(user)
         self.fields["incident"].queryset = Incident.objects.restrict(user).exclude(
             status=Incident.Status.CLOSED)
 
@@ -202,8 +215,10 @@ class AmendForm(forms.Form):
                                         min_value=0, max_digits=12, decimal_places=2)
     currency = forms.CharField(label=_("Currency"), max_length=3)
     conditions_en = forms.CharField(label=_("Conditions (English)"), required=False,
+                                    max_length=LONG_TEXT,
                                     widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}))
     conditions_es = forms.CharField(label=_("Conditions (Spanish)"), required=False,
+                                    max_length=LONG_TEXT,
                                     widget=forms.Textarea(attrs={"rows": 3, "lang": "es"}))
 
     def __init__(self, *args, agreement, **kwargs):
