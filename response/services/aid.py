@@ -25,6 +25,7 @@ from accounts.models import User
 from core.audit import acting_as
 from core.lifecycle import Lifecycle, Transition, refused_by_state
 from core.models import Disclosure
+from core.permissions import may, require, require_role
 from core.services import (
     apply_marking,
     change_marking,
@@ -33,7 +34,6 @@ from core.services import (
 )
 from response.models import (
     AidAgreement,
-    Incident,
     Offer,
     OfferLine,
     ResourceRequest,
@@ -48,9 +48,6 @@ from response.services.common import (
     moment,
     nation_code,
     notify_in_both,
-    require_owner,
-    require_perm,
-    visible,
 )
 
 RS = ResourceRequest.State
@@ -75,10 +72,8 @@ PENDING_OFFER_STATES = (OS.OFFERED, OS.UNDER_REVIEW)
 def _may_take_request_step(user, request, step):
     """The requesting nation moves its request; escalating releases it to another nation, so
     only a foreign disclosure reviewer may."""
-    return (getattr(user, "nation_id", None) == request.owner_nation_id
-            and user.has_perm("response.transition_resourcerequest")
-            and (step.name != "escalate"
-                 or user.has_perm("response.review_disclosure_resourcerequest")))
+    return may(user, request, "transition") and (
+        step.name != "escalate" or user.has_perm("response.review_disclosure_resourcerequest"))
 
 
 def _may_take_offer_step(user, offer, step):
@@ -160,7 +155,7 @@ def _check_request(user, request):
     errors = {}
     if not request.incident_id:
         errors["incident"] = _("This field is required.")
-    elif not visible(Incident, user, request.incident_id):
+    elif not may(user, request.incident):
         errors["incident"] = _("Choose an incident you may see.")
     organization = request.requesting_organization
     if organization is not None and organization.nation_id != user.nation_id:
@@ -190,7 +185,7 @@ def create_request(user, *, incident, kind, quantity, needed_by, reporting_locat
     """A draft ICS-213RR request owned by the user's nation. The number, when blank, is the
     nation's next of the incident's start year (USA-2025-0001); the requesting organization
     defaults to the user's."""
-    require_perm(user, "add_resourcerequest")
+    require_role(user, "response.add_resourcerequest")
     request = ResourceRequest(
         incident=incident, kind=common.kind(kind), quantity=_whole(quantity, "quantity", 1),
         needed_by=needed_by, reporting_location=(reporting_location or "").strip(),
@@ -228,7 +223,7 @@ def create_request(user, *, incident, kind, quantity, needed_by, reporting_locat
 def update_request(user, request, **fields):
     """Change the fields given while the request is a draft or submitted; only the owning
     nation may. The state changes only through `transition_request`."""
-    require_owner(user, request)
+    require(user, request, "change")
     check_changeable(fields, REQUEST_FIELDS)
     request = ResourceRequest.objects.select_for_update().get(pk=request.pk)
     if request.state not in (RS.DRAFT, RS.SUBMITTED):
@@ -310,13 +305,11 @@ def transition_request(user, request, name, *, reason="", nations=None):
     across the border — who are told; needs the disclosure-review permission) and close
     (filled or partially filled). Partially filled and filled follow from accepted agreements
     only. Returns the request as it now is."""
-    require_perm(user, "transition_resourcerequest")
+    require(user, request, "transition", nation_refusal=_(
+        "Only the requesting nation may move its request through its lifecycle."))
     REQUEST_LIFECYCLE.step(name)
     given = request
     request = ResourceRequest.objects.select_for_update().get(pk=request.pk)
-    if request.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the requesting nation may move its request through "
-                                 "its lifecycle."))
     REQUEST_LIFECYCLE.check(request, name, reason=reason)
     added, changes = [], {}
     if name == "escalate":
@@ -398,7 +391,7 @@ def _clean_lines(user, incident, lines):
             if unit is None:
                 problems.append(_("choose a unit you may see."))
         if unit is not None:
-            if not visible(Unit, user, unit.pk):
+            if not may(user, unit):
                 problems.append(_("choose a unit you may see."))
             elif unit.owner_nation_id != user.nation_id:
                 problems.append(_("the unit must be of your nation."))
@@ -457,12 +450,12 @@ def create_offer(user, *, request=None, incident=None, lines, self_sustaining=Fa
     Against a request (visible, submitted or partially filled) the offer is released to the
     request's nation with disclosure approved; an unsolicited offer names its incident and
     follows the marking given. The requesting side's responders are told."""
-    require_perm(user, "add_offer")
+    require_role(user, "response.add_offer")
     if user.organization_id is None:
         raise PermissionDenied(_("Your account belongs to no organization."))
     errors = {}
     if request is not None:
-        if not visible(ResourceRequest, user, request.pk):
+        if not may(user, request):
             raise ValidationError({"request": _("Choose a request you may see.")})
         if request.state not in OFFERABLE_REQUEST_STATES:
             raise ValidationError({"request": _(
@@ -473,7 +466,7 @@ def create_offer(user, *, request=None, incident=None, lines, self_sustaining=Fa
         incident = request.incident
     elif incident is None:
         raise ValidationError({"incident": _("An unsolicited offer names its incident.")})
-    elif not visible(Incident, user, incident.pk):
+    elif not may(user, incident):
         raise ValidationError({"incident": _("Choose an incident you may see.")})
     available_from = moment(available_from, "available_from")
     offer = Offer(request=request, incident=incident, offering_organization=user.organization,
@@ -525,8 +518,7 @@ OFFER_FIELDS = ("self_sustaining", "duration_days", "available_from", "cost_term
 
 
 def may_update_offer(user, offer):
-    return (user.has_perm("response.change_offer") and offer.owner_nation_id == user.nation_id
-            and offer.state in PENDING_OFFER_STATES)
+    return offer.state in PENDING_OFFER_STATES and may(user, offer, "change")
 
 
 @transaction.atomic
@@ -534,12 +526,11 @@ def update_offer(user, offer, *, lines=None, **fields):
     """Change an offer's terms (and, with `lines`, replace what it sends) while it is still
     offered or under review. An agreement awaiting signatures fixed the old terms: it is void
     and must be drawn up again. The requesting side is told of the change."""
-    require_perm(user, "change_offer")
+    require(user, offer, "change",
+            nation_refusal=_("Only the offering nation may change its offer."))
     check_changeable(fields, OFFER_FIELDS)
     given = offer
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    if offer.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the offering nation may change its offer."))
     if offer.state not in PENDING_OFFER_STATES:
         raise _state_error(offer, _("Change the offer"))
     for name, value in fields.items():
@@ -592,7 +583,7 @@ def transition_offer(user, offer, name, *, reason=""):
     (the requesting nation, with a reason) or withdraw (the offering nation, before
     acceptance, with a reason). An offer is accepted only by signing the acceptance part of
     its agreement. Declining or withdrawing voids agreements still awaiting signatures."""
-    require_perm(user, "transition_offer")
+    require_role(user, "response.transition_offer")
     if name == "accept":
         raise ValidationError({"name": _("An offer is accepted by signing the acceptance part "
                                          "of its agreement.")})
@@ -600,8 +591,7 @@ def transition_offer(user, offer, name, *, reason=""):
     given = offer
     offer = (Offer.objects.select_for_update(of=("self",)).select_related("request")
              .get(pk=offer.pk))
-    if not visible(Offer, user, offer.pk):
-        raise PermissionDenied(_("You may not see this offer."))
+    require(user, offer, "view")
     if name == "withdraw" and offer.owner_nation_id != user.nation_id:
         raise PermissionDenied(_("Only the offering nation may withdraw its offer."))
     if name != "withdraw" and _requesting_nation_id(offer) != user.nation_id:
@@ -866,12 +856,11 @@ def draw_up_agreement(user, offer):
     numbered text in English and Spanish, hashed; owned by the requesting nation and released
     with disclosure approved to the assisting one. The offer goes under review; both
     organizations' signers are asked for the request and offer parts."""
-    require_perm(user, "add_aidagreement")
+    require_role(user, "response.add_aidagreement")
     offer = Offer.objects.select_for_update(of=("self",)).select_related(
         "request__requesting_organization", "incident__country",
         "offering_organization__nation").get(pk=offer.pk)
-    if not visible(Offer, user, offer.pk):
-        raise PermissionDenied(_("You may not see this offer."))
+    require(user, offer, "view")
     if not may_draw_up(user, offer):
         raise PermissionDenied(
             _("Only a user of the requesting organization may draw up the agreement.")
@@ -916,8 +905,7 @@ def _part_organization(agreement, part):
 def signable_parts(user, agreement):
     """The parts the user may sign now."""
     if (agreement.state != AS.AWAITING_SIGNATURES
-            or not user.has_perm("response.sign_aidagreement")
-            or not visible(AidAgreement, user, agreement.pk, "sign")):
+            or not may(user, agreement, "sign")):
         return []
     signed = {s.part for s in agreement.signatures.all()}
     parts = []
@@ -984,12 +972,11 @@ def sign_agreement(user, agreement, part):
     records the signer's name, roles, organization, the time and the hash of the text as
     stored now — refused if the text no longer matches the hash it was drawn up with. Signing
     the acceptance brings the agreement into force (see `_accept`)."""
-    require_perm(user, "sign_aidagreement")
+    require_role(user, "response.sign_aidagreement")
     if part not in PART.values:
         raise ValidationError({"part": _("Unknown part %(part)s: choose one of %(parts)s.") % {
             "part": part, "parts": ", ".join(PART.values)}})
-    if not visible(AidAgreement, user, agreement.pk, "sign"):
-        raise PermissionDenied(_("You may not sign this agreement."))
+    require(user, agreement, "sign")
     agreement = AidAgreement.objects.select_for_update(of=("self",)).select_related(
         "requesting_organization", "assisting_organization").get(pk=agreement.pk)
     organization = _part_organization(agreement, part)
@@ -1081,9 +1068,7 @@ def amend_agreement(user, agreement, *, reason, **changes):
     `lines` is a list with a {quantity, headcount} per agreed line, in order), with a reason.
     It awaits the three signatures; the version it amends stays in force until it is
     accepted, then is superseded. Only the requesting organization draws up amendments."""
-    require_perm(user, "add_aidagreement")
-    if not visible(AidAgreement, user, agreement.pk):
-        raise PermissionDenied(_("You may not see this agreement."))
+    require(user, agreement, "view", perm="response.add_aidagreement")
     agreement = AidAgreement.objects.select_for_update(of=("self",)).select_related(
         "request", "offer__offering_organization", "requesting_organization__nation").get(
         pk=agreement.pk)

@@ -1,11 +1,11 @@
-"""What the mutual-aid services share: the permission guards, the one range of times they
-accept, language codes, the lookups of organizations and resource kinds by code, filtered
-reads, and notices in both languages to the users who hold a permission."""
+"""What the mutual-aid services share: the release check of a request or an offer, the one
+range of times they accept, language codes, the lookups of organizations and resource kinds by
+code, filtered reads, and notices in both languages to the users who hold a permission."""
 
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
@@ -30,32 +30,11 @@ te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 
 
-# ---- Who may ---------------------------------------------------------------------------------
-
-def require_perm(user, codename):
-    """The user is active, of a nation, and holds the response permission `codename`."""
-    if getattr(user, "nation_id", None) is None or not user.is_active:
-        raise PermissionDenied(_("Your account belongs to no organization."))
-    if not user.has_perm(f"response.{codename}"):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
-def require_owner(user, record, codename=None):
-    """`require_perm` (by default the change permission of the record's model) and the user's
-    nation owns the record."""
-    require_perm(user, codename or f"change_{record._meta.model_name}")
-    if record.owner_nation_id != user.nation_id:
-        raise PermissionDenied(_("Only the owning nation may change this record."))
-
-
-def visible(model, user, pk, action="view"):
-    """Whether the user may take `action` on record `pk` of `model` (`restrict`)."""
-    return model.objects.restrict(user, action).filter(pk=pk).exists()
-
+# ---- Who may (the permission rule itself is core.permissions) --------------------------------
 
 def check_incident_released(incident, nations, field="rel_to"):
     """A request or offer goes only to nations its incident is released to: they could not
-    see it otherwise (response.models.AboutAnIncidentQuerySet)."""
+    see it otherwise (MARKING_PARENTS)."""
     missing = sorted(n.code for n in nations if not Incident.objects.released_to(n.pk)
                      .filter(pk=incident.pk).exists())
     if missing:
