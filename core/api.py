@@ -2,11 +2,13 @@
 through `restrict()`, and pagination."""
 
 import json
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import Field
@@ -40,6 +42,25 @@ class BearerTokenAuth(HttpBearer):
         request.user = api_token.user
         request.api_token = api_token
         return api_token.user
+
+
+def _authentication_required():
+    return _("Authentication required: sign in or send a valid bearer token.")
+
+
+def for_users(view):
+    """The API's description and docs page (NinjaAPI's docs_decorator): for a signed-in user or
+    a valid bearer token; anyone else is sent to sign in (the JSON document answers 401)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated or BearerTokenAuth()(request) is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse(error_body(_authentication_required()), status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -228,8 +249,7 @@ def install_error_handlers(api):
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request, exc):
-        return respond(request, 401, _("Authentication required: sign in or send a valid "
-                                       "bearer token."))
+        return respond(request, 401, _authentication_required())
 
     @api.exception_handler(AuthorizationError)
     def on_forbidden_token(request, exc):

@@ -1,11 +1,49 @@
+import ipaddress
 import re
 import uuid
 
+from django.conf import settings
 from django.db import OperationalError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _trusted(address):
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy, strict=False)
+               for proxy in settings.TRUSTED_PROXIES)
+
+
+def client_address(request):
+    """The client's address: the peer's, or behind TRUSTED_PROXIES the nearest address in
+    X-Forwarded-For that is not one of them (what lies left of it, the client could forge)."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(peer):
+        return peer
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    return next((h for h in reversed(hops) if h and not _trusted(h)), peer)
+
+
+class ProxyHeadersMiddleware:
+    """X-Forwarded-For and X-Forwarded-Proto are believed only from TRUSTED_PROXIES. From any
+    other peer they are dropped, so a client can neither pose as another address (to dodge or
+    aim the login throttle) nor claim HTTPS."""
+
+    HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _trusted(request.META.get("REMOTE_ADDR", "")):
+            for header in self.HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:

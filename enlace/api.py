@@ -3,7 +3,13 @@
 from ninja import NinjaAPI
 
 from accounts.api import router as accounts_router
-from core.api import BearerTokenAuth, BrowserSessionAuth, RequestParser, install_error_handlers
+from core.api import (
+    BearerTokenAuth,
+    BrowserSessionAuth,
+    RequestParser,
+    for_users,
+    install_error_handlers,
+)
 from engagements.api import router as engagements_router
 from partnerships.api import router as partnerships_router
 from personnel.api import router as personnel_router
@@ -23,6 +29,7 @@ api = NinjaAPI(
     # Bearer first: a session check that fails CSRF would otherwise end the attempt.
     auth=[BearerTokenAuth(), BrowserSessionAuth(csrf=True)],
     parser=RequestParser(),
+    docs_decorator=for_users,
 )
 install_error_handlers(api)
 api.add_router("/", accounts_router)

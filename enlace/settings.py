@@ -4,6 +4,7 @@ The demo (`make run`) sets DEBUG=1 and works with no other variable. Outside deb
 SECRET_KEY or ALLOWED_HOSTS stops start-up with a message that names the variable.
 """
 
+import ipaddress
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ProxyHeadersMiddleware",
     "core.middleware.RequestIdMiddleware",
     "core.middleware.BusyDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -173,8 +175,12 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed logins count per (client address, username) (the key: accounts.adapters), with
+# back-off: 5 in 5 minutes, 10 in an hour, 20 in a day each make that pair wait for its window.
+# An address failing 100 times an hour across usernames (password spraying) waits too; logins
+# of any outcome are capped at 30 a minute per address.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "5/5m/key,10/h/key,20/d/key,100/h/ip",
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
 }
@@ -217,7 +223,15 @@ CSRF_COOKIE_SECURE = not DEBUG and not TESTING
 SECURE_HSTS_SECONDS = 0 if (DEBUG or TESTING) else env.int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies (addresses or networks) in front of Enlace: X-Forwarded-For and
+# X-Forwarded-Proto are believed from these alone (core.middleware.ProxyHeadersMiddleware).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
