@@ -164,3 +164,20 @@ def with_shown(user, records, field):
     for record, target in zip(records, related, strict=True):
         setattr(record, f"{field}_shown", next(shown) if target is not None else None)
     return records
+
+
+def with_links_released(user, queryset, *paths):
+    """`queryset` annotated with `links_released`: whether `user` may see every record at
+    `paths` (foreign-key paths such as "offer__incident") — the rule run in the database for a
+    whole list, so a text naming them need not be checked record by record."""
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+
+    released = Q()
+    for path in paths:
+        model = queryset.model
+        for name in path.split("__"):
+            model = model._meta.get_field(name).related_model
+        visible = model.objects.restrict(user).filter(pk=OuterRef(path)).values("pk")
+        released &= Q(**{f"{path}__isnull": True}) | Exists(visible)
+    return queryset.annotate(links_released=ExpressionWrapper(released,
+                                                              output_field=BooleanField()))

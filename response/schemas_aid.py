@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
-from core.related import linked, scrub, withheld_names, withhold
+from core.related import linked, scrub, withheld_names
 from core.schemas import MarkingIn, MarkingOut, Moment
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
 from response.schemas_common import Acronym, Id, KindCode, NewMarking, attribute
@@ -299,18 +299,27 @@ class AidAgreementOut(Schema):
         return verify_agreement(obj)
 
     # The agreed texts and terms name the incident and the request: a reader who may not see
-    # one of them reads "a record not released to you" there instead (core.related).
+    # one of them reads "a record not released to you" there instead (core.related). A list
+    # says in `links_released` when every one is released, so those need no check each.
+    @staticmethod
+    def _withheld(obj, context):
+        if getattr(obj, "links_released", False):
+            return []
+        if "_withheld" not in obj.__dict__:
+            obj._withheld = withheld_names(context["request"].user, linked(obj))
+        return obj._withheld
+
     @staticmethod
     def resolve_text_en(obj, context):
-        return withhold(context["request"].user, obj.text_en, linked(obj))
+        return scrub(obj.text_en, AidAgreementOut._withheld(obj, context))
 
     @staticmethod
     def resolve_text_es(obj, context):
-        return withhold(context["request"].user, obj.text_es, linked(obj))
+        return scrub(obj.text_es, AidAgreementOut._withheld(obj, context))
 
     @staticmethod
     def resolve_terms(obj, context):
-        names = withheld_names(context["request"].user, linked(obj))
+        names = AidAgreementOut._withheld(obj, context)
         return json.loads(scrub(json.dumps(obj.terms, ensure_ascii=False), names))
 
     resolve_marking = staticmethod(MarkingOut.of)

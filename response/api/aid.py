@@ -8,6 +8,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from core.api import Detail, Pagination, error_responses, history_out, marking_args
+from core.related import with_links_released
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.views import get_one
 from response.models import Incident
@@ -248,7 +249,8 @@ def list_agreements(request, filters: Query[AidAgreementFilter]):
     """Mutual aid agreements you may see, filtered by incident, state, nation (the requesting
     nation, which owns them), request or offer. Each carries its signatures and whether its
     text still matches its hash."""
-    return aid.agreements_for(request.user, **filters.dict())
+    return with_links_released(request.user, aid.agreements_for(request.user, **filters.dict()),
+                               "offer__incident", "request")
 
 
 @router.get("/aid-agreements/{aid_agreement_id}",

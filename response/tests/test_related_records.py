@@ -46,7 +46,7 @@ def test_a_narrowed_incident_is_not_named_on_the_partners_offer_agreement_histor
         owner=duty, reader=mx_liaison, secret=SECRET,
         paths=[reverse("response:offer", args=[offer.pk]), f"/api/v1/offers/{offer.pk}/history",
                reverse("response:agreement", args=[agreement.pk]),
-               f"/api/v1/aid-agreements/{agreement.pk}",
+               f"/api/v1/aid-agreements/{agreement.pk}", "/api/v1/aid-agreements",
                f"/api/v1/aid-agreements/{agreement.pk}/history",
                reverse("web:notifications")],
         exports=[reverse("response:offer_export")])
