@@ -20,14 +20,22 @@ $(BIN)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
 catalogs: $(BIN)/.installed
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 
-run: $(BIN)/.installed catalogs
+# The demo's local settings, which every `enlace` command reads (the environment still wins):
+# DEBUG=1 and a secret key generated once.
+var/local.env: | $(BIN)/.installed
+	mkdir -p var
+	printf 'DEBUG=1\nSECRET_KEY=%s\n' \
+		"$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+
+run: $(BIN)/.installed catalogs var/local.env
 	mkdir -p var/static
-	DEBUG=1 $(BIN)/enlace migrate --noinput
-	DEBUG=1 $(BIN)/enlace load_demo
-	@echo "Enlace: http://$(HOST):$(PORT)/  (job worker running; Ctrl-C stops both)"
-	DEBUG=1 $(BIN)/enlace run_huey --quiet & worker=$$!; \
+	$(BIN)/enlace migrate --noinput
+	$(BIN)/enlace load_demo
+	@echo "Enlace: http://$(HOST):$(PORT)/  (job worker running; Ctrl-C stops both;" \
+		"emails go to var/mail/)"
+	$(BIN)/enlace run_huey --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(BIN)/enlace runserver --noreload $(HOST):$(PORT)
+	$(BIN)/enlace runserver --noreload $(HOST):$(PORT)
 
 test: $(BIN)/.installed catalogs
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

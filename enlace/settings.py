@@ -1,7 +1,9 @@
 """Enlace settings, read from the environment (twelve-factor).
 
-The demo (`make run`) sets DEBUG=1 and works with no other variable. Outside debug a missing
-SECRET_KEY or ALLOWED_HOSTS stops start-up with a message that names the variable.
+The demo (`make run`) writes var/local.env (DEBUG=1 and a generated SECRET_KEY), read here
+when present, so `enlace` commands work after it as the README gives them; a variable set in
+the environment wins over the file. Outside debug a missing SECRET_KEY or ALLOWED_HOSTS stops
+start-up with a message that names the variable.
 """
 
 import ipaddress
@@ -18,8 +20,10 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("ENLACE_TESTING", default="pytest" in sys.modules)
+if not TESTING:
+    environ.Env.read_env(env.str("ENLACE_LOCAL_ENV", default=str(VAR_DIR / "local.env")))
+DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -187,8 +191,12 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Enlace"
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+if DEBUG and "EMAIL_URL" not in env:
+    # The demo writes each email to a file in var/mail/ rather than over the server's log.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+else:
+    vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="enlace@localhost")
 
 LANGUAGE_CODE = "en"
