@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from core.forms import NationChoiceField, bounded_dates
+from core.pickers import Picker, register
 from engagements.models import AfterActionReport, Engagement
 from partnerships.models import (
     Agreement,
@@ -84,6 +85,29 @@ class IndicatorForm(forms.ModelForm):
         formfield_callback = bounded_dates
 
 
+def _evidence(model, partnership_path, order):
+    """A picker's source: records of `model` the user may see in the partnership the request
+    names (`partnership`), newest first."""
+    def choices(user, params):
+        partnership = str(params.get("partnership", ""))
+        if not partnership.isdigit():
+            return model.objects.none()
+        visible = partnerships_for(user).filter(pk=partnership).values("pk")
+        return (model.objects.restrict(user).prefetch_related(None)
+                .filter(**{f"{partnership_path}__in": visible}).order_by(*order))
+    return choices
+
+
+# A partnership's engagements and reports add up over the years: picked by typing.
+_engagements = _evidence(Engagement, "partnership", ("-start_date", "pk"))
+_reports = _evidence(AfterActionReport, "engagement__partnership",
+                     ("-engagement__start_date", "pk"))
+ENGAGEMENTS = register("partnership-engagements", _engagements,
+                       ("title_en", "title_es", "location"))
+REPORTS = register("partnership-reports", _reports,
+                   ("engagement__title_en", "engagement__title_es"))
+
+
 class MeasurementForm(forms.ModelForm):
     """A value of an indicator with its evidence: an engagement of the same partnership and
     its after-action report, among those the user may see."""
@@ -91,18 +115,18 @@ class MeasurementForm(forms.ModelForm):
     class Meta:
         model = Measurement
         fields = ["value", "as_of", "source", "engagement", "after_action_report"]
-        widgets = {"as_of": DateInput}
+        widgets = {"as_of": DateInput, "engagement": Picker(ENGAGEMENTS),
+                   "after_action_report": Picker(REPORTS)}
         formfield_callback = bounded_dates
 
     def __init__(self, *args, user, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["engagement"].queryset = (
-            Engagement.objects.restrict(user).prefetch_related(None)
-            .filter(partnership=partnership).order_by("-start_date", "pk"))
-        self.fields["after_action_report"].queryset = (
-            AfterActionReport.objects.restrict(user).prefetch_related(None)
-            .filter(engagement__partnership=partnership).select_related("engagement")
-            .order_by("-engagement__start_date", "pk"))
+        params = {"partnership": partnership.pk}
+        self.fields["engagement"].queryset = _engagements(user, params)
+        self.fields["after_action_report"].queryset = _reports(user, params).select_related(
+            "engagement")
+        for name in ("engagement", "after_action_report"):
+            self.fields[name].widget.params = params
         self.fields["after_action_report"].help_text = _(
             "The engagement is taken from the report when only the report is chosen.")
 
