@@ -29,15 +29,15 @@ _sources = {}
 class Source:
     """`choices(user, params)`: what the user may pick from (read through `restrict()`),
     narrowed by the request's parameters (`params`, a QueryDict); `search`: the fields a
-    typed text is looked for in; `label(record)`: how a choice reads."""
+    typed text is looked for in (every word typed must be in one of them). A choice reads as
+    the record's name (`str`), as a ModelChoiceField shows it."""
 
     choices: Callable
     search: tuple
-    label: Callable = str
 
 
-def register(name, choices, search, label=str):
-    _sources[name] = Source(choices, tuple(search), label)
+def register(name, choices, search):
+    _sources[name] = Source(choices, tuple(search))
     return name
 
 
@@ -53,7 +53,7 @@ def matches(name, user, params):
         records = records.filter(reduce(or_, (Q(**{f"{f}__icontains": word})
                                              for f in source.search)))
     found = list(records[:LIMIT + 1])
-    return [(r.pk, source.label(r)) for r in found[:LIMIT]], len(found) > LIMIT
+    return [(r.pk, str(r)) for r in found[:LIMIT]], len(found) > LIMIT
 
 
 @login_required
