@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
-from core.related import linked, scrub, withheld_names
+from core.related import linked, scrub, shown, withheld_names
 from core.schemas import MarkingIn, MarkingOut, Moment
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
 from response.schemas_common import Acronym, Id, KindCode, NewMarking, attribute
@@ -62,7 +62,14 @@ class ResourceRequestOut(Schema):
     marking: MarkingOut
 
     resolve_incident = attribute("incident_id")
-    resolve_incident_name = attribute("incident.name")
+
+    @staticmethod
+    def resolve_incident_name(obj, context):
+        """The incident's name, or "a record not released to you" (core.related); a list says
+        in `links_released` when it is released, so it needs no check each."""
+        if getattr(obj, "links_released", False):
+            return obj.incident.name
+        return str(shown(context["request"].user, obj.incident))
     resolve_requesting_organization = attribute("requesting_organization.acronym")
     resolve_requested_by = attribute("requested_by.username")
     resolve_kind = attribute("kind.code")

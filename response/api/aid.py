@@ -75,7 +75,8 @@ def _request_fields(request, payload):
 def list_requests(request, filters: Query[ResourceRequestFilter]):
     """Resource requests you may see, newest first, filtered by incident, state, nation (the
     requesting nation), kind or priority."""
-    return aid.requests_for(request.user, **filters.dict())
+    return with_links_released(request.user, aid.requests_for(request.user, **filters.dict()),
+                               "incident")
 
 
 @router.post("/resource-requests",

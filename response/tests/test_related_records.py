@@ -75,6 +75,7 @@ def test_a_narrowed_incident_is_not_named_on_the_partners_request_or_deployment(
         owner=duty, reader=mx_liaison, secret=SECRET,
         paths=[reverse("response:request", args=[request.pk]),
                f"/api/v1/resource-requests/{request.pk}/history",
+               f"/api/v1/resource-requests/{request.pk}", "/api/v1/resource-requests",
                reverse("response:deployment", args=[deployment.pk]),
                reverse("response:requests"), reverse("response:offers")],
         exports=[reverse("response:request_export"), reverse("response:offer_export")])
