@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
 from core.models import Disclosure, Notification
 from core.permissions import may, require
+from core.related import linked, scrub, withheld_names
 from core.tasks import send_email
 
 
@@ -100,25 +102,32 @@ def notify(users, record, message_en, message_es, url="", *, key=""):
     if url and (not url.startswith("/") or url.startswith("//")):
         raise ValueError("A notification links only to a page of this site (a path).")
     about_type = ContentType.objects.get_for_model(type(record))
+    links = linked(record)
     made = []
     for user in users:
         if not may(user, record):
             continue
+        # A record it names that this user may not see is not named to them (core.related).
+        withheld = withheld_names(user, links)
+        with translation.override("en"):
+            text_en = scrub(message_en, withheld)
+        with translation.override("es"):
+            text_es = scrub(message_es, withheld)
         if key and Notification.objects.filter(recipient=user, key=key).exists():
             continue
         try:
             with transaction.atomic():
                 notice = Notification.objects.create(
-                    recipient=user, message_en=message_en, message_es=message_es, url=url,
+                    recipient=user, message_en=text_en, message_es=text_es, url=url,
                     key=key, about_type=about_type, about_id=record.pk)
         except IntegrityError:  # a concurrent run told this user under the same key
             continue
         made.append(notice)
         if user.email:
             link = f"\n\n{getattr(settings, 'SITE_URL', '').rstrip('/')}{url}" if url else ""
-            line = " ".join(message_en.split())
+            line = " ".join(text_en.split())
             subject = "Enlace: " + (line if len(line) <= 90 else line[:89] + "…")
             transaction.on_commit(partial(
-                send_email, subject, f"{message_en}\n\n{message_es}{link}\n",
+                send_email, subject, f"{text_en}\n\n{text_es}{link}\n",
                 settings.DEFAULT_FROM_EMAIL, [user.email]))
     return made

@@ -18,6 +18,7 @@ from response.forms_common import (
     with_any,
 )
 from response.models import (
+    MAX_OFFER_DAYS,
     AidAgreement,
     Incident,
     Offer,
@@ -132,8 +133,8 @@ class OfferForm(forms.Form):
     self_sustaining = forms.BooleanField(
         label=_("Self-sustaining"), required=False,
         help_text=_("Brings its own food, water, shelter and fuel for the duration."))
-    duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1, max_value=28,
-                                       initial=14)
+    duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1,
+                                       max_value=MAX_OFFER_DAYS, initial=14)
     available_from = forms.DateTimeField(label=_("Available from"), widget=LocalDateTimeInput)
     cost_terms = forms.ChoiceField(label=_("Cost terms"), choices=Offer.CostTerms.choices)
     estimated_cost = forms.DecimalField(label=_("Estimated cost"), required=False,
@@ -208,7 +209,8 @@ class AmendForm(forms.Form):
 
     reason = forms.CharField(label=_("Reason for the amendment"), max_length=REASON,
                              widget=forms.Textarea(attrs={"rows": 2}))
-    duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1, max_value=28)
+    duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1,
+                                       max_value=MAX_OFFER_DAYS)
     self_sustaining = forms.BooleanField(label=_("Self-sustaining"), required=False)
     cost_terms = forms.ChoiceField(label=_("Cost terms"), choices=Offer.CostTerms.choices)
     estimated_cost = forms.DecimalField(label=_("Estimated cost"), required=False,

@@ -21,6 +21,7 @@ LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 QUANTITY = [MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
 PEOPLE = [MaxValueValidator(MAX_PEOPLE)]
+MAX_OFFER_DAYS = 28  # 14 days on assignment and at most 14 more by extension
 CLOCK_SKEW = timedelta(minutes=5)  # a start "now" on a clock a little ahead is not the future
 
 
@@ -365,7 +366,7 @@ class Offer(MarkedModel):
         _("self-sustaining"), default=False,
         help_text=_("Brings its own food, water, shelter and fuel for the duration."))
     duration_days = models.PositiveIntegerField(
-        _("duration (days)"), validators=[MinValueValidator(1), MaxValueValidator(28)])
+        _("duration (days)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_OFFER_DAYS)])
     available_from = models.DateTimeField(_("available from"))
     cost_terms = models.CharField(_("cost terms"), max_length=16, choices=CostTerms.choices)
     estimated_cost = models.DecimalField(_("estimated cost"), max_digits=12, decimal_places=2,

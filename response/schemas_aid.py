@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
 from core.related import linked, scrub, shown, withheld_names
 from core.schemas import MarkingIn, MarkingOut, Moment
-from response.models import AidAgreement, Offer, ResourceRequest, Signature
+from response.models import MAX_OFFER_DAYS, AidAgreement, Offer, ResourceRequest, Signature
 from response.schemas_common import Acronym, Id, KindCode, NewMarking, attribute
 from response.services.aid import verify_agreement
 
@@ -157,7 +157,7 @@ class OfferCreate(Schema):
     incident: Id | None = Field(None, description="For an unsolicited offer")
     lines: list[OfferLineIn] = Field(..., min_length=1, max_length=50)
     self_sustaining: bool = False
-    duration_days: int = Field(..., ge=1, le=28)
+    duration_days: int = Field(..., ge=1, le=MAX_OFFER_DAYS)
     available_from: Moment
     cost_terms: CostTermsCode
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
@@ -174,7 +174,7 @@ class OfferUpdate(Schema):
     lines: list[OfferLineIn] | None = Field(None, min_length=1, max_length=50,
                                             description="Replaces every line when sent")
     self_sustaining: bool | None = None
-    duration_days: int | None = Field(None, ge=1, le=28)
+    duration_days: int | None = Field(None, ge=1, le=MAX_OFFER_DAYS)
     available_from: Moment | None = None
     cost_terms: CostTermsCode | None = None
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
@@ -339,7 +339,7 @@ class AmendmentLineIn(Schema):
 
 class AmendmentIn(Schema):
     reason: str = Field(..., min_length=1, max_length=REASON)
-    duration_days: int | None = Field(None, ge=1, le=28)
+    duration_days: int | None = Field(None, ge=1, le=MAX_OFFER_DAYS)
     available_from: Moment | None = None
     self_sustaining: bool | None = None
     cost_terms: CostTermsCode | None = None

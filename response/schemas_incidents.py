@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from core.bounds import LONG_TEXT
+from core.bounds import LONG_TEXT, MAX_PEOPLE
 from core.schemas import MarkingOut, Moment, NationCode
 from response import border
 from response.geo import side_of_boundary
@@ -204,7 +204,7 @@ class UnitUpdate(Schema):
     home_base: str = Field(None, min_length=1, max_length=200)
     home_latitude: float = None
     home_longitude: float = None
-    headcount: int = Field(None, ge=0, le=100_000)
+    headcount: int = Field(None, ge=0, le=MAX_PEOPLE)
     qualifications: str = Field(None, max_length=LONG_TEXT)
     languages: list[str] | str = Field(None, description="ISO 639-1 codes: a list or "
                                                          "comma-separated",

@@ -79,3 +79,19 @@ def test_a_narrowed_incident_is_not_named_on_the_partners_request_or_deployment(
                reverse("response:deployment", args=[deployment.pk]),
                reverse("response:requests"), reverse("response:offers")],
         exports=[reverse("response:request_export"), reverse("response:offer_export")])
+
+
+def test_a_notice_made_after_the_incident_narrowed_does_not_name_it(make_user, mx_liaison):
+    from django.core import mail
+
+    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
+    incident = make_incident(duty, name=SECRET, name_es=SECRET)
+    offer = make_offer(mx_liaison, make_request(duty, incident))
+    change_incident_marking(duty, incident, rel_to=[Nation.objects.get(code="USA")],
+                            disclosure="approved")
+    (notice,) = notify([mx_liaison], offer, f"Your offer for {SECRET} was accepted",
+                       f"Su ofrecimiento para {SECRET} fue aceptado")
+    assert notice.message_en == "Your offer for a record not released to you was accepted"
+    assert notice.message_es == ("Su ofrecimiento para un registro que no se le ha divulgado "
+                                 "fue aceptado")
+    assert not any(SECRET in m.body or SECRET in m.subject for m in mail.outbox)
