@@ -100,6 +100,11 @@ class Lifecycle:
         """Every guard of `step` unmet now: (field, message) pairs."""
         return [reason for guard in step.guards for reason in guard(record, **context)]
 
+    def allows(self, record, name, **context):
+        """Whether the record's state and every guard allow step `name` now (whoever asks)."""
+        step = self.step(name)
+        return record.state in step.sources and not self.reasons(record, step, **context)
+
     def options(self, user, record, **context):
         """The steps the user may take from the record's state, each with the guards' refusal
         now (a reason about a field the step accepts is left out: it may be given with it)."""

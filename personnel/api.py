@@ -3,7 +3,6 @@ orders with their preview and application, CSV imports and roster exports."""
 
 import zoneinfo
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import File, Query, Router, UploadedFile
 from ninja.pagination import paginate
@@ -13,7 +12,7 @@ from core.schemas import HistoryEntryOut
 from core.views import get_one
 from personnel import exports, imports, services
 from personnel.eligibility import eligibility
-from personnel.models import Authority, Member, Order, authority_of
+from personnel.models import Authority, Member, authority_of
 from personnel.schemas import (
     EligibilityOut,
     ImportReportOut,
@@ -186,12 +185,7 @@ def _plan_out(request, order, plan):
     changing = [c for c in plan if c.changes]
     conflicts = sum(1 for c in plan if c.conflict)
     moves = [(authority_of(c.from_status), authority_of(c.to_status)) for c in changing]
-    applicable = order.state == Order.State.DRAFT and not conflicts
-    if applicable:
-        try:
-            services._validate_for_apply(order)
-        except ValidationError:
-            applicable = False
+    applicable = not conflicts and services.ORDER_LIFECYCLE.allows(order, "apply")
     return {
         "order_id": order.pk, "state": order.state, "effective_at": order.effective_at,
         "applicable": applicable, "changes": changes, "members_not_shown": len(plan) - len(changes),

@@ -10,11 +10,13 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import bulk
 from core.audit import acting_as, log_bulk
+from core.lifecycle import Lifecycle, Transition
 from core.models import Disclosure
-from core.permissions import require, require_role
+from core.permissions import may, require, require_role
 from core.services import apply_marking, check_new_marking
 from personnel.models import DutyPeriod, DutyStatus, Member, Order, OrderEffect
 
@@ -157,19 +159,43 @@ def plan_order(order):
     return _plan_apply(order)
 
 
-def _validate_for_apply(order):
-    if order.state != Order.State.DRAFT:
-        raise ValidationError({"state": _("Only a draft order can be applied; this one is "
-                                          "%(state)s.") % {"state": order.get_state_display()}})
-    if order.kind == Order.Kind.STAY:
-        if order.stays is None:
-            raise ValidationError({"stays": _("Name the order this stay suspends.")})
-        if order.stays.state not in (Order.State.DRAFT, Order.State.APPLIED):
-            raise ValidationError({"stays": _("That order is already %(state)s.") % {
-                "state": order.stays.get_state_display()}})
-    elif not order.target_status:
-        raise ValidationError({"target_status": _("Choose the duty status the members move "
-                                                  "to.")})
+def _stays_an_open_order(order, **context):
+    if order.kind != Order.Kind.STAY:
+        return []
+    if order.stays is None:
+        return [("stays", _("Name the order this stay suspends."))]
+    if order.stays.state not in (Order.State.DRAFT, Order.State.APPLIED):
+        return [("stays", _("That order is already %(state)s.") % {
+            "state": order.stays.get_state_display()})]
+    return []
+
+
+def _target_status_chosen(order, **context):
+    if order.kind == Order.Kind.STAY or order.target_status:
+        return []
+    return [("target_status", _("Choose the duty status the members move to."))]
+
+
+def _order_refused(order, step):
+    if step.name == "apply":
+        return "state", _("Only a draft order can be applied; this one is %(state)s.") % {
+            "state": order.get_state_display()}
+    return "stays", _("That order is already %(state)s.") % {
+        "state": order.get_state_display()}
+
+
+# Applying an order is the one step a person takes; a stay, when applied, reverses the order it
+# suspends (already applied) or stays it (still a draft).
+OS = Order.State
+ORDER_LIFECYCLE = Lifecycle(
+    Transition("apply", (OS.DRAFT,), OS.APPLIED, gettext_lazy("Apply order"),
+               guards=(_stays_an_open_order, _target_status_chosen)),
+    Transition("reverse", (OS.APPLIED,), OS.REVERSED, OS.REVERSED.label),
+    Transition("stay", (OS.DRAFT,), OS.STAYED, OS.STAYED.label),
+    may=lambda user, order, step: step.name == "apply" and may(user, order, "apply"),
+    refused=_order_refused,
+    also_saves=("updated_at",),
+)
 
 
 def _refuse_conflicts(plan):
@@ -248,23 +274,21 @@ def apply_order(user, order):
     """Apply an order: all its members change in one transaction, or none do."""
     require(user, order, "apply")
     order = Order.objects.select_for_update().get(pk=order.pk)
-    _validate_for_apply(order)
+    ORDER_LIFECYCLE.check(order, "apply")
     plan = plan_order(order)
     _refuse_conflicts(plan)
-    with acting_as(user):
-        if order.kind == Order.Kind.STAY:
-            stayed = order.stays
-            if stayed.state == Order.State.APPLIED:
-                _undo(stayed, plan, user)
-                stayed.state = Order.State.REVERSED
-            else:
-                stayed.state = Order.State.STAYED
-            stayed.save(update_fields=["state", "updated_at"])
-        else:
+    stayed = order.stays if order.kind == Order.Kind.STAY else None
+    # Moved first: its guard reads the stayed order's state, which the stay then changes.
+    ORDER_LIFECYCLE.move(user, order, "apply", changes={"applied_at": timezone.now()})
+    if stayed is not None and stayed.state == Order.State.APPLIED:
+        with acting_as(user):
+            _undo(stayed, plan, user)
+        ORDER_LIFECYCLE.move(user, stayed, "reverse")
+    elif stayed is not None:
+        ORDER_LIFECYCLE.move(user, stayed, "stay")
+    else:
+        with acting_as(user):
             _carry_out(order, plan, user)
-        order.state = Order.State.APPLIED
-        order.applied_at = timezone.now()
-        order.save(update_fields=["state", "applied_at", "updated_at"])
     return plan
 
 

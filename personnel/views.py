@@ -211,8 +211,7 @@ def order_detail(request, pk):
         .filter(pk=order.stays_id).exists(),
         "stayed_by": list(order.stayed_by.filter(
             pk__in=Order.objects.restrict(user).values("pk"))),
-        "can_apply": order.state == Order.State.DRAFT
-        and selectors.orders_for(user, "apply").filter(pk=pk).exists(),
+        "can_apply": any(o.name == "apply" for o in services.ORDER_LIFECYCLE.options(user, order)),
         "history": history_for(order),
     })
 

@@ -13,7 +13,8 @@ from engagements import services as engagements
 from partnerships import services as partnerships
 from partnerships.models import Objective
 from partnerships.tests.factories import make_line, make_objective, make_partnership
-from response.services import aid, deployments
+from personnel import services as personnel
+from response.services import aid, allocation, deployments
 
 S = Objective.State
 
@@ -97,6 +98,12 @@ def test_every_unmet_guard_is_given_by_field(objective, us_coordinator):
     assert objective.state == S.DRAFT
 
 
+def test_allows_asks_the_state_and_the_guards_whoever_asks(objective):
+    assert LIFECYCLE.allows(objective, "approve")
+    assert not LIFECYCLE.allows(objective, "approve", friday=True)
+    assert not LIFECYCLE.allows(objective, "start")
+
+
 def test_a_step_that_needs_a_reason_refuses_a_blank_one(objective, us_coordinator):
     with pytest.raises(ValidationError) as caught:
         LIFECYCLE.move(us_coordinator, objective, "cancel", reason="   ")
@@ -138,6 +145,8 @@ APP_LIFECYCLES = {
     "deployment": deployments.LIFECYCLE,
     "resource request": aid.REQUEST_LIFECYCLE,
     "offer": aid.OFFER_LIFECYCLE,
+    "allocation proposal": allocation.PROPOSAL_LIFECYCLE,
+    "personnel order": personnel.ORDER_LIFECYCLE,
 }
 
 
