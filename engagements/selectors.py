@@ -192,9 +192,16 @@ HAPPENED_STATES = (Engagement.State.IN_EXECUTION, Engagement.State.EXECUTED,
                    Engagement.State.CLOSED)
 # The public audit's measure: recorded complete within this many days of the end.
 RECORDED_WITHIN_DAYS = 30
-# After-action report states in which the report is still owed.
+# After-action report states in which the report is still owed. A submitted report is owed
+# until it is approved: only then can the engagement be recorded complete.
 AAR_OWED_STATES = (None, AfterActionReport.State.NOT_STARTED, AfterActionReport.State.DRAFT,
-                   AfterActionReport.State.RETURNED)
+                   AfterActionReport.State.SUBMITTED, AfterActionReport.State.RETURNED)
+
+
+def report_overdue(due_date, aar_state, today):
+    """The one rule for the "overdue" flag: the due date has passed and the report is still
+    owed (`aar_state` None when no report exists yet)."""
+    return today > due_date and aar_state in AAR_OWED_STATES
 
 
 def visible_report(user, engagement, action="view"):
@@ -267,13 +274,13 @@ def not_yet_recorded(user, *, partnership=None):
 
 def describe_not_recorded(engagements, today=None):
     """Rows for the list: days since the end, the report's due date and whether it is
-    overdue (due date passed and the report not submitted)."""
+    overdue (`report_overdue`)."""
     today = today or timezone.localdate()
     due = timedelta(days=settings.AAR_DUE_DAYS)
     return [
         NotRecorded(engagement=e, days_since_end=(today - e.end_date).days,
                     aar_state=e.aar_state, due_date=e.end_date + due,
-                    overdue=today > e.end_date + due and e.aar_state in AAR_OWED_STATES)
+                    overdue=report_overdue(e.end_date + due, e.aar_state, today))
         for e in engagements
     ]
 

@@ -439,7 +439,7 @@ def _aar_page(request, engagement, report, *, status=200, **bound):
         context["can_start"] = (engagement.state in aar_services.AAR_STARTS_FROM
                                 and user.has_perm("engagements.change_afteractionreport"))
         context["overdue"] = (engagement.state in aar_services.AAR_STARTS_FROM
-                              and today > due_date)
+                              and aar_selectors.report_overdue(due_date, None, today))
         return render(request, "engagements/aar.html", context, status=status)
     can_write = (report.state in aar_services.AAR_EDITABLE_STATES
                  and AfterActionReport.objects.restrict(user, "change")
@@ -457,7 +457,7 @@ def _aar_page(request, engagement, report, *, status=200, **bound):
                           and report.owner_nation_id == user.nation_id),
         "can_mark": AfterActionReport.objects.restrict(user, "change_marking")
         .filter(pk=report.pk).exists(),
-        "overdue": today > report.due_date and report.state in aar_selectors.AAR_OWED_STATES,
+        "overdue": aar_selectors.report_overdue(report.due_date, report.state, today),
         "indicator_values": [(i, values.get(str(i.pk))) for i in indicators],
         "attendance": attendance,
         "attendance_total": sum(a.count for a in attendance),
@@ -673,9 +673,12 @@ def aar_list(request):
     if state not in AfterActionReport.State.values:
         state = None
     page = paginate(request, aar_selectors.reports_for(request.user, state=state))
+    today = timezone.localdate()
+    overdue = {report.pk for report in page.object_list
+               if aar_selectors.report_overdue(report.due_date, report.state, today)}
     return render(request, "engagements/aar_list.html", {
         "page": page, "state": state, "states": AfterActionReport.State.choices,
-        "today": timezone.localdate()})
+        "overdue": overdue})
 
 
 def _int_param(request, name):
