@@ -4,9 +4,12 @@ in every lifecycle state (some executed ones with overdue after-action reports),
 Ukraine and Nigeria events released only to their own partner.
 
 Everything goes through `engagements.services` as the demo users (history and guards apply;
-transitions that need a date get `today=`). Names of people, amounts and tracking references
-are illustrative. Events around "now" (in execution, overdue reports) are dated relative to
-today so the dashboard always shows them; the rest of the plan has fixed dates.
+transitions that need a date get `today=`), each step dated when it happened
+(`core.demo.happened_at`): planned months ahead, the report written in the weeks after the end,
+some recorded complete within 30 days and some late, so the dashboard's shares are realistic.
+Names of people, amounts and tracking references are illustrative. Events around "now" (in
+execution, overdue reports) are dated relative to today so the dashboard always shows them; the
+rest of the plan has fixed dates.
 
 Idempotent: an engagement whose English title exists is skipped, so running it again creates
 nothing.
@@ -18,8 +21,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Nation, Organization
+from core.demo import happened_at, on
 from core.models import Disclosure
 from engagements import services
+from engagements.fiscal import fiscal_year
 from engagements.models import Engagement, Participation, Person
 from partnerships.models import Objective, Partnership
 
@@ -30,6 +35,8 @@ FUND_SOURCE = "SPP (10 U.S.C. 341)"
 PATH = (ES.NOMINATED, ES.APPROVED, ES.FUNDED, ES.PREPARING, ES.READY, ES.IN_EXECUTION,
         ES.EXECUTED)
 AFTER = (ES.AAR_SUBMITTED, ES.RECORDED_COMPLETE, ES.CLOSED)
+# Days before the start each planning step happened (capped at today).
+PLANNED = {ES.NOMINATED: 120, ES.APPROVED: 90, ES.FUNDED: 60, ES.PREPARING: 45, ES.READY: 30}
 
 # The twelve DEFENSA leaders of the January 2026 visit (illustrative names).
 VISITORS = [
@@ -56,7 +63,8 @@ def _plan(today):
     state, extras). Extras: partner (nation code, default MEX), budget, people (how many
     partner participants), aar ("liaison", "owner", "draft" or None), reference, indicator
     values {objective code: value}, reschedule (new start for deferred/postponed), pending
-    (one participant's vetting left pending), external."""
+    (one participant's vetting left pending), submitted and recorded (days after the end the
+    report was submitted and the engagement recorded complete; within 30 is on time)."""
     rel = timedelta
     return [
         # ---- FY2026, Mexico ----
@@ -65,28 +73,30 @@ def _plan(today):
          T.PLANNING_INITIAL, D.TO_PARTNER, "Mexico City", date(2025, 11, 18),
          date(2025, 11, 19), ("TRAIN-1", "BORDER-1", "CYBER-1", "HADR-1"), ES.CLOSED,
          {"budget": 18500, "aar": "owner", "reference": "SPP-MEX-26-0001",
-          "values": {"TRAIN-1": 1}}),
+          "values": {"TRAIN-1": 1}, "submitted": 9, "recorded": 21}),
         ("DEFENSA senior leader familiarization visit to Sacramento",
          "Visita de familiarización de mandos de la DEFENSA a Sacramento",
          T.FAMILIARIZATION, D.HOSTED, "Sacramento, California", date(2026, 1, 12),
          date(2026, 1, 16), ("TRAIN-1", "BORDER-1"), ES.RECORDED_COMPLETE,
          {"budget": 64200, "people": 12, "aar": "liaison", "reference": "SPP-MEX-26-0002",
-          "values": {"TRAIN-1": 2}}),
+          "values": {"TRAIN-1": 2}, "submitted": 33, "recorded": 44}),
         ("Wildfire incident command subject-matter expert exchange",
          "Intercambio de expertos en mando de incidentes de incendios forestales",
          T.SME_EXCHANGE, D.HOSTED, "Sacramento and Ione, California", date(2026, 3, 9),
          date(2026, 3, 13), ("HADR-1",), ES.RECORDED_COMPLETE,
-         {"budget": 41800, "people": 2, "aar": "owner", "reference": "SPP-MEX-26-0003"}),
+         {"budget": 41800, "people": 2, "aar": "owner", "reference": "SPP-MEX-26-0003",
+          "submitted": 17, "recorded": 26}),
         ("Border-zone incident reporting workshop",
          "Taller de reporte de incidentes en la zona fronteriza",
          T.WORKSHOP, D.TO_PARTNER, "Tijuana, Baja California", date(2026, 5, 19),
          date(2026, 5, 21), ("BORDER-1",), ES.AAR_SUBMITTED,
-         {"budget": 22300, "aar": "submitted"}),
+         {"budget": 22300, "aar": "submitted", "submitted": 41}),
         ("Mid planning conference, FY2026 program",
          "Conferencia intermedia de planeación, programa del año fiscal 2026",
          T.PLANNING_MID, D.VIRTUAL, "Virtual", date(2026, 6, 10), date(2026, 6, 10),
          ("TRAIN-1",), ES.CLOSED,
-         {"budget": 1500, "aar": "owner", "reference": "SPP-MEX-26-0004"}),
+         {"budget": 1500, "aar": "owner", "reference": "SPP-MEX-26-0004", "submitted": 6,
+          "recorded": 12}),
         ("Search and rescue helicopter exchange, La Paz",
          "Intercambio de búsqueda y rescate con helicópteros, La Paz",
          T.SME_EXCHANGE, D.TO_PARTNER, "La Paz, Baja California Sur", date(2026, 10, 20),
@@ -96,7 +106,13 @@ def _plan(today):
          T.EXERCISE, D.TO_PARTNER, "Los Cabos, Baja California Sur", date(2026, 9, 14),
          date(2026, 9, 18), ("HADR-1",), ES.DEFERRED,
          {"via": ES.APPROVED, "reschedule": date(2027, 6, 7)}),
-        # ---- Around now: overdue reports, one in execution ----
+        # ---- Around now: one recorded on time, overdue reports, one in execution ----
+        ("Wildland firefighting radio interoperability workshop",
+         "Taller de interoperabilidad de radiocomunicaciones para incendios forestales",
+         T.WORKSHOP, D.TO_PARTNER, "Tecate, Baja California", today - rel(47), today - rel(45),
+         ("HADR-1",), ES.RECORDED_COMPLETE,
+         {"budget": 12400, "aar": "owner", "submitted": 12, "recorded": 20,
+          "reference": f"SPP-MEX-{fiscal_year(today - rel(47)) % 100}-0005"}),
         ("Cyber incident response subject-matter expert exchange",
          "Intercambio de expertos en respuesta a incidentes cibernéticos",
          T.SME_EXCHANGE, D.TO_PARTNER, "Mexico City", today - rel(79), today - rel(75),
@@ -161,7 +177,8 @@ def _plan(today):
          "Nigeria: taller de planeación de respuesta a desastres",
          T.WORKSHOP, D.TO_PARTNER, "Abuja, Nigeria", date(2026, 6, 22), date(2026, 6, 25),
          (), ES.RECORDED_COMPLETE,
-         {"partner": "NGA", "budget": 29800, "aar": "owner", "reference": "SPP-NGA-26-0007"}),
+         {"partner": "NGA", "budget": 29800, "aar": "owner", "reference": "SPP-NGA-26-0007",
+          "submitted": 52, "recorded": 67}),
         ("Nigeria: aviation maintenance subject-matter expert exchange",
          "Nigeria: intercambio de expertos en mantenimiento de aeronaves",
          T.SME_EXCHANGE, D.TO_PARTNER, "Kaduna, Nigeria", date(2027, 6, 14),
@@ -192,19 +209,27 @@ def _make(user, liaison, usa, partnerships, objectives, today, title_en, title_e
     code = extra.get("partner", "MEX")
     partnership = partnerships[code]
     partner = partnership.partner_nation
-    engagement = services.create_engagement(
-        user, partnership=partnership, objectives=[objectives[c] for c in codes],
-        rel_to=[usa, partner], disclosure=Disclosure.APPROVED, title_en=title_en,
-        title_es=title_es, type=kind, direction=direction, location=location,
-        start_date=start, end_date=end, lead=user,
-        tracking_reference=extra.get("reference", ""))
+    created = start - timedelta(days=150)
+    with happened_at(on(created)):
+        engagement = services.create_engagement(
+            user, partnership=partnership, objectives=[objectives[c] for c in codes],
+            rel_to=[usa, partner], disclosure=Disclosure.APPROVED, title_en=title_en,
+            title_es=title_es, type=kind, direction=direction, location=location,
+            start_date=start, end_date=end, lead=user,
+            tracking_reference=extra.get("reference", ""))
     if extra.get("budget"):
-        services.create_budget_line(
-            user, engagement, description="Travel, lodging and per diem",
-            amount=Decimal(extra["budget"]), fund_source=FUND_SOURCE,
-            state="allotted")
+        with happened_at(on(created + timedelta(days=3))):
+            services.create_budget_line(
+                user, engagement, description="Travel, lodging and per diem",
+                amount=Decimal(extra["budget"]), fund_source=FUND_SOURCE,
+                state="allotted")
     if code == "MEX":
-        _participants(user, engagement, extra)
+        registered = min(today, created + timedelta(days=7))
+        with happened_at(on(registered)):
+            _participants(user, engagement, extra)
+        for gate in ("vetting_updated_on", "visa_updated_on", "clearance_submitted_on"):
+            engagement.participations.filter(**{f"{gate}__isnull": False}).update(
+                **{gate: registered})
     if target in AFTER:
         stop = ES.EXECUTED
     elif target in PATH:
@@ -213,16 +238,19 @@ def _make(user, liaison, usa, partnerships, objectives, today, title_en, title_e
         stop = extra.get("via")
     for name in PATH if stop else ():
         day = {ES.IN_EXECUTION: start, ES.EXECUTED: end + timedelta(days=1)}.get(
-            name, min(today, start - timedelta(days=30)))
-        services.transition(user, engagement, name, today=day)
+            name, min(today, start - timedelta(days=PLANNED.get(name, 30))))
+        with happened_at(on(day, hour=9 if name == ES.IN_EXECUTION else 16)):
+            services.transition(user, engagement, name, today=day)
         if name == stop:
             break
-    if target in (ES.DEFERRED, ES.POSTPONED):
-        new_start = extra["reschedule"]
-        services.transition(user, engagement, target, today=today, start_date=new_start,
-                            end_date=new_start + (end - start))
-    elif target == ES.CANCELLED:
-        services.transition(user, engagement, target, today=today)
+    changed = min(today, start - timedelta(days=14))
+    with happened_at(on(changed)):
+        if target in (ES.DEFERRED, ES.POSTPONED):
+            new_start = extra["reschedule"]
+            services.transition(user, engagement, target, today=changed,
+                                start_date=new_start, end_date=new_start + (end - start))
+        elif target == ES.CANCELLED:
+            services.transition(user, engagement, target, today=changed)
     aar = extra.get("aar")
     if aar:
         _report(user, liaison, engagement, partner, objectives, aar, target, extra)
@@ -270,42 +298,59 @@ SUMMARIES = {
 
 def _report(user, liaison, engagement, partner, objectives, aar, target, extra):
     """The after-action report: a draft only, submitted, or approved and recorded (the
-    engagement is then recorded complete and its indicator values become measurements)."""
+    engagement is then recorded complete and its indicator values become measurements), each
+    step on its day after the end."""
+    end = engagement.end_date
+
+    def after(days, hour=11):
+        return happened_at(on(end + timedelta(days=days), hour))
+
     writer = liaison if aar == "liaison" else user
-    report = services.start_aar(writer, engagement)
+    with after(3):
+        report = services.start_aar(writer, engagement)
     summary_en, summary_es = SUMMARIES["liaison" if aar == "liaison" else "owner"]
     values = {}
     for code, value in extra.get("values", {}).items():
         indicator = objectives[code].indicators.first()
         if indicator is not None:
             values[indicator.pk] = value
-    report = services.save_aar_draft(writer, report, summary_en=summary_en,
-                                     summary_es=summary_es)
-    if values:
-        report = services.save_aar_draft(user, report, indicator_values=values)
+    with after(5):
+        report = services.save_aar_draft(writer, report, summary_en=summary_en,
+                                         summary_es=summary_es)
+        if values:
+            report = services.save_aar_draft(user, report, indicator_values=values)
     if aar == "draft":
         return
+    submitted = extra.get("submitted", 20)
     defensa = Organization.objects.get(acronym="DEFENSA") if partner.code == "MEX" else None
     people = engagement.participations.count() or 8
-    services.set_attendance(writer, report, [
-        {"nation": partner, "organization": defensa, "grade": "", "count": people},
-        {"nation": engagement.owner_nation, "organization": None, "grade": "", "count": 6}])
-    if aar == "liaison":
-        services.add_observation(
-            liaison, report, kind="sustain", topic="Centro de operaciones conjuntas",
-            text_es="La visita al centro de operaciones conjuntas mostró cómo se comparte la "
-                    "información de incidentes; proponemos replicar el esquema en Tijuana.")
-        services.add_observation(
-            liaison, report, kind="improve", topic="Intérpretes",
-            text_es="Contar con un intérprete adicional para las sesiones técnicas.")
-    report = services.submit_aar(writer, report)
+    with after(submitted, hour=9):
+        services.set_attendance(writer, report, [
+            {"nation": partner, "organization": defensa, "grade": "", "count": people},
+            {"nation": engagement.owner_nation, "organization": None, "grade": "", "count": 6}])
+        if aar == "liaison":
+            services.add_observation(
+                liaison, report, kind="sustain", topic="Centro de operaciones conjuntas",
+                text_es="La visita al centro de operaciones conjuntas mostró cómo se comparte "
+                        "la información de incidentes; proponemos replicar el esquema en "
+                        "Tijuana.")
+            services.add_observation(
+                liaison, report, kind="improve", topic="Intérpretes",
+                text_es="Contar con un intérprete adicional para las sesiones técnicas.")
+    with after(submitted, hour=15):
+        report = services.submit_aar(writer, report)
     if target == ES.AAR_SUBMITTED:
         engagement.refresh_from_db()
         if engagement.state == ES.EXECUTED:
-            services.transition(user, engagement, ES.AAR_SUBMITTED)
+            with after(submitted, hour=16):
+                services.transition(user, engagement, ES.AAR_SUBMITTED)
         return
-    report = services.approve_aar(user, report)
-    report = services.record_aar(user, report)
+    recorded = extra["recorded"]
+    with after(recorded - 1):
+        report = services.approve_aar(user, report)
+    with after(recorded):
+        report = services.record_aar(user, report)
     if target == ES.CLOSED:
         engagement.refresh_from_db()
-        services.transition(user, engagement, ES.CLOSED)
+        with after(recorded + 30):
+            services.transition(user, engagement, ES.CLOSED)

@@ -1,12 +1,15 @@
 """Demo partnerships: California's three, each releasable only to its own partner, and the
-California–Mexico program."""
+California–Mexico program. Each record is dated when it was entered (`core.demo.happened_at`):
+the partnerships when the program began using Enlace, the program from the letter of intent of
+28 October 2025 on."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import Nation, Organization
+from core.demo import IN_USE_SINCE, happened_at, on
 from core.models import Disclosure
 from partnerships import services
 from partnerships.models import Partnership
@@ -38,12 +41,12 @@ def load(users):
         partner = Nation.objects.get(code=code)
         if Partnership.objects.filter(us_state="CA", partner_nation=partner).exists():
             continue
-        create_partnership(
-            users["us.coordinator"], rel_to=[usa, partner], disclosure=Disclosure.APPROVED,
-            name_en=name_en, name_es=name_es, us_state="CA", partner_nation=partner,
-            established=year, combatant_command=command, description_en=desc_en,
-            description_es=desc_es,
-        )
+        with happened_at(on(IN_USE_SINCE)):
+            create_partnership(
+                users["us.coordinator"], rel_to=[usa, partner], disclosure=Disclosure.APPROVED,
+                name_en=name_en, name_es=name_es, us_state="CA", partner_nation=partner,
+                established=year, combatant_command=command, description_en=desc_en,
+                description_es=desc_es)
     load_program(users["us.coordinator"])
 
 
@@ -75,7 +78,8 @@ LINES = [
      "un día.", "CalGuard",
      {"name_en": "Hours from incident to shared report",
       "name_es": "Horas del incidente al reporte compartido", "kind": "outcome",
-      "unit": "hours", "direction": "decrease", "baseline_value": 72, "target_value": 24,
+      "unit": "hours", "unit_es": "horas", "direction": "decrease", "baseline_value": 72,
+      "target_value": 24,
       "frequency": "quarterly"},
      [(date(2026, 1, 31), 60, "Joint operations center log, Q2 FY26")], ("approved",
                                                                            "in_progress")),
@@ -85,7 +89,8 @@ LINES = [
      "Realizar los eventos de adiestramiento en operaciones coordinadas del año fiscal y "
      "registrar cada uno como concluido con su informe posterior a la acción.", "CalGuard",
      {"name_en": "Engagements recorded complete", "name_es": "Eventos registrados como "
-      "concluidos", "kind": "output", "unit": "engagements", "direction": "increase",
+      "concluidos", "kind": "output", "unit": "engagements", "unit_es": "actividades",
+      "direction": "increase",
       "baseline_value": 0, "target_value": 8, "frequency": "per_event"},
      [], ("approved",)),
     ("cyber", "Cyber security", "Ciberseguridad", "CYBER-1",
@@ -93,7 +98,8 @@ LINES = [
      "Intercambiar indicadores de ciberamenazas bajo TLP mediante una interfaz estándar.",
      "DEFENSA",
      {"name_en": "Indicators shared per quarter", "name_es": "Indicadores compartidos por "
-      "trimestre", "kind": "output", "unit": "indicators", "direction": "increase",
+      "trimestre", "kind": "output", "unit": "indicators", "unit_es": "indicadores",
+      "direction": "increase",
       "baseline_value": 0, "target_value": 50, "frequency": "quarterly"},
      [], ()),
     ("hadr", "Humanitarian assistance and disaster response",
@@ -104,11 +110,20 @@ LINES = [
      "México para incendios forestales y desastres.", "CalGuard",
      {"name_en": "Responders trained in the ICS–SCI crosswalk",
       "name_es": "Personal capacitado en la equivalencia SCI–ICS", "kind": "capability_milestone",
-      "unit": "people", "direction": "increase", "baseline_value": 0, "target_value": 120,
+      "unit": "people", "unit_es": "personas", "direction": "increase", "baseline_value": 0,
+      "target_value": 120,
       "frequency": "per_event"},
      [(date(2025, 12, 12), 24, "Wildfire subject-matter expert exchange roster")],
      ("approved", "in_progress")),
 ]
+
+
+# The program's days: the letter signed, its lines entered, the initial assessment (with the
+# objectives approved) and the work begun.
+SIGNED = date(2025, 10, 28)
+PROGRAM_ENTERED = date(2025, 11, 3)
+ASSESSED = date(2025, 11, 14)
+OBJECTIVE_STEPS = (ASSESSED, date(2025, 12, 1))
 
 
 def load_program(user):
@@ -116,31 +131,39 @@ def load_program(user):
     if partnership is None or partnership.lines_of_effort.exists():
         return
     today = timezone.localdate()
-    letter = services.create_agreement(user, partnership, **LETTER_OF_INTENT)
-    for state in ("in_coordination", "signed", "in_force"):
-        letter = services.transition_agreement(user, letter, state)
+    with happened_at(on(date(2025, 10, 6))):
+        letter = services.create_agreement(user, partnership, **LETTER_OF_INTENT)
+    for state, day, hour in (("in_coordination", date(2025, 10, 8), 10),
+                             ("signed", SIGNED, 15), ("in_force", SIGNED, 16)):
+        with happened_at(on(day, hour)):
+            letter = services.transition_agreement(user, letter, state)
     for position, (code, name_en, name_es, objective_code, statement_en, statement_es, owner,
                    indicator, measurements, states) in enumerate(LINES, start=1):
-        line = services.create_line_of_effort(user, partnership, code=code, name_en=name_en,
-                                              name_es=name_es, position=position)
-        objective = services.create_objective(
-            user, line, code=objective_code, statement_en=statement_en,
-            statement_es=statement_es, owner=Organization.objects.get(acronym=owner),
-            target_date=date(2027, 9, 30))
-        made = services.create_indicator(
-            user, objective, baseline_date=date(2025, 10, 28), target_date=date(2027, 9, 30),
-            **{**indicator, "baseline_value": Decimal(indicator["baseline_value"]),
-               "target_value": Decimal(indicator["target_value"])})
+        with happened_at(on(PROGRAM_ENTERED)):
+            line = services.create_line_of_effort(user, partnership, code=code,
+                                                  name_en=name_en, name_es=name_es,
+                                                  position=position)
+            objective = services.create_objective(
+                user, line, code=objective_code, statement_en=statement_en,
+                statement_es=statement_es, owner=Organization.objects.get(acronym=owner),
+                target_date=date(2027, 9, 30))
+            made = services.create_indicator(
+                user, objective, baseline_date=SIGNED, target_date=date(2027, 9, 30),
+                **{**indicator, "baseline_value": Decimal(indicator["baseline_value"]),
+                   "target_value": Decimal(indicator["target_value"])})
         for as_of, value, source in measurements:
             if as_of <= today:
-                services.record_measurement(user, made, Decimal(value), as_of, source)
-        for state in states:
-            objective = services.transition_objective(user, objective, state)
-    if date(2025, 11, 14) <= today:
-        services.create_assessment(
-            user, partnership, kind="initial", assessed_on=date(2025, 11, 14),
-            rating="not_rated",
-            findings_en="Baselines set for the four lines of effort named in the letter of "
-                        "intent. The first engagements are being planned.",
-            findings_es="Líneas base establecidas para las cuatro líneas de esfuerzo de la "
-                        "carta de intención. Se planean los primeros eventos.")
+                with happened_at(on(as_of + timedelta(days=4))):
+                    services.record_measurement(user, made, Decimal(value), as_of, source)
+        for state, day in zip(states, OBJECTIVE_STEPS, strict=False):
+            with happened_at(on(day)):
+                objective = services.transition_objective(user, objective, state)
+    if ASSESSED <= today:
+        with happened_at(on(ASSESSED, 16)):
+            services.create_assessment(
+                user, partnership, kind="initial", assessed_on=ASSESSED,
+                rating="not_rated",
+                findings_en="Baselines set for the four lines of effort named in the letter of "
+                            "intent. The first engagements are being planned.",
+                findings_es="Líneas base establecidas para las cuatro líneas de esfuerzo de la "
+                            "carta de intención. Se planean los primeros eventos.")

@@ -6,8 +6,10 @@ counts are illustrative. Members and their baseline periods are bulk-created (wi
 through `core.audit.log_bulk`); every order goes through `services.create_order` and
 `services.apply_order` as the demo personnel officer `us.j1`, exactly as in the UI.
 
-Idempotent: units by code, members by service number, orders by reference. Running it again
-creates, changes and applies nothing. Everything is US-only (owner USA, releasable to USA).
+Units and members are dated from when the program began using Enlace, each order from the day
+it was issued (`core.demo.happened_at`). Idempotent: units by code, members by service
+number, orders by reference. Running it again creates, changes and applies nothing.
+Everything is US-only (owner USA, releasable to USA).
 """
 
 import random
@@ -19,6 +21,7 @@ from auditlog.models import LogEntry
 from accounts.models import Nation
 from core.audit import acting_as, log_bulk
 from core.bulk import insert
+from core.demo import IN_USE_SINCE, happened_at, on
 from core.services import apply_marking
 from personnel import services
 from personnel.models import DutyPeriod, DutyStatus, Member, Order, Qualification, Unit
@@ -389,17 +392,20 @@ def _load_orders(officer, usa, specs):
             fields = {**fields, "stays": court}
         members = Member.objects.filter(pk__in=[pk_of[n] for n in groups[group]]) if group \
             else []
-        order = services.create_order(officer, members=members, rel_to=[usa], **fields)
+        with happened_at(on(fields["issued_on"], 9)):
+            order = services.create_order(officer, members=members, rel_to=[usa], **fields)
         if fields["kind"] == Order.Kind.COURT_ORDER:
             court = order
         if apply:
-            services.apply_order(officer, order)
+            with happened_at(on(fields["issued_on"], 14)):
+                services.apply_order(officer, order)
 
 
 def load(users):
     officer = users["us.j1"]
     usa = Nation.objects.get(code="USA")
     specs = _member_specs()
-    units = _load_units(officer, usa)
-    _load_members(officer, usa, units, specs)
+    with happened_at(on(IN_USE_SINCE)):
+        units = _load_units(officer, usa)
+        _load_members(officer, usa, units, specs)
     _load_orders(officer, usa, specs)

@@ -1,8 +1,11 @@
 """The demo engagements: every lifecycle state, the January 2026 visit recorded complete with its
 Spanish report, overdue reports on the dashboard, Ukraine and Nigeria invisible to Mexico;
-loaded twice it duplicates nothing."""
+loaded twice it duplicates nothing; each step dated when it happened."""
+
+from datetime import date, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -56,3 +59,33 @@ def test_the_demo_loads_twice_with_every_state_and_releasability():
     partner_rows = selectors.describe_not_recorded(selectors.not_yet_recorded(liaison))
     assert partner_rows and all(
         row.engagement.partnership.partner_nation.code == "MEX" for row in partner_rows)
+
+
+@pytest.mark.django_db
+def test_the_demo_carries_real_dates_realistic_shares_and_an_overdue_flag(client):
+    call_command("load_demo", verbosity=0)
+    today = timezone.localdate()
+    visit = Engagement.objects.get(title_en=VISIT)
+    report = visit.after_action_report
+    # Submitted 33 days after the 16 January 2026 end, recorded complete 44 days after: late.
+    assert timezone.localdate(report.submitted_at) == date(2026, 2, 18)
+    assert timezone.localdate(visit.recorded_complete_at) == date(2026, 3, 1)
+    assert timezone.localdate(visit.created_at) == visit.start_date - timedelta(days=150)
+    history = LogEntry.objects.get_for_object(visit)
+    assert history.exists()
+    assert all(timezone.localdate(e.timestamp) <= date(2026, 3, 1) for e in history)
+
+    coordinator = User.objects.get(username="us.coordinator")
+    (fy2026,) = selectors.recorded_within_shares(coordinator, fiscal_year=2026)
+    assert 0 < fy2026.total.percent < 100
+    assert fy2026.total.on_time >= 3
+
+    # The workshop's report was submitted late and never approved: still owed, and flagged.
+    workshop = Engagement.objects.get(title_en="Border-zone incident reporting workshop")
+    rows = selectors.describe_not_recorded(selectors.not_yet_recorded(coordinator), today)
+    assert next(r for r in rows if r.engagement == workshop).overdue
+    client.force_login(coordinator)
+    page = client.get(f"/engagements/{workshop.pk}/aar/").content.decode()
+    assert 'data-testid="overdue"' in page
+    listing = client.get("/engagements/aars/?state=submitted").content.decode()
+    assert 'data-testid="overdue"' in listing

@@ -1,8 +1,11 @@
 """The demo's 2025 sequence: federalization, drawdowns, a stayed court order, the return to
 state control; loaded twice it changes nothing; Mexico sees none of it."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from core.models import Notification
@@ -26,6 +29,10 @@ def test_the_2025_sequence_shows_on_the_roster():
     assert federal_on(j1, 2025, 12, 16, 12) == 200  # the court order was stayed; 100 released
     assert federal_on(j1, 2026, 1, 1, 12) == 0
 
+    # Each order is dated the day it was issued, not the day the demo was loaded.
+    federalization = Order.objects.get(reference=demo.REF_FEDERALIZATION)
+    assert timezone.localdate(federalization.applied_at) == federalization.issued_on
+    assert timezone.localdate(federalization.created_at) == date(2025, 6, 7)
     court = Order.objects.get(reference=demo.REF_COURT)
     assert court.state == Order.State.STAYED and court.members.count() == 300
     assert not court.effects.exists()

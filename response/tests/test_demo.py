@@ -5,9 +5,11 @@ that verify, and each nation's view differing; loaded twice it duplicates nothin
 from datetime import UTC, datetime
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import call_command
 
 from accounts.models import User
+from core.models import Notification
 from response import accountability
 from response.models import (
     AidAgreement,
@@ -62,3 +64,30 @@ def test_the_demo_tells_both_stories_in_every_state():
     assert Incident.objects.restrict(mx).filter(pk=mexico_only.pk).exists()
     assert not Incident.objects.restrict(us).filter(pk=mexico_only.pk).exists()
     assert Unit.objects.restrict(mx).count() < Unit.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_demo_dates_each_step_when_it_happened():
+    call_command("load_demo", verbosity=0)
+    january_2025 = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC))
+    palisades = Incident.objects.get(name_en="Palisades Fire")
+    assert january_2025[0] < palisades.created_at < january_2025[1]
+    agreement = AidAgreement.objects.get(request__incident=palisades)
+    assert agreement.in_force_at == datetime(2025, 1, 10, 18, tzinfo=UTC)
+    signed = [s.signed_at for s in agreement.signatures.order_by("signed_at")]
+    assert len(signed) == 3 and all(january_2025[0] < at < january_2025[1] for at in signed)
+    assert signed[-1] == agreement.in_force_at
+    history = list(LogEntry.objects.get_for_object(agreement))
+    assert history and all(january_2025[0] < e.timestamp < january_2025[1] for e in history)
+    in_force = next(e for e in history if "in_force_at" in e.changes)
+    assert in_force.changes["in_force_at"][1].startswith("2025-01-10 18:00")
+    cehui = Deployment.objects.get(agreement=agreement)
+    assert january_2025[0] < cehui.created_at < cehui.departed_at
+
+    # The exercise stays relative to now: each agreement is signed before its teams leave.
+    hurricane = Incident.objects.get(ics_number="BCS-2026-ODX")
+    for deployment in Deployment.objects.filter(incident=hurricane).exclude(departed_at=None):
+        in_force = deployment.agreement.in_force_at
+        assert hurricane.started_at < in_force < deployment.departed_at
+        assert deployment.agreement.signatures.filter(signed_at__gt=in_force).count() == 0
+    assert not Notification.objects.filter(created_at__lt=datetime(2024, 12, 1, tzinfo=UTC))
