@@ -1,8 +1,10 @@
 """Fixtures for the whole suite: reference data and personas of both nations."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from accounts.reference import load_reference
 from accounts.tests.personas import (
@@ -18,6 +20,15 @@ from response.reference import load_reference as load_response_reference
 def _fresh_cache():
     """Login throttling counts in the cache; one test's failed logins must not lock another."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A page requested in Spanish leaves Spanish active in the thread (the locale middleware
+    activates it and nothing turns it off): each test starts, and ends, in the default."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
