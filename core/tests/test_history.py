@@ -76,6 +76,12 @@ def test_links_to_marked_records_are_logged_with_their_ids(us_coordinator, mx_li
         assert [str(v) for v in mx[1].changes[0].before] == ["a record not released to you"]
         us = readable_history([removed], us_coordinator)
         assert [str(v) for v in us[0].changes[0].before] == [str(hidden)]
+    # Clearing the links logs the ones cleared (auditlog's own handler would log every
+    # objective in the database).
+    engagement.objectives.clear()
+    cleared = history_for(engagement)[0]
+    assert cleared.changes["objectives"]["pks"] == [shown.pk]
+    assert cleared.changes["objectives"]["operation"] == "delete"
     # An entry written before the ids were kept names a marked record by name only: it cannot
     # be checked, so nobody reads the name.
     legacy = LogEntry.objects.create(

@@ -83,4 +83,4 @@ def indicator_chart(progress, size="small"):
         description=describe(progress),
         baseline_label=_("Baseline %(value)s") % {"value": amount(indicator.baseline_value)},
         target_label=_("Target %(value)s") % {"value": amount(indicator.target_value)},
-        width=width, height=height))
+        width=width, height=height, show_day=_day))
