@@ -214,7 +214,7 @@ class AARForm(forms.ModelForm):
         self.indicators = list(indicators)
         for indicator in self.indicators:
             self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
-                label=f"{indicator.name} ({indicator.unit})", required=False, max_digits=14,
+                label=f"{indicator.name} ({indicator.unit_label})", required=False, max_digits=14,
                 decimal_places=2, initial=values.get(str(indicator.pk)),
                 help_text=_("Recorded as a measurement of this indicator when the report is "
                             "recorded."))

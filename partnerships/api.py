@@ -513,7 +513,8 @@ def _indicator_progress(progress):
     indicator, latest = progress.indicator, progress.latest
     return {
         "id": indicator.pk, "name_en": indicator.name_en, "name_es": indicator.name_es,
-        "kind": indicator.kind, "unit": indicator.unit, "direction": indicator.direction,
+        "kind": indicator.kind, "unit": indicator.unit, "unit_es": indicator.unit_es,
+        "direction": indicator.direction,
         "baseline_value": indicator.baseline_value, "baseline_date": indicator.baseline_date,
         "target_value": indicator.target_value, "target_date": indicator.target_date,
         "latest": None if latest is None else {

@@ -79,7 +79,7 @@ class ObjectiveForm(forms.ModelForm):
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["name_en", "name_es", "kind", "unit", "direction", "baseline_value",
+        fields = ["name_en", "name_es", "kind", "unit", "unit_es", "direction", "baseline_value",
                   "baseline_date", "target_value", "target_date", "frequency"]
         widgets = {"baseline_date": DateInput, "target_date": DateInput}
         formfield_callback = bounded_dates

@@ -218,8 +218,11 @@ class Indicator(MarkedModel):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    unit = models.CharField(_("unit of measure"), max_length=50,
+    unit = models.CharField(_("unit of measure (English)"), max_length=50,
                             help_text=_("For example: people trained, exercises, percent."))
+    unit_es = models.CharField(_("unit of measure (Spanish)"), max_length=50, blank=True,
+                               help_text=_("For example: personas capacitadas, ejercicios, "
+                                           "porcentaje. Empty: Spanish readers see the English."))
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices,
                                  default=Direction.INCREASE)
     baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
@@ -241,6 +244,17 @@ class Indicator(MarkedModel):
     @property
     def name(self):
         return localized(self, "name")
+
+    @property
+    def unit_en(self):
+        # The English unit is the `unit` field the API has always named; `localized` reads
+        # unit_en and unit_es.
+        return self.unit
+
+    @property
+    def unit_label(self):
+        """The unit in the reader's language."""
+        return localized(self, "unit")
 
     def get_absolute_url(self):
         return reverse("partnerships:indicator", args=[self.pk])

@@ -251,6 +251,7 @@ class IndicatorOut(Schema):
     name_es: str
     kind: IndicatorKind
     unit: str
+    unit_es: str
     direction: IndicatorDirection
     baseline_value: float
     baseline_date: date
@@ -271,6 +272,8 @@ class IndicatorUpdate(Schema):
     name_es: str = Field(None, min_length=1, max_length=SHORT)
     kind: IndicatorKind = None
     unit: str = Field(None, min_length=1, max_length=50, examples=["people trained"])
+    unit_es: str = Field(None, max_length=50, examples=["personas capacitadas"],
+                         description="Empty: Spanish readers see `unit`")
     direction: IndicatorDirection = None
     baseline_value: Amount = None
     baseline_date: Day = None
@@ -435,6 +438,7 @@ class IndicatorProgressOut(Schema):
     name_es: str
     kind: IndicatorKind
     unit: str
+    unit_es: str
     direction: IndicatorDirection
     baseline_value: float
     baseline_date: date

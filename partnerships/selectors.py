@@ -99,7 +99,7 @@ def indicators_for(user, action="view", *, partnership=None, objective=None, kin
         qs = qs.filter(objective=objective)
     if kind:
         qs = qs.filter(kind=kind)
-    return _text(qs, q, "name_en", "name_es", "unit")
+    return _text(qs, q, "name_en", "name_es", "unit", "unit_es")
 
 
 def measurements_for(user, action="view", *, partnership=None, indicator=None, verified=None):

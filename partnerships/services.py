@@ -65,7 +65,7 @@ AGREEMENT_FIELDS = ("kind", "title_en", "title_es", "parties", "signatories", "s
                     "signed_at_place", "focus_areas_en", "focus_areas_es", "expires_on")
 LINE_FIELDS = ("code", "name_en", "name_es", "description_en", "description_es", "position")
 OBJECTIVE_FIELDS = ("code", "statement_en", "statement_es", "owner", "target_date")
-INDICATOR_FIELDS = ("name_en", "name_es", "kind", "unit", "direction", "baseline_value",
+INDICATOR_FIELDS = ("name_en", "name_es", "kind", "unit", "unit_es", "direction", "baseline_value",
                     "baseline_date", "target_value", "target_date", "frequency")
 MEASUREMENT_FIELDS = ("value", "as_of", "source", "engagement", "after_action_report")
 ASSESSMENT_FIELDS = ("line_of_effort", "kind", "assessed_on", "findings_en", "findings_es",

@@ -48,7 +48,7 @@ def describe(progress):
     indicator, latest = progress.indicator, progress.latest
     parts = [_("Baseline %(baseline)s %(unit)s on %(baseline_date)s; target %(target)s by "
                "%(target_date)s (%(direction)s).") % {
-        "baseline": amount(indicator.baseline_value), "unit": indicator.unit,
+        "baseline": amount(indicator.baseline_value), "unit": indicator.unit_label,
         "baseline_date": _day(indicator.baseline_date),
         "target": amount(indicator.target_value), "target_date": _day(indicator.target_date),
         "direction": indicator.get_direction_display().lower()}]
