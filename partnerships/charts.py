@@ -30,12 +30,14 @@ def _number(value):
 
 
 def step_chart(points, *, baseline, target, start, end, chart_id, title, description,
-               baseline_label="", target_label="", width=WIDTH, height=HEIGHT):
+               baseline_label="", target_label="", width=WIDTH, height=HEIGHT,
+               show_day=date.isoformat):
     """The chart as an SVG string.
 
     `points`: Point (or (date, value[, label]) tuples), in any order. `baseline` is the value on
     `start` (the baseline date), `target` the value wanted by `end` (the target date).
-    `chart_id` makes the ids of <title> and <desc> unique on the page.
+    `chart_id` makes the ids of <title> and <desc> unique on the page. `show_day` writes the
+    dates of the axis in the reader's format.
     """
     pts = sorted((p if isinstance(p, Point) else Point(*p) for p in points),
                  key=lambda p: (p.on, p.value))
@@ -100,8 +102,8 @@ def step_chart(points, *, baseline, target, start, end, chart_id, title, descrip
 
     base_y = height - 6
     out.append(f'<text class="axis" x="{LEFT}" y="{base_y}" font-size="10" fill="{INK}">'
-               f'{date.fromordinal(first).isoformat()}</text>')
+               f'{escape(show_day(date.fromordinal(first)))}</text>')
     out.append(f'<text class="axis" x="{width - RIGHT}" y="{base_y}" text-anchor="end" '
-               f'font-size="10" fill="{INK}">{date.fromordinal(last).isoformat()}</text>')
+               f'font-size="10" fill="{INK}">{escape(show_day(date.fromordinal(last)))}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -1,11 +1,16 @@
 """The indicator chart: a pure function from measurements to SVG, the same bytes every time,
-accessible, and drawn the right way up whichever direction is better."""
+accessible, drawn the right way up whichever direction is better, its axis dated in the
+reader's format."""
 
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import pytest
+from django.urls import reverse
+
 from partnerships.charts import Point, step_chart
+from partnerships.tests.factories import make_program
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -84,3 +89,24 @@ def test_no_measurements_and_flat_ranges_still_draw():
     flat = chart([(date(2025, 1, 1), 5)], baseline=5, target=5, end=date(2025, 1, 1))
     parse(flat)
     assert "nan" not in flat.lower() and "inf" not in flat.lower()
+
+
+def test_the_axis_dates_are_written_as_the_caller_says():
+    axis = [e.text for e in parse(chart(show_day=lambda day: day.strftime("%d/%m/%Y"))).iter()
+            if e.get("class") == "axis"]
+    assert axis == ["01/01/2025", "01/01/2026"]
+
+
+@pytest.mark.parametrize(("language", "shape"), [
+    ("en", r"\d\d/\d\d/\d{4}"), ("es", r"\d\d/\d\d/\d{4}")])
+def test_the_page_chart_axis_reads_in_the_readers_date_format(client_for, us_coordinator,
+                                                             language, shape):
+    partnership, _line, _objective, indicator = make_program(us_coordinator)
+    client = client_for(us_coordinator)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("partnerships:progress", args=[partnership.pk])).content.decode()
+    axis = re.findall(r'<text class="axis"[^>]*>([^<]*)</text>', page)
+    assert axis and all(re.fullmatch(shape, text) for text in axis), axis
+    first = indicator.baseline_date
+    expected = first.strftime("%d/%m/%Y" if language == "es" else "%m/%d/%Y")
+    assert expected in axis

@@ -264,7 +264,7 @@ def _announce_request(request, nation_ids, key, escalated=False):
         if escalated:
             return _("Resource request %(number)s could not be filled by %(nation)s and is "
                      "escalated to your nation: %(quantity)s × %(kind)s for %(incident)s.") % values
-        return _("New resource request %(number)s releasable to your nation: %(quantity)s × "
+        return _("Resource request %(number)s released to your nation: %(quantity)s × "
                  "%(kind)s for %(incident)s.") % values
 
     return notify_in_both(_partner_users(request, nation_ids), request, render, key)
@@ -504,9 +504,9 @@ def create_offer(user, *, request=None, incident=None, lines, self_sustaining=Fa
         values = {"organization": offer.offering_organization.acronym,
                   "summary": _offer_summary(offer, rows), "incident": incident.name}
         if request is not None:
-            return _("New offer from %(organization)s for request %(number)s: %(summary)s.") % {
+            return _("Offer from %(organization)s for request %(number)s: %(summary)s.") % {
                 **values, "number": request.number}
-        return _("New unsolicited offer from %(organization)s for %(incident)s: "
+        return _("Unsolicited offer from %(organization)s for %(incident)s: "
                  "%(summary)s.") % values
 
     notify_in_both(_offer_recipients(offer), offer, render, f"offer:{offer.pk}:new")

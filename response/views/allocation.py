@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.history import history_for
+from core.humanize import grouped
 from core.views import attempt, get_one, list_page, run_service, show_refusal
 from response.forms_allocation import ProposalFilterForm, ProposalForm, ResolveForm
 from response.models import AllocationProposal, PortOfEntry
@@ -65,12 +66,13 @@ def _why(assignment, records):
         return _("Pinned by the duty officer.")
     if runner is None:
         return _("No other eligible unit can reach this request.")
-    values = {"unit": _name(records, runner["resource"]), "cost": runner["cost"],
-              "more": runner["cost"] - assignment["cost"]["total"],
-              "eta": _shown(_moment(runner["eta"]))}
+    more = runner["cost"] - assignment["cost"]["total"]
+    values = {"unit": _name(records, runner["resource"]), "cost": grouped(runner["cost"]),
+              "more": grouped(more), "eta": _shown(_moment(runner["eta"]))}
     text = why["text"]
-    if values["more"] > 0:
-        return _("The runner-up, %(unit)s, would cost %(more)s more (arriving %(eta)s).") % values
+    if more > 0:
+        return _("The runner-up, %(unit)s, would cost %(more)s more points of the objective "
+                 "(arriving %(eta)s).") % values
     if " instead" in text:
         return _("The runner-up, %(unit)s, and its like are sent to other requests.") % values
     if "drawdown" in text:
@@ -79,8 +81,8 @@ def _why(assignment, records):
     if "Spanish–English" in text:
         return _("The runner-up, %(unit)s, would cross the border without a Spanish–English "
                  "speaker going to this incident.") % values
-    return _("The runner-up, %(unit)s, costs no more (%(cost)s); the solver chose this one.") \
-        % values
+    return _("The runner-up, %(unit)s, costs no more (%(cost)s points); the solver chose this "
+             "one.") % values
 
 
 def _assignment_rows(plan, records, ports):
