@@ -86,9 +86,9 @@ LINES = [
     ("training", "Coordinated-operations training", "Adiestramiento en operaciones coordinadas",
      "TRAIN-1", "Conduct the fiscal year's coordinated-operations training engagements and "
      "record each complete with an after-action report.",
-     "Realizar los eventos de adiestramiento en operaciones coordinadas del año fiscal y "
-     "registrar cada uno como concluido con su informe posterior a la acción.", "CalGuard",
-     {"name_en": "Engagements recorded complete", "name_es": "Eventos registrados como "
+     "Realizar los eventos de adiestramiento en operaciones coordinadas del año fiscal de EE. UU. y "
+     "anotar cada uno como concluido con su informe posterior a la acción.", "CalGuard",
+     {"name_en": "Engagements recorded complete", "name_es": "Eventos anotados como "
       "concluidos", "kind": "output", "unit": "engagements", "unit_es": "actividades",
       "direction": "increase",
       "baseline_value": 0, "target_value": 8, "frequency": "per_event"},
