@@ -86,8 +86,8 @@ LINES = [
     ("training", "Coordinated-operations training", "Adiestramiento en operaciones coordinadas",
      "TRAIN-1", "Conduct the fiscal year's coordinated-operations training engagements and "
      "record each complete with an after-action report.",
-     "Realizar los eventos de adiestramiento en operaciones coordinadas del año fiscal de EE. UU. y "
-     "anotar cada uno como concluido con su informe posterior a la acción.", "CalGuard",
+     "Realizar los eventos de adiestramiento en operaciones coordinadas del año fiscal de "
+     "EE. UU. y anotar cada uno como concluido con su informe posterior a la acción.", "CalGuard",
      {"name_en": "Engagements recorded complete", "name_es": "Eventos anotados como "
       "concluidos", "kind": "output", "unit": "engagements", "unit_es": "actividades",
       "direction": "increase",
