@@ -116,3 +116,19 @@ def test_disclosure_decisions_need_the_review_permission(make_user, us_coordinat
     # A liaison may edit partnerships but holds neither marking permission.
     with pytest.raises(PermissionDenied):
         change_marking(partnership, liaison_us, rel_to=[], disclosure="in_review")
+
+
+def test_has_perm_of_a_record_is_restrict(us_coordinator, us_viewer, mx_liaison):
+    """The authentication backend: user.has_perm(perm, record) means the record is in
+    restrict(user, action) — the role's permission, the marking and, to act, the owning
+    nation."""
+    partnership = make_partnership(us_coordinator, rel_to=["USA"])
+    assert us_coordinator.has_perm("partnerships.change_partnership", partnership)
+    assert us_viewer.has_perm("partnerships.view_partnership", partnership)
+    assert not us_viewer.has_perm("partnerships.change_partnership", partnership)
+    assert not mx_liaison.has_perm("partnerships.view_partnership", partnership)
+    partnership.rel_to.add(Nation.objects.get(code="MEX"))
+    assert mx_liaison.has_perm("partnerships.view_partnership", partnership)
+    assert not mx_liaison.has_perm("partnerships.change_partnership", partnership)
+    # A permission of another model never answers for this record.
+    assert not us_coordinator.has_perm("engagements.change_engagement", partnership)
