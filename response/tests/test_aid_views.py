@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from accounts.models import Organization
+from accounts.models import Nation, Organization
 from core.models import Disclosure
 from core.testing import ReleasabilityCase, assert_releasability
 from response.models import AidAgreement, Offer, ResourceKind, ResourceRequest
@@ -46,13 +46,15 @@ def messages_of(response):
 
 def test_requests_obey_releasability(duty, mx_liaison, incident):
     case = ReleasabilityCase(
-        make=lambda user: new_request(user, incident, number="SECRET-REQ-77"),
+        # Submitted: a draft is its nation's own whatever its marking (HELD_BACK).
+        make=lambda user: submitted(user, incident, number="SECRET-REQ-77"),
         list_url=reverse("response:requests"),
         detail_url=lambda r: reverse("response:request", args=[r.pk]),
         api_list_url="/api/v1/resource-requests",
         api_detail_url=lambda r: f"/api/v1/resource-requests/{r.pk}",
         export_url=reverse("response:request_export"),
         text=lambda r: r.number,
+        parents=lambda r: [r.incident],
     )
     assert_releasability(case, us_user=duty, mx_user=mx_liaison)
 
@@ -70,6 +72,7 @@ def test_offers_obey_releasability(duty, mx_liaison, incident):
         api_detail_url=lambda o: f"/api/v1/offers/{o.pk}",
         export_url=reverse("response:offer_export"),
         text=lambda o: str(o),
+        parents=lambda o: [o.incident],
     )
     assert_releasability(case, us_user=duty, mx_user=mx_liaison)
 
@@ -81,6 +84,10 @@ def test_agreements_obey_releasability(duty, make_user, mx_liaison, incident):
         offer = aid.create_offer(caloes, request=submitted(user, incident, rel_to=[]),
                                  lines=[line(agency="CalOES")], duration_days=5,
                                  available_from=START, cost_terms="donated")
+        # The agreement names its offer and request: Mexico sees it only with them.
+        for parent in (offer, offer.request):
+            parent.rel_to.add(*Nation.objects.filter(code="MEX"))
+            type(parent).objects.filter(pk=parent.pk).update(disclosure=Disclosure.APPROVED)
         return aid.draw_up_agreement(user, offer)
 
     case = ReleasabilityCase(
@@ -91,6 +98,7 @@ def test_agreements_obey_releasability(duty, make_user, mx_liaison, incident):
         api_detail_url=lambda a: f"/api/v1/aid-agreements/{a.pk}",
         export_url=None,
         text=lambda a: a.text_hash[:16],
+        parents=lambda a: [a.offer, a.offer.request, a.offer.incident],
     )
     assert_releasability(case, us_user=duty, mx_user=mx_liaison)
 

@@ -58,6 +58,7 @@ def test_roster_members_obey_releasability(us_coordinator, mx_liaison):
         api_detail_url=lambda m: f"/api/v1/roster-members/{m.pk}",
         export_url=reverse("response:roster_export", args=[deployment.pk]),
         text=lambda m: m.full_name,
+        parents=lambda m: [m.deployment],
     )
     assert_releasability(case, us_user=us_coordinator, mx_user=mx_liaison)
 
@@ -74,6 +75,7 @@ def test_costs_obey_releasability(us_coordinator, mx_liaison):
         api_detail_url=lambda c: f"/api/v1/deployment-costs/{c.pk}",
         export_url=reverse("response:cost_export", args=[deployment.pk]),
         text=lambda c: c.description,
+        parents=lambda c: [c.deployment],
     )
     assert_releasability(case, us_user=us_coordinator, mx_user=mx_liaison)
 
