@@ -25,12 +25,17 @@ def roster_for(user, deployment):
     return with_latest_check_in(members).order_by("full_name", "pk")
 
 
+def teams_away(user):
+    """The teams the user may see that are not yet home (returned or closed)."""
+    return Deployment.objects.restrict(user).exclude(state__in=HOME)
+
+
 def who_is_where(user, *, incident=None, deployment=None, nation=None):
     """Everyone on a team that is not yet home (returned or closed), that the user may see,
     with their team, its sending nation and their organization and latest check-in.
     `incident` and `deployment` are records or ids; `nation` is the sending nation, a record
     or its code."""
-    teams = Deployment.objects.restrict(user).exclude(state__in=HOME)
+    teams = teams_away(user)
     if incident is not None:
         teams = teams.filter(incident_id=getattr(incident, "pk", incident))
     if deployment is not None:

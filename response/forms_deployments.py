@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from personnel.forms import LocalDateTimeInput
-from response import workrest
+from response import accountability, workrest
 from response.forms_common import (
     FilterForm,
     ServiceFieldsMixin,
@@ -78,8 +78,7 @@ class AccountabilityFilterForm(DeploymentFilterForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["state"], self.fields["transport"]
-        teams = (Deployment.objects.restrict(user).exclude(state=Deployment.State.CLOSED)
-                 .prefetch_related(None).select_related(None))
+        teams = accountability.teams_away(user).prefetch_related(None).select_related(None)
         self.fields["deployment"].choices = with_any([(d.pk, d.name) for d in teams])
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.models import Notification
 from response import accountability
+from response.forms_deployments import AccountabilityFilterForm
 from response.models import Deployment, DeploymentCost, Offer, PortOfEntry
 from response.services import deployments as services
 from response.tests.factories import (
@@ -765,6 +766,9 @@ class TestOnePlaceAtATime:
         # Who is where now: only the team not yet home.
         rows = accountability.who_is_where(us_coordinator)
         assert [r.deployment.name for r in rows] == ["Second convoy"]
+        filters = AccountabilityFilterForm(user=us_coordinator)
+        assert [label for _pk, label in filters.fields["deployment"].choices][1:] == [
+            "Second convoy"]
 
     def test_the_other_team_is_named_only_to_a_reader_who_may_see_it(self, us_coordinator,
                                                                       mx_liaison):
