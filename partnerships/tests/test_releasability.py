@@ -59,6 +59,12 @@ PROGRAM = {
 }
 
 
+def _ancestors(record):
+    """Every record above `record` in the program, nearest first."""
+    parents = record.marking_parents()
+    return [*parents, *(a for parent in parents for a in _ancestors(parent))]
+
+
 @pytest.mark.parametrize("kind", list(PROGRAM))
 def test_program_records_obey_releasability_on_every_read_path(us_coordinator, mx_liaison,
                                                                kind):
@@ -72,6 +78,7 @@ def test_program_records_obey_releasability_on_every_read_path(us_coordinator, m
         api_detail_url=lambda record: f"/api/v1/{api_name}/{record.pk}",
         export_url=None,
         text=text,
+        parents=_ancestors,
     )
     assert_releasability(case, us_user=us_coordinator, mx_user=mx_liaison)
 
