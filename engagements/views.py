@@ -15,6 +15,7 @@ from icalendar import Event as ICalEvent
 
 from core.forms import MarkingForm
 from core.history import history_for
+from core.permissions import may
 from core.related import shown, shown_many
 from core.views import get_one, paginate, run_service
 from engagements import selectors, services
@@ -53,10 +54,6 @@ from partnerships.models import Objective, Partnership
 # ---- Engagements, budget lines, people, participants, checklist -----------------------------
 
 
-def _may(queryset, pk):
-    return queryset.filter(pk=pk).exists()
-
-
 @login_required
 def engagement_list(request):
     user = request.user
@@ -90,7 +87,7 @@ def engagement_detail(request, pk):
     engagement = get_one(selectors.engagements_for(user), pk)
     checklist = selectors.checklist(user, engagement)
     rows = _participant_rows(user, engagement, checklist)
-    can_change = _may(selectors.engagements_for(user, action="change"), pk)
+    can_change = may(user, engagement, "change")
     return render(request, "engagements/detail.html", {
         "engagement": engagement,
         # Every linked objective, through the rule: one the reader may not see is not named.
@@ -103,7 +100,7 @@ def engagement_detail(request, pk):
         "transition_form": TransitionForm(initial={
             "tracking_reference": engagement.tracking_reference}),
         "can_change": can_change and engagement.state not in services.FINAL_STATES,
-        "can_mark": _may(selectors.engagements_for(user, action="change_marking"), pk),
+        "can_mark": may(user, engagement, "change_marking"),
         "can_add_participant": user.has_perm("engagements.add_participation")
         and engagement.state not in services.FINAL_STATES,
         "can_add_budget": can_change and user.has_perm("engagements.add_budgetline"),
@@ -256,9 +253,9 @@ def participant_detail(request, pk):
         "participation": participation, "engagement": engagement, "person": participation.person,
         "gates": selectors.gate_rows(engagement, participation, checklist.blockers, own),
         "findings": mine,
-        "can_change": _may(selectors.participants_for(user, action="change"), pk)
+        "can_change": may(user, participation, "change")
         and (own or participation.person.owner_nation_id == user.nation_id),
-        "can_remove": _may(selectors.participants_for(user, action="delete"), pk),
+        "can_remove": may(user, participation, "delete"),
         "history": history_for(participation),
     })
 
@@ -329,7 +326,7 @@ def budget_line_detail(request, pk):
     line = get_one(selectors.budget_lines_for(user), pk)
     return render(request, "engagements/budget_line.html", {
         "line": line, "engagement": line.engagement,
-        "can_change": _may(selectors.budget_lines_for(user, action="change"), pk),
+        "can_change": may(user, line, "change"),
         "history": history_for(line),
     })
 
@@ -371,7 +368,7 @@ def person_detail(request, pk):
         "participations": list(selectors.participants_for(user).filter(person=person)
                                .order_by("engagement__start_date")),
         "guard_member": shown(user, person.guard_member),
-        "can_change": _may(selectors.people_for(user, action="change"), pk),
+        "can_change": may(user, person, "change"),
         "history": history_for(person),
     })
 
@@ -442,8 +439,7 @@ def _aar_page(request, engagement, report, *, status=200, **bound):
                               and aar_selectors.report_overdue(due_date, None, today))
         return render(request, "engagements/aar.html", context, status=status)
     can_write = (report.state in aar_services.AAR_EDITABLE_STATES
-                 and AfterActionReport.objects.restrict(user, "change")
-                 .filter(pk=report.pk).exists())
+                 and may(user, report, "change"))
     indicators = list(aar_services.report_indicators(report, user))
     values = report.indicator_values or {}
     attendance = list(aar_selectors.rows_of(Attendance, user, report)
@@ -453,10 +449,8 @@ def _aar_page(request, engagement, report, *, status=200, **bound):
         "can_add_attendance": can_write and user.has_perm("engagements.add_attendance"),
         "can_add_observation": can_write and user.has_perm("engagements.add_observation"),
         "can_add_proposal": can_write and user.has_perm("engagements.add_followonproposal"),
-        "can_follow_on": (user.has_perm("engagements.add_engagement")
-                          and report.owner_nation_id == user.nation_id),
-        "can_mark": AfterActionReport.objects.restrict(user, "change_marking")
-        .filter(pk=report.pk).exists(),
+        "can_follow_on": may(user, report, "change", perm="engagements.add_engagement"),
+        "can_mark": may(user, report, "change_marking"),
         "overdue": aar_selectors.report_overdue(report.due_date, report.state, today),
         "indicator_values": [(i, values.get(str(i.pk))) for i in indicators],
         "attendance": attendance,
