@@ -132,7 +132,9 @@ class VisibleText(HTMLParser):
             return
         attrs = dict(attrs)
         hidden = (tag in ("script", "style", "template")
-                  or (attrs.get("lang") or "").startswith("en")
+                  # The page's own language is the one under test: only what it marks as
+                  # English inside it is left out.
+                  or (tag != "html" and (attrs.get("lang") or "").startswith("en"))
                   or {"history", "activity"} & set((attrs.get("class") or "").split()))
         self.open.append((tag, hidden or bool(self.open and self.open[-1][1])))
 
@@ -211,6 +213,15 @@ def records(us_coordinator, mx_liaison):
         mx: [partnership, engagement, incident, request, agreement.offer, agreement, deployment,
              make_unit(mx, name="Brigada 12")],
     }
+
+
+def test_the_check_finds_the_english_of_an_english_page(records, client_for, mx_liaison):
+    """What the Spanish check looks for is there when the same page is English."""
+    deployment = next(r for r in records[mx_liaison] if r._meta.model_name == "deployment")
+    client = client_for(mx_liaison, HTTP_ACCEPT_LANGUAGE="en")
+    text = visible_text(client.get(deployment.get_absolute_url()).content.decode())
+    found = {english for english, pattern in english_patterns() if pattern.search(text)}
+    assert {"Host government notified in advance", "Crossing checklist"} <= found
 
 
 def test_pages_in_spanish_show_no_english_from_the_catalog(records, client_for):
