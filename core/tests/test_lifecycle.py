@@ -125,6 +125,16 @@ def test_a_move_saves_the_state_and_changes_with_history_in_the_actors_name(obje
     assert entry.changes_dict["state"] == ["draft", "approved"]
 
 
+def test_a_lifecycle_that_saves_only_its_changes_keeps_what_others_wrote_meanwhile(
+        objective, us_coordinator):
+    narrow = Lifecycle(*LIFECYCLE, may=_mine, refused=LIFECYCLE.refused,
+                       also_saves=("updated_at",))
+    Objective.objects.filter(pk=objective.pk).update(statement_en="Written meanwhile")
+    narrow.move(us_coordinator, objective, "approve")
+    objective.refresh_from_db()
+    assert (objective.state, objective.statement_en) == (S.APPROVED, "Written meanwhile")
+
+
 def test_refusals_and_labels_read_in_spanish(objective, us_coordinator):
     with translation.override("es"):
         options = LIFECYCLE.options(us_coordinator, objective)
