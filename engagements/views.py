@@ -458,7 +458,7 @@ def _aar_page(request, engagement, report, *, status=200, **bound):
         "observations": list(aar_selectors.rows_of(Observation, user, report)),
         "proposals": list(aar_selectors.rows_of(FollowOnProposal, user, report)
                           .select_related("engagement")),
-        "transitions": aar_services.aar_transitions_for(user, report),
+        "transitions": aar_services.AAR_LIFECYCLE.options(user, report),
         "history": history_for(report),
         "form": bound.get("form") or (
             AARForm(instance=report, indicators=indicators, prefix="aar") if can_write
