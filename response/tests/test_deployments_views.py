@@ -301,7 +301,7 @@ class TestForms:
         cost.refresh_from_db()
         assert cost.reimbursement == "claimed"
         page = text(us.get(deployment.get_absolute_url()))
-        assert "812.40 USD" in page and 'data-testid="costs-by-status"' in page
+        assert "812.40\N{NO-BREAK SPACE}USD" in page and 'data-testid="costs-by-status"' in page
         mx = client_for(mx_liaison)
         assert "cost-edit" not in text(mx.get(reverse("response:cost", args=[cost.pk])))
         page = text(us.post(reverse("response:extension", args=[deployment.pk]), {"days": 4}))
