@@ -21,11 +21,12 @@ landfall. Idempotent: nothing is made when the Palisades Fire exists.
 
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Nation, Organization
 from core.demo import IN_USE_SINCE, happened_at, on
-from core.models import Disclosure
+from core.models import Disclosure, Notification
 from response.models import Incident, Offer, PortOfEntry, ResourceKind, RosterMember
 from response.reference import load_reference
 from response.services import aid, allocation, deployments, incidents
@@ -78,8 +79,12 @@ def load(users):
     with happened_at(on(IN_USE_SINCE)):
         _units(users, mex, usa)
     _los_angeles_fires(users, mex, usa)
-    _los_cabos_hurricane(users, mex, usa, timezone.now())
+    now = timezone.now()
+    _los_cabos_hurricane(users, mex, usa, now)
     _allocation_proposal(users)
+    # Notices of what happened more than a day ago were read two hours after they came.
+    Notification.objects.filter(read_at=None, created_at__lt=now - timedelta(days=1)).update(
+        read_at=F("created_at") + timedelta(hours=2))
 
 
 # ---- Units ----------------------------------------------------------------------------------

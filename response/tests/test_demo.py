@@ -91,3 +91,6 @@ def test_the_demo_dates_each_step_when_it_happened():
         assert hurricane.started_at < in_force < deployment.departed_at
         assert deployment.agreement.signatures.filter(signed_at__gt=in_force).count() == 0
     assert not Notification.objects.filter(created_at__lt=datetime(2024, 12, 1, tzinfo=UTC))
+    old = Notification.objects.filter(created_at__lt=datetime(2025, 3, 1, tzinfo=UTC))
+    assert old.exists() and not old.filter(read_at=None).exists()
+    assert Notification.objects.filter(read_at=None).exists()  # the exercise's latest news
