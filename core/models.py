@@ -63,18 +63,41 @@ class RestrictedQuerySet(models.QuerySet):
         """What the marking lets the nation see: its own records, and those released to it with
         disclosure approved (whatever a user's role) — and of another nation's records, only
         those not HELD_BACK and whose parents (MARKING_PARENTS) it may see too, up the whole
-        chain, as subqueries."""
+        chain.
+
+        A record is seen where its own marking allows it and, unless the nation owns it, its
+        parent is seen by the same rule. Unrolled, that is one flat condition per ancestor —
+        marked for the nation, or missing, or the nation owns a record between it and this one
+        — each a single subquery, so a long chain never nests SQL deeper than one level
+        (SQLite's parser refuses deep nesting)."""
+        visible = self.marked_for(nation_id)
+        for path, ancestor, between in ancestor_paths(self.model):
+            owned = Q(owner_nation_id=nation_id)
+            for step in between:
+                owned |= Q(**{f"{step}__owner_nation_id": nation_id})
+            visible = visible.filter(
+                owned | Q(**{f"{path}__isnull": True})
+                | Q(**{f"{path}__in": ancestor.objects.marked_for(nation_id).values("pk")}))
+        return visible
+
+    def marked_for(self, nation_id):
+        """What the record's own marking lets the nation see, its parents aside."""
         visible = self.filter(rel_to=nation_id).filter(
-            Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED)
-        )
+            Q(owner_nation_id=nation_id) | Q(disclosure=Disclosure.APPROVED))
         if self.model.HELD_BACK is not None:
             visible = visible.filter(Q(owner_nation_id=nation_id) | ~self.model.HELD_BACK)
-        for name in self.model.MARKING_PARENTS:
-            parent = self.model._meta.get_field(name).related_model
-            visible = visible.filter(
-                Q(owner_nation_id=nation_id) | Q(**{f"{name}__isnull": True})
-                | Q(**{f"{name}__in": parent.objects.released_to(nation_id).values("pk")}))
         return visible
+
+
+def ancestor_paths(model, prefix="", between=()):
+    """(lookup path, model, paths of the records in between) for every record above `model`
+    along MARKING_PARENTS: ("agreement", AidAgreement, ()), ("agreement__offer", Offer,
+    ("agreement",)), …"""
+    for name in model.MARKING_PARENTS:
+        path = f"{prefix}{name}"
+        parent = model._meta.get_field(name).related_model
+        yield path, parent, between
+        yield from ancestor_paths(parent, f"{path}__", (*between, path))
 
 
 def marking_permissions(model_name):

@@ -354,7 +354,7 @@ def test_deployments_layer_obeys_releasability(us, mx, hurricane):
 def test_a_deployment_to_an_incident_the_reader_may_not_see_is_left_off(us, mx):
     # A US-only fire with a Mexican team on it: the team's position would disclose the fire.
     incident = make_incident(us[0], name="Airport Fire", rel_to=())
-    request = make_request(us[0], incident)
+    request = make_request(us[0], incident, rel_to=())  # never wider than its incident
     agreement = make_agreement(us[0], mx[0], request=request)
     deployment = make_deployment(mx[0], agreement)
     assert Deployment.objects.restrict(mx[0]).filter(pk=deployment.pk).exists()
