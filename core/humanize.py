@@ -1,8 +1,10 @@
 """Quantities as a reader reads them, in their language: durations in days, hours and minutes,
-numbers with the locale's grouping, time zones by their name."""
+numbers with the locale's grouping, moments in the page's one format, time zones by their
+name."""
 
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import ngettext, pgettext
 
 
@@ -30,6 +32,11 @@ def grouped(number, decimals=None):
 def money(amount, currency):
     """An amount with its currency, in the reader's number format: "84,000.00 USD"."""
     return f"{grouped(amount, 2)}\N{NO-BREAK SPACE}{currency}"
+
+
+def when(moment):
+    """A moment in the reader's time zone and short format, as pages show it (07/12/2026 10:34)."""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def time_zone_name(zone):

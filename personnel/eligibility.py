@@ -4,6 +4,7 @@ words. Engagement gates and mutual-aid rosters call `eligibility()`; nothing els
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from personnel.models import Authority, DutyPeriod, DutyStatus, authority_of
@@ -37,7 +38,8 @@ class Eligibility:
 def _since(period):
     if period is None:
         return ""
-    since = _(" since %(date)s") % {"date": timezone.localtime(period.start).date().isoformat()}
+    since = _(" since %(date)s") % {"date": date_format(timezone.localtime(period.start).date(),
+                                                         "SHORT_DATE_FORMAT")}
     if period.orders_reference:
         since += _(" (orders %(ref)s)") % {"ref": period.orders_reference}
     return since

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from core import bulk
 from core.audit import acting_as, log_bulk
+from core.humanize import when
 from core.lifecycle import Lifecycle, Transition
 from core.models import Disclosure
 from core.permissions import may, require, require_role
@@ -35,10 +36,8 @@ def _check_no_overlap(member, start, end, exclude_pk=None):
         raise ValidationError({"start": _(
             "This period overlaps %(status)s from %(start)s%(until)s. A member has one duty "
             "status at a time: end that period first.") % {
-            "status": clash.get_status_display(), "start": timezone.localtime(clash.start)
-            .strftime("%Y-%m-%d %H:%M"),
-            "until": (_(" until %(end)s") % {"end": timezone.localtime(clash.end)
-                      .strftime("%Y-%m-%d %H:%M")}) if clash.end else "",
+            "status": clash.get_status_display(), "start": when(clash.start),
+            "until": (_(" until %(end)s") % {"end": when(clash.end)}) if clash.end else "",
         }})
 
 

@@ -12,13 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.history import history_for
-from core.humanize import grouped
+from core.humanize import grouped, when
 from core.views import attempt, get_one, list_page, run_service, show_refusal
 from response.forms_allocation import ProposalFilterForm, ProposalForm, ResolveForm
 from response.models import AllocationProposal, PortOfEntry
@@ -47,10 +46,6 @@ def _moment(text):
     return datetime.fromisoformat(text) if text else None
 
 
-def _shown(moment):
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
 def _name(records, identifier):
     record = records.get(identifier)
     return str(record.number if hasattr(record, "number") else record) if record else identifier
@@ -68,7 +63,7 @@ def _why(assignment, records):
         return _("No other eligible unit can reach this request.")
     more = runner["cost"] - assignment["cost"]["total"]
     values = {"unit": _name(records, runner["resource"]), "cost": grouped(runner["cost"]),
-              "more": grouped(more), "eta": _shown(_moment(runner["eta"]))}
+              "more": grouped(more), "eta": when(_moment(runner["eta"]))}
     text = why["text"]
     if more > 0:
         return _("The runner-up, %(unit)s, would cost %(more)s more points of the objective "
