@@ -254,7 +254,10 @@ class TestRequestRefusals:
         aid.update_request(duty, request, quantity=5, special_instructions="Night ops")
         request.refresh_from_db()
         assert request.quantity == 5 and request.special_instructions == "Night ops"
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Http404):  # a draft is the requesting nation's own (HELD_BACK)
+            aid.update_request(mx_liaison, request, quantity=1)
+        aid.transition_request(duty, request, "submit")
+        with pytest.raises(PermissionDenied):  # submitted: Mexico reads it, never changes it
             aid.update_request(mx_liaison, request, quantity=1)
         with pytest.raises(ValidationError):
             aid.update_request(duty, request, state="filled")
@@ -388,14 +391,17 @@ def test_offer_and_signature_notices_reach_only_the_right_organization(
 # ---- Offers: refusals ------------------------------------------------------------------------
 
 class TestOfferRefusals:
-    def test_request_must_be_visible_and_open(self, duty, mx_liaison, incident):
+    def test_request_must_be_visible_and_open(self, duty, mx_liaison, make_user, incident):
         hidden = submitted(duty, incident, rel_to=[], disclosure=Disclosure.NOT_REVIEWED)
         with pytest.raises(ValidationError) as exc:
             new_offer(mx_liaison, hidden)
         assert "request" in exc.value.message_dict
         draft = new_request(duty, incident)
-        with pytest.raises(ValidationError) as exc:
+        with pytest.raises(ValidationError) as exc:  # a draft is not there for Mexico yet
             new_offer(mx_liaison, draft)
+        assert "request" in exc.value.message_dict
+        with pytest.raises(ValidationError) as exc:  # nor can its own nation offer to it
+            new_offer(make_user("us.duty2", "CalOES", "duty_officer"), draft)
         assert "draft" in str(exc.value)
 
     def test_lines(self, duty, mx_liaison, incident):
