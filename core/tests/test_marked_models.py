@@ -3,6 +3,7 @@ the write rule is proven through the services of each model that has them
 (core.testing.assert_writes_guarded)."""
 
 import ast
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,14 @@ from accounts.tests.personas import marking_clerk, persona
 from core.history import marked_models
 from core.testing import WriteCase, assert_writes_guarded
 from engagements import services as engagement_services
-from engagements.tests.factories import make_engagement
+from engagements.tests.factories import add_budget, make_engagement
 from partnerships import services as partnership_services
 from partnerships.tests.factories import (
     make_agreement,
+    make_assessment,
     make_indicator,
     make_line,
+    make_measurement,
     make_objective,
     make_partnership,
     make_program,
@@ -118,6 +121,18 @@ WRITES = {
     "partnerships.indicator": WriteCase(
         make=_program_child(lambda user, tree: make_indicator(user, tree[2], name_en="y")),
         update=lambda user, i: partnership_services.update_indicator(user, i, name_en="x")),
+    "partnerships.measurement": WriteCase(
+        make=_program_child(lambda user, tree: make_measurement(user, tree[3], 5,
+                                                                date(2025, 2, 1))),
+        update=lambda user, m: partnership_services.update_measurement(user, m, source="x")),
+    "partnerships.assessment": WriteCase(
+        make=_program_child(lambda user, tree: make_assessment(user, tree[0])),
+        update=lambda user, a: partnership_services.update_assessment(user, a,
+                                                                       findings_en="x")),
+    "engagements.budgetline": WriteCase(
+        make=lambda user: add_budget(user, make_engagement(user)),
+        update=lambda user, line: engagement_services.update_budget_line(
+            user, line, description="x")),
     "engagements.engagement": WriteCase(
         make=lambda user: make_engagement(user),
         update=lambda user, e: engagement_services.update_engagement(user, e, location="x"),
