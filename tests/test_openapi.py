@@ -22,7 +22,7 @@ from schemathesis.checks import (
 
 from accounts.reference import load_reference
 from accounts.services import create_token
-from accounts.tests.personas import create_mx_liaison, create_us_coordinator
+from accounts.tests.personas import create_mx_liaison, create_us_coordinator, persona
 from engagements.tests.aar_factories import add_aar_seeds
 from engagements.tests.factories import add_engagement_seeds
 from enlace.api import api
@@ -73,10 +73,12 @@ def seeded(django_db_setup, django_db_blocker):
 def _seed(us_coordinator, mx_liaison):
     us_only = make_partnership(us_coordinator, partner="UKR")
     shared = make_partnership(us_coordinator, partner="NGA", rel_to=("USA", "MEX"))
-    released = make_partnership(mx_liaison, partner="UKR", us_state="AZ",
+    # Partnerships are made by a coordinator; a liaison of either nation may not.
+    mx_coordinator = persona("coordinator", "MEX")
+    released = make_partnership(mx_coordinator, partner="UKR", us_state="AZ",
                                 rel_to=("MEX", "USA"), disclosure="in_review")
     Partnership.objects.filter(pk=released.pk).update(disclosure="approved")
-    mexican = make_partnership(mx_liaison, partner="NGA", us_state="AZ", rel_to=("MEX",),
+    mexican = make_partnership(mx_coordinator, partner="NGA", us_state="AZ", rel_to=("MEX",),
                                disclosure="in_review")
     member = make_member("S100", status="t10_12406", passport_number="X1")
     hidden = make_member("S200")
@@ -95,7 +97,7 @@ def _seed(us_coordinator, mx_liaison):
             {"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
              "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
              "order_id": [order.pk]}, us_coordinator, mx_liaison), us_coordinator, mx_liaison),
-            us_coordinator, mx_liaison), us_coordinator, mx_liaison),
+            us_coordinator, mx_coordinator), us_coordinator, mx_liaison),
     )
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

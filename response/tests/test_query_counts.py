@@ -121,9 +121,11 @@ def urls(d):
         reverse(f"{r}offers"), reverse(f"{r}offer_export"),
         reverse(f"{r}offer", args=[d.offer.pk]),
         reverse(f"{r}agreements"),
-        # Forms whose choices list records (incidents, requests, units)
+        # Forms whose choices list records (incidents, units), and the search-as-you-type
+        # pickers that list the requests and units an offer may name
         reverse(f"{r}request_create"), reverse(f"{r}offer_create"),
-        f"{reverse(f'{r}offer_create')}?request={d.request.pk}",
+        reverse("web:pick", args=["offerable-requests"]),
+        reverse("web:pick", args=["units-to-offer"]),
         reverse(f"{r}deployments"), reverse(f"{r}deployment_export"),
         reverse(f"{r}deployment", args=[deployment]),
         reverse(f"{r}roster_export", args=[deployment]),

@@ -190,7 +190,7 @@ def offer_export(request):
 def offer_detail(request, pk):
     user = request.user
     offer = get_one(aid.offers_for(user), pk)
-    lines = list(offer.lines.select_related("unit"))
+    lines = list(offer.lines.select_related("unit", "kind", "agency"))
     units = iter(shown_many(user, [line.unit for line in lines]))
     return render(request, "response/offer_detail.html", {
         "offer": offer,

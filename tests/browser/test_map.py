@@ -94,9 +94,6 @@ def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page
     # Leaflet's own controls speak the reader's language too.
     expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Acercar")
     expect(page.locator(".leaflet-control-layers-toggle")).to_have_attribute("title", "Capas")
-    # Leaflet's own controls speak the reader's language too.
-    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Acercar")
-    expect(page.locator(".leaflet-control-layers-toggle")).to_have_attribute("title", "Capas")
     expect_legend(page)
     assert page.locator("#map-error").is_hidden()
     assert page.console_errors == []
