@@ -49,7 +49,7 @@ def test_coordinator_approves_an_objective_and_records_progress(live_server, ope
     page.goto(live_server.url + partnership.get_absolute_url())
     page.get_by_test_id("progress-link").click()
     expect(page.locator("h1")).to_contain_text("Objective progress")
-    row = page.get_by_test_id(f"indicator-{indicator.pk}")
+    row = page.get_by_test_id(f"indicator-row-{indicator.pk}")
     expect(row.get_by_test_id("latest-value")).to_contain_text("30")
     expect(row.get_by_test_id("percent")).to_contain_text("30%")
     assert page.console_errors == []
