@@ -51,3 +51,9 @@ def test_a_badge_is_red_only_for_a_problem():
 
 def test_long_unbroken_text_wraps():
     assert re.search(r"^td, dd, p, li[^{]*\{[^}]*overflow-wrap: anywhere", CSS, re.M)
+
+
+def test_column_headings_never_break_inside_a_word():
+    # `anywhere` on a heading lets the table squeeze it to "Hech-o" over a narrow column.
+    assert not re.search(r"^main \{[^}]*overflow-wrap: anywhere", CSS, re.M)
+    assert re.search(r"^th \{[^}]*overflow-wrap: normal", CSS, re.M)
