@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from accounts.models import Nation
 from personnel import services
 from personnel.eligibility import eligibility
-from personnel.models import DutyStatus, Unit
+from personnel.models import DutyStatus
+from personnel.tests.factories import make_member
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -19,12 +19,7 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 @pytest.fixture
 def soldier(make_user):
     j1 = make_user("t.j1", "CalGuard", "personnel_officer")
-    usa = Nation.objects.get(code="USA")
-    unit = Unit.objects.create(code="1-184IN", name="1st Battalion, 184th Infantry",
-                               station="Modesto", owner_nation=usa)
-    unit.rel_to.set([usa])
-    member = services.create_member(j1, service_number="100", last_name="Soto",
-                                    first_name="Ana", grade="E-4", unit=unit)
+    member = make_member("100")
     services.add_period(j1, member, status=DutyStatus.SAD,
                         start=datetime(2025, 6, 1, 8, tzinfo=PACIFIC),
                         end=datetime(2025, 6, 20, 8, tzinfo=PACIFIC), orders_reference="SAD-1")
