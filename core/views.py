@@ -71,10 +71,11 @@ def list_page(request, template, results, form, queryset, *, per_page=25,
                   {"form": form, "page": page, "results_template": results, **context})
 
 
-def create_page(request, form, service, template, done, **context):
+def create_page(request, form, service, template, done, *, then=None, **context):
     """A new marked record: its `form`, and a marking form (prefix "m"; by default released to
     the user's nation only). `service(user, **marking, **fields)` makes it; `done`, the message
-    on success, is formatted with the new record's fields."""
+    on success, is formatted with the new record's fields. Then on to `then`: by default the
+    new record's page; given a function, the page it names for the new record."""
     user = request.user
     marking_form = MarkingForm(request.POST or None, prefix="m",
                                initial={"rel_to": [user.nation]})
@@ -83,7 +84,7 @@ def create_page(request, form, service, template, done, **context):
                              **form.service_fields())
         if record is not None:
             messages.success(request, done % vars(record))
-            return redirect(record)
+            return redirect(then(record) if callable(then) else then or record)
     return render(request, template, {"form": form, "marking_form": marking_form, **context})
 
 
