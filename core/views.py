@@ -71,21 +71,40 @@ def list_page(request, template, results, form, queryset, *, per_page=25,
                   {"form": form, "page": page, "results_template": results, **context})
 
 
-def create_page(request, form, service, template, done, *, then=None, **context):
+def marking_of(record):
+    """`record`'s marking as a marking form's initial values: what a record added under it
+    starts with."""
+    return {"rel_to": list(record.rel_to.all()), "disclosure": record.disclosure,
+            "tlp": record.tlp}
+
+
+def fields_of(form):
+    """What a valid form hands its write service: its own `service_fields()`, else the cleaned
+    data."""
+    service_fields = getattr(form, "service_fields", None)
+    return service_fields() if service_fields else form.cleaned_data
+
+
+def create_page(request, form, service, template, done, *, then=None, parent=None,
+                **context):
     """A new marked record: its `form`, and a marking form (prefix "m"; by default released to
     the user's nation only). `service(user, **marking, **fields)` makes it; `done`, the message
     on success, is formatted with the new record's fields. Then on to `then`: by default the
-    new record's page; given a function, the page it names for the new record."""
+    new record's page; given a function, the page it names for the new record. A record added
+    under a `parent` starts with the parent's marking, and the service takes the parent:
+    `service(user, parent, **marking, **fields)`."""
     user = request.user
-    marking_form = MarkingForm(request.POST or None, prefix="m",
-                               initial={"rel_to": [user.nation]})
+    marking_form = MarkingForm(request.POST or None, prefix="m", initial=marking_of(parent)
+                               if parent is not None else {"rel_to": [user.nation]})
     if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        record = run_service(form, service, user, **marking_form.marking(),
-                             **form.service_fields())
+        parents = () if parent is None else (parent,)
+        record = run_service(form, service, user, *parents, **marking_form.marking(),
+                             **fields_of(form))
         if record is not None:
             messages.success(request, done % vars(record))
             return redirect(then(record) if callable(then) else then or record)
-    return render(request, template, {"form": form, "marking_form": marking_form, **context})
+    return render(request, template, {"form": form, "marking_form": marking_form,
+                                      "parent": parent, **context})
 
 
 def update_page(request, record, form, service, template, done, *, then=None, **context):
@@ -93,7 +112,7 @@ def update_page(request, record, form, service, template, done, *, then=None, **
     `service(user, record, **fields)` decides. On success the message `done` and on to `then`
     (by default the record's page)."""
     if request.method == "POST" and form.is_valid():
-        if run_service(form, service, request.user, record, **form.service_fields()):
+        if run_service(form, service, request.user, record, **fields_of(form)):
             messages.success(request, done)
             return redirect(then or record)
     return render(request, template, {"form": form, **context})
@@ -102,11 +121,22 @@ def update_page(request, record, form, service, template, done, *, then=None, **
 def marking_page(request, record, service, template="core/marking.html", **context):
     """Change who may see `record`: `service(user, record, rel_to=…, disclosure=…, tlp=…)`
     decides; the template shows `form` and `record`."""
-    form = MarkingForm(request.POST or None, initial={
-        "rel_to": list(record.rel_to.all()), "disclosure": record.disclosure,
-        "tlp": record.tlp})
+    form = MarkingForm(request.POST or None, initial=marking_of(record))
     if request.method == "POST" and form.is_valid():
         if run_service(form, service, request.user, record, **form.marking()):
             messages.success(request, _("Marking changed."))
             return redirect(record)
     return render(request, template, {"form": form, "record": record, **context})
+
+
+def record_page(request, template, record, **context):
+    """A marked record's page: `template` shows `record`, its `history`, and offers its edit
+    (`can_change`) and marking (`can_mark`) buttons to those who may use them."""
+    from core.history import history_for
+    from core.permissions import may
+
+    user = request.user
+    return render(request, template, {
+        "record": record, "history": history_for(record),
+        "can_change": may(user, record, "change"),
+        "can_mark": may(user, record, "change_marking"), **context})
