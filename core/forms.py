@@ -40,6 +40,18 @@ def bounded_dates(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+class FilterForm(forms.Form):
+    """A list's filters, read from the query string; `filters()` gives those that passed
+    validation (an invalid one is ignored and shown) under the names in FILTERS."""
+
+    FILTERS = ()
+
+    def filters(self):
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) or None for name in self.FILTERS}
+
+
 class NationLabel:
     """Nations read as "MEX — México" in the reader's language."""
 
