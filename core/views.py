@@ -28,11 +28,18 @@ def run_service(form, service, *args, **kwargs):
     return None
 
 
+def refusal(exc):
+    """A service's refusal (ValidationError or PermissionDenied) as the sentences a page
+    shows."""
+    if isinstance(exc, ValidationError):
+        return [str(message) for message in exc.messages]
+    return [str(exc) or _("You do not have permission to do this.")]
+
+
 def show_refusal(request, exc):
-    """A service's refusal (ValidationError or PermissionDenied) as an error message, for a
-    button that has no form to show it on."""
-    messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError)
-                   else str(exc))
+    """A service's refusal as an error message, for a button that has no form to show it
+    on."""
+    messages.error(request, " ".join(refusal(exc)))
 
 
 def attempt(request, service, *args, **kwargs):
