@@ -57,6 +57,13 @@ def paginate(request, queryset, per_page=25):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def whole_page(records):
+    """All of `records` as a single page: a short list shown whole on a record's page through
+    the results template of a filtered list, which takes a page."""
+    records = list(records)
+    return Paginator(records, max(len(records), 1)).page(1)
+
+
 def get_one(queryset, pk):
     """Record `pk` of an already restricted queryset, or 404 — whether it is missing, not
     releasable to the user, or `pk` is not an id at all."""
