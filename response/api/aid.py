@@ -12,7 +12,7 @@ from core.related import with_links_released
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.views import get_one
 from response.models import Incident
-from response.schemas_aid import (
+from response.schemas.aid import (
     AidAgreementFilter,
     AidAgreementOut,
     AmendmentIn,

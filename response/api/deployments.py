@@ -12,7 +12,7 @@ from core.api import Detail, Pagination, error_responses, get_visible
 from core.views import get_one
 from response import accountability
 from response.models import AidAgreement, DeploymentCost, PortOfEntry, RosterMember
-from response.schemas_deployments import (
+from response.schemas.deployments import (
     AccountabilityCountOut,
     AccountabilityFilter,
     AccountabilityOut,

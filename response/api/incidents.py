@@ -9,7 +9,7 @@ from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.services import nations_by_code
 from core.views import get_one
 from response.models import PortOfEntry, ResourceKind
-from response.schemas_incidents import (
+from response.schemas.incidents import (
     IncidentCreate,
     IncidentDetailOut,
     IncidentFilter,

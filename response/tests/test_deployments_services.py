@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.models import Notification
 from response import accountability
-from response.forms_deployments import AccountabilityFilterForm
+from response.forms.deployments import AccountabilityFilterForm
 from response.models import Deployment, DeploymentCost, Offer, PortOfEntry
 from response.services import deployments as services
 from response.tests.factories import (

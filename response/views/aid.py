@@ -25,7 +25,7 @@ from core.views import (
     show_refusal,
     update_page,
 )
-from response.forms_aid import (
+from response.forms.aid import (
     AgreementFilterForm,
     AmendForm,
     OfferFilterForm,

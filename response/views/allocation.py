@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.history import history_for
 from core.humanize import grouped, when
 from core.views import attempt, get_one, list_page, run_service, show_refusal
-from response.forms_allocation import ProposalFilterForm, ProposalForm, ResolveForm
+from response.forms.allocation import ProposalFilterForm, ProposalForm, ResolveForm
 from response.models import AllocationProposal, PortOfEntry
 from response.services import aid, allocation
 

@@ -18,7 +18,7 @@ from core.history import history_for
 from core.permissions import may
 from core.views import attempt, get_one, list_page, run_service, show_refusal, update_page
 from response import accountability
-from response.forms_deployments import (
+from response.forms.deployments import (
     AccountabilityFilterForm,
     CheckInForm,
     ChecklistItemForm,

@@ -12,7 +12,7 @@ from core.history import history_for
 from core.permissions import may
 from core.views import create_page, get_one, list_page, marking_page, update_page
 from response import border
-from response.forms_incidents import (
+from response.forms.incidents import (
     IncidentFilterForm,
     IncidentForm,
     KindFilterForm,

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from core.bounds import LONG_TEXT, MAX_PEOPLE
 from core.schemas import MarkingOut, Moment
 from response.models import CheckIn, Deployment, DeploymentCost
-from response.schemas_common import Id, attribute
+from response.schemas.common import Id, attribute
 from response.services import deployments as services
 
 StateCode = Literal[tuple(Deployment.State.values)]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from personnel.forms import LocalDateTimeInput
 from response import accountability, workrest
-from response.forms_common import (
+from response.forms.common import (
     FilterForm,
     ServiceFieldsMixin,
     incident_choices,

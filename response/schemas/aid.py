@@ -12,7 +12,7 @@ from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
 from core.related import linked, scrub, shown, withheld_names
 from core.schemas import MarkingIn, MarkingOut, Moment
 from response.models import MAX_OFFER_DAYS, AidAgreement, Offer, ResourceRequest, Signature
-from response.schemas_common import Acronym, Id, KindCode, NewMarking, attribute
+from response.schemas.common import Acronym, Id, KindCode, NewMarking, attribute
 from response.services.aid import verify_agreement
 
 RequestStateCode = Literal[tuple(ResourceRequest.State.values)]

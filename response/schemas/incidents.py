@@ -10,7 +10,7 @@ from core.schemas import MarkingOut, Moment, NationCode
 from response import border
 from response.geo import side_of_boundary
 from response.models import Deployment, Incident, Offer, PortOfEntry, ResourceRequest, Unit
-from response.schemas_common import NewMarking, attribute
+from response.schemas.common import NewMarking, attribute
 from response.services.incidents import perimeter_summary
 
 IncidentKindCode = Literal[tuple(Incident.Kind.values)]

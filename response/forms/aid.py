@@ -10,7 +10,7 @@ from accounts.models import Organization
 from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
 from core.pickers import Picker, register
 from personnel.forms import LocalDateTimeInput
-from response.forms_common import (
+from response.forms.common import (
     FilterForm,
     ServiceFieldsMixin,
     incident_choices,

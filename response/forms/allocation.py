@@ -4,7 +4,7 @@ decides what is allowed."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from response.forms_common import FilterForm, ServiceFieldsMixin, incident_choices, with_any
+from response.forms.common import FilterForm, ServiceFieldsMixin, incident_choices, with_any
 from response.models import AllocationProposal, Incident
 
 SOLVER_CHOICES = [("auto", _("Automatic (the integer model with the liaison rule, else the "

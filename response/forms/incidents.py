@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Nation, Organization
 from core.forms import JSONField, NationChoiceField
 from personnel.forms import LocalDateTimeInput
-from response.forms_common import (
+from response.forms.common import (
     FilterForm,
     ServiceFieldsMixin,
     nation_choices,
