@@ -830,6 +830,7 @@ def transition_deployment(user, deployment, name, *, at=None):
     given = deployment
     deployment = Deployment.objects.select_for_update(of=("self",)).select_related(
         "owner_nation", "host_nation").get(pk=deployment.pk)
+    require(user, deployment, "view")  # a team not released to the user is not there at all
     refusal = _mover_refusal(user, deployment, name)
     if refusal:
         raise PermissionDenied(refusal)
