@@ -19,7 +19,7 @@ from core.api import (
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.services import nations_by_code
 from core.views import get_one
-from engagements import exports, selectors, services
+from engagements import exports, selectors
 from engagements.models import (
     AfterActionReport,
     Attendance,
@@ -63,6 +63,8 @@ from engagements.schemas import (
     ReadinessOut,
     TransitionIn,
 )
+from engagements.services import after_action, lifecycle
+from engagements.services import engagements as engagement_services
 from partnerships.models import Objective, Partnership
 from personnel.models import Member
 
@@ -149,7 +151,7 @@ def _engagement_detail(request, engagement_id):
         readiness=_readiness_out(checklist),
         transitions=[{"name": o.name, "label": o.label, "allowed": o.allowed,
                       "refusal": o.refusal}
-                     for o in services.transitions_for(user, engagement)],
+                     for o in lifecycle.transitions_for(user, engagement)],
     )
 
 
@@ -196,9 +198,9 @@ def create_person(request, payload: PersonCreate):
     for another nation's engagement names it in `engagement`: the person must be of the
     liaison's nation and is released to the engagement's owner with disclosure approved."""
     engagement = _engagement(request, payload.engagement) if payload.engagement else None
-    person = services.create_person(request.user, engagement=engagement,
-                                    **marking_args(payload.marking),
-                                    **_person_fields(request, payload))
+    person = engagement_services.create_person(request.user, engagement=engagement,
+                                               **marking_args(payload.marking),
+                                               **_person_fields(request, payload))
     return Status(201, get_one(selectors.people_for(request.user), person.pk))
 
 
@@ -213,7 +215,7 @@ def get_person(request, person_id: int):
 def update_person(request, person_id: int, payload: PersonUpdate):
     """Change the fields sent; only the owning nation may."""
     person = get_one(selectors.people_for(request.user), person_id)
-    services.update_person(request.user, person, **_person_fields(request, payload))
+    engagement_services.update_person(request.user, person, **_person_fields(request, payload))
     return get_one(selectors.people_for(request.user), person_id)
 
 
@@ -232,8 +234,8 @@ def update_participant(request, participation_id: int, payload: GatesIn):
     """Record gates. The owning nation records every gate; a partner's liaison, the visa or
     diplomatic note of its own nation's people."""
     participation = get_one(selectors.participants_for(request.user), participation_id)
-    services.update_participation(request.user, participation,
-                                  **payload.dict(exclude_unset=True))
+    engagement_services.update_participation(request.user, participation,
+                                             **payload.dict(exclude_unset=True))
     return _participant(request, participation_id)
 
 
@@ -241,7 +243,7 @@ def update_participant(request, participation_id: int, payload: GatesIn):
                response={204: None, **error_responses(403, 404, 422)})
 def remove_participant(request, participation_id: int):
     participation = get_one(selectors.participants_for(request.user), participation_id)
-    services.remove_participant(request.user, participation)
+    engagement_services.remove_participant(request.user, participation)
     return Status(204, None)
 
 
@@ -259,7 +261,7 @@ def update_budget_line(request, budget_line_id: int, payload: BudgetLineUpdate):
     """Change the fields sent, the state among them (planned, allotted, obligated,
     expended)."""
     line = get_one(selectors.budget_lines_for(request.user), budget_line_id)
-    services.update_budget_line(request.user, line, **payload.dict(exclude_unset=True))
+    engagement_services.update_budget_line(request.user, line, **payload.dict(exclude_unset=True))
     return get_one(selectors.budget_lines_for(request.user), budget_line_id)
 
 
@@ -277,8 +279,9 @@ def list_engagements(request, filters: Query[EngagementFilter]):
 def create_engagement(request, payload: EngagementCreate):
     """A new engagement concept owned by your nation. Objectives must be of the same
     partnership; the fiscal year and quarter follow the start date."""
-    engagement = services.create_engagement(request.user, **marking_args(payload.marking),
-                                            **_engagement_fields(request, payload))
+    engagement = engagement_services.create_engagement(request.user,
+                                                       **marking_args(payload.marking),
+                                                       **_engagement_fields(request, payload))
     return Status(201, _engagement(request, engagement.pk))
 
 
@@ -295,7 +298,8 @@ def get_engagement(request, engagement_id: int):
 def update_engagement(request, engagement_id: int, payload: EngagementUpdate):
     """Change the fields sent; the state changes only through transitions."""
     engagement = _engagement(request, engagement_id)
-    services.update_engagement(request.user, engagement, **_engagement_fields(request, payload))
+    engagement_services.update_engagement(request.user, engagement, **_engagement_fields(request,
+                                          payload))
     return _engagement(request, engagement_id)
 
 
@@ -304,7 +308,7 @@ def update_engagement(request, engagement_id: int, payload: EngagementUpdate):
 def set_engagement_marking(request, engagement_id: int, payload: MarkingIn):
     """Change who may see the engagement; its participants follow."""
     engagement = _engagement(request, engagement_id)
-    services.change_engagement_marking(request.user, engagement, **marking_args(payload))
+    engagement_services.change_engagement_marking(request.user, engagement, **marking_args(payload))
     return MarkingOut.of(_engagement(request, engagement_id))
 
 
@@ -343,7 +347,7 @@ def transition_engagement(request, engagement_id: int, name: EngagementStateCode
     (403 otherwise)."""
     engagement = _engagement(request, engagement_id)
     data = payload.dict(exclude_none=True) if payload is not None else {}
-    services.transition(request.user, engagement, name, **data)
+    lifecycle.transition(request.user, engagement, name, **data)
     return _engagement(request, engagement_id)
 
 
@@ -368,7 +372,7 @@ def add_participant(request, engagement_id: int, payload: ParticipationCreate):
     person = selectors.people_for(request.user).filter(pk=payload.person).first()
     if person is None:
         raise ValidationError({"person": _("Choose a person you may see.")})
-    participation = services.add_participant(
+    participation = engagement_services.add_participant(
         request.user, engagement, person, **payload.dict(exclude_unset=True, exclude={"person"}))
     return Status(201, _participant(request, participation.pk))
 
@@ -386,9 +390,9 @@ def create_budget_line(request, engagement_id: int, payload: BudgetLineCreate):
     """A budget line of an engagement your nation owns; its marking is its own (by default
     your nation only)."""
     engagement = _engagement(request, engagement_id)
-    line = services.create_budget_line(request.user, engagement,
-                                       **marking_args(payload.marking),
-                                       **payload.dict(exclude_unset=True, exclude={"marking"}))
+    line = engagement_services.create_budget_line(
+        request.user, engagement, **marking_args(payload.marking),
+        **payload.dict(exclude_unset=True, exclude={"marking"}))
     return Status(201, get_one(selectors.budget_lines_for(request.user), line.pk))
 
 
@@ -424,8 +428,8 @@ def _aar_out(request, report):
         "indicator_values": [
             {"indicator_id": i.pk, "name": i.name, "unit": i.unit,
              "value": Decimal(values[str(i.pk)]) if str(i.pk) in values else None}
-            for i in services.report_indicators(report, user)],
-        "transitions": services.aar_transitions_for(user, report),
+            for i in after_action.report_indicators(report, user)],
+        "transitions": after_action.aar_transitions_for(user, report),
         "marking": MarkingOut.of(report),
     }
 
@@ -468,7 +472,7 @@ def start_aar(request, engagement_id: int):
     if selectors.report_exists(engagement) and not selectors.visible_report(request.user,
                                                                             engagement):
         raise Http404
-    report = services.start_aar(request.user, engagement)
+    report = after_action.start_aar(request.user, engagement)
     return Status(201, _aar_out(request, report))
 
 
@@ -484,9 +488,9 @@ def update_aar(request, engagement_id: int, payload: AARUpdate):
             data.pop(name)
     if "currency" in data:
         data["currency"] = data["currency"].upper()
-    services.save_aar_draft(
-        request.user, report, **data,
-        indicator_values={v["indicator_id"]: v["value"] for v in values or []})
+    after_action.save_aar_draft(
+            request.user, report, **data,
+            indicator_values={v["indicator_id"]: v["value"] for v in values or []})
     return _aar_out(request, report)
 
 
@@ -495,8 +499,8 @@ def update_aar(request, engagement_id: int, payload: AARUpdate):
 def set_aar_marking(request, engagement_id: int, payload: MarkingIn):
     """Who may see the report; its rows follow."""
     report = _aar(request, engagement_id)
-    services.change_aar_marking(request.user, report, rel_to=nations_by_code(payload.rel_to),
-                                disclosure=payload.disclosure, tlp=payload.tlp or "")
+    after_action.change_aar_marking(request.user, report, rel_to=nations_by_code(payload.rel_to),
+                                    disclosure=payload.disclosure, tlp=payload.tlp or "")
     return MarkingOut.of(AfterActionReport.objects.get(pk=report.pk))
 
 
@@ -514,7 +518,7 @@ def aar_transition(request, engagement_id: int, name: AARName, payload: AARTrans
     measurements) or publish (needs disclosure approved and the partner nation in the
     marking) — the last four by the owning nation's approvers."""
     report = _aar(request, engagement_id)
-    report = services.transition_aar(request.user, report, name, reason=payload.reason)
+    report = after_action.transition_aar(request.user, report, name, reason=payload.reason)
     return _aar_out(request, report)
 
 
@@ -537,7 +541,7 @@ def set_attendance(request, engagement_id: int, payload: AttendanceSetIn):
         nation = _nation(row.nation, "nation")
         rows.append({"nation": nation, "organization": _organization(nation, row.organization),
                      "grade": row.grade, "gender": row.gender, "count": row.count})
-    services.set_attendance(request.user, report, rows)
+    after_action.set_attendance(request.user, report, rows)
     return list(selectors.rows_of(Attendance, request.user, report).select_related(
         "nation", "organization"))
 
@@ -553,7 +557,7 @@ def list_observations(request, engagement_id: int):
              response={201: ObservationOut, **error_responses(403, 404, 422)})
 def add_observation(request, engagement_id: int, payload: ObservationIn):
     report = _aar(request, engagement_id)
-    observation = services.add_observation(request.user, report, **payload.dict())
+    observation = after_action.add_observation(request.user, report, **payload.dict())
     return Status(201, get_visible(Observation.objects, request.user, observation.pk))
 
 
@@ -563,7 +567,7 @@ def remove_observation(request, engagement_id: int, observation_id: int):
     report = _aar(request, engagement_id)
     observation = get_visible(Observation.objects.filter(report=report), request.user,
                               observation_id)
-    services.remove_observation(request.user, observation)
+    after_action.remove_observation(request.user, observation)
     return Status(204, None)
 
 
@@ -578,7 +582,7 @@ def list_proposals(request, engagement_id: int):
              response={201: ProposalOut, **error_responses(403, 404, 422)})
 def add_proposal(request, engagement_id: int, payload: ProposalIn):
     report = _aar(request, engagement_id)
-    proposal = services.add_follow_on(request.user, report, **payload.dict())
+    proposal = after_action.add_follow_on(request.user, report, **payload.dict())
     return Status(201, get_visible(FollowOnProposal.objects, request.user, proposal.pk))
 
 
@@ -588,7 +592,7 @@ def remove_proposal(request, engagement_id: int, proposal_id: int):
     report = _aar(request, engagement_id)
     proposal = get_visible(FollowOnProposal.objects.filter(report=report), request.user,
                            proposal_id)
-    services.remove_follow_on(request.user, proposal)
+    after_action.remove_follow_on(request.user, proposal)
     return Status(204, None)
 
 
@@ -600,9 +604,9 @@ def follow_on(request, engagement_id: int, proposal_id: int, payload: FollowOnIn
     report = _aar(request, engagement_id)
     proposal = get_visible(FollowOnProposal.objects.filter(report=report), request.user,
                            proposal_id)
-    engagement = services.propose_follow_on(request.user, proposal,
-                                            start_date=payload.start_date,
-                                            end_date=payload.end_date)
+    engagement = after_action.propose_follow_on(request.user, proposal,
+                                                start_date=payload.start_date,
+                                                end_date=payload.end_date)
     return Status(201, engagement)
 
 

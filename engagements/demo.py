@@ -23,9 +23,10 @@ from django.utils import timezone
 from accounts.models import Nation, Organization
 from core.demo import happened_at, on
 from core.models import Disclosure
-from engagements import services
 from engagements.fiscal import fiscal_year
 from engagements.models import Engagement, Participation, Person
+from engagements.services import after_action, lifecycle
+from engagements.services import engagements as engagement_services
 from partnerships.models import Objective, Partnership
 
 ES, T, D = Engagement.State, Engagement.Type, Engagement.Direction
@@ -211,7 +212,7 @@ def _make(user, liaison, usa, partnerships, objectives, today, title_en, title_e
     partner = partnership.partner_nation
     created = start - timedelta(days=150)
     with happened_at(on(created)):
-        engagement = services.create_engagement(
+        engagement = engagement_services.create_engagement(
             user, partnership=partnership, objectives=[objectives[c] for c in codes],
             rel_to=[usa, partner], disclosure=Disclosure.APPROVED, title_en=title_en,
             title_es=title_es, type=kind, direction=direction, location=location,
@@ -219,10 +220,10 @@ def _make(user, liaison, usa, partnerships, objectives, today, title_en, title_e
             tracking_reference=extra.get("reference", ""))
     if extra.get("budget"):
         with happened_at(on(created + timedelta(days=3))):
-            services.create_budget_line(
-                user, engagement, description="Travel, lodging and per diem",
-                amount=Decimal(extra["budget"]), fund_source=FUND_SOURCE,
-                state="allotted")
+            engagement_services.create_budget_line(
+                           user, engagement, description="Travel, lodging and per diem",
+                           amount=Decimal(extra["budget"]), fund_source=FUND_SOURCE,
+                           state="allotted")
     if code == "MEX":
         registered = min(today, created + timedelta(days=7))
         with happened_at(on(registered)):
@@ -240,17 +241,17 @@ def _make(user, liaison, usa, partnerships, objectives, today, title_en, title_e
         day = {ES.IN_EXECUTION: start, ES.EXECUTED: end + timedelta(days=1)}.get(
             name, min(today, start - timedelta(days=PLANNED.get(name, 30))))
         with happened_at(on(day, hour=9 if name == ES.IN_EXECUTION else 16)):
-            services.transition(user, engagement, name, today=day)
+            lifecycle.transition(user, engagement, name, today=day)
         if name == stop:
             break
     changed = min(today, start - timedelta(days=14))
     with happened_at(on(changed)):
         if target in (ES.DEFERRED, ES.POSTPONED):
             new_start = extra["reschedule"]
-            services.transition(user, engagement, target, today=changed,
-                                start_date=new_start, end_date=new_start + (end - start))
+            lifecycle.transition(user, engagement, target, today=changed,
+                                 start_date=new_start, end_date=new_start + (end - start))
         elif target == ES.CANCELLED:
-            services.transition(user, engagement, target, today=changed)
+            lifecycle.transition(user, engagement, target, today=changed)
     aar = extra.get("aar")
     if aar:
         _report(user, liaison, engagement, partner, objectives, aar, target, extra)
@@ -277,11 +278,11 @@ def _participants(user, engagement, extra):
         person = Person.objects.filter(full_name=name, nation=mex,
                                        owner_nation=engagement.owner_nation).first()
         if person is None:
-            person = services.create_person(
+            person = engagement_services.create_person(
                 user, rel_to=[mex], disclosure=Disclosure.APPROVED, full_name=name,
                 grade=grade, gender=gender, nation=mex, organization=defensa,
                 role=Person.Role.PARTNER_MILITARY, languages="es", security_force=True)
-        services.add_participant(user, engagement, person, **gates)
+        engagement_services.add_participant(user, engagement, person, **gates)
 
 
 SUMMARIES = {
@@ -307,7 +308,7 @@ def _report(user, liaison, engagement, partner, objectives, aar, target, extra):
 
     writer = liaison if aar == "liaison" else user
     with after(3):
-        report = services.start_aar(writer, engagement)
+        report = after_action.start_aar(writer, engagement)
     summary_en, summary_es = SUMMARIES["liaison" if aar == "liaison" else "owner"]
     values = {}
     for code, value in extra.get("values", {}).items():
@@ -315,42 +316,42 @@ def _report(user, liaison, engagement, partner, objectives, aar, target, extra):
         if indicator is not None:
             values[indicator.pk] = value
     with after(5):
-        report = services.save_aar_draft(writer, report, summary_en=summary_en,
-                                         summary_es=summary_es)
+        report = after_action.save_aar_draft(writer, report, summary_en=summary_en,
+                                             summary_es=summary_es)
         if values:
-            report = services.save_aar_draft(user, report, indicator_values=values)
+            report = after_action.save_aar_draft(user, report, indicator_values=values)
     if aar == "draft":
         return
     submitted = extra.get("submitted", 20)
     defensa = Organization.objects.get(acronym="DEFENSA") if partner.code == "MEX" else None
     people = engagement.participations.count() or 8
     with after(submitted, hour=9):
-        services.set_attendance(writer, report, [
-            {"nation": partner, "organization": defensa, "grade": "", "count": people},
-            {"nation": engagement.owner_nation, "organization": None, "grade": "", "count": 6}])
+        after_action.set_attendance(writer, report, [
+                {"nation": partner, "organization": defensa, "grade": "", "count": people},
+                {"nation": engagement.owner_nation, "organization": None, "grade": "", "count": 6}])
         if aar == "liaison":
-            services.add_observation(
-                liaison, report, kind="sustain", topic="Centro de operaciones conjuntas",
-                text_es="La visita al centro de operaciones conjuntas mostró cómo se comparte "
-                        "la información de incidentes; proponemos replicar el esquema en "
-                        "Tijuana.")
-            services.add_observation(
-                liaison, report, kind="improve", topic="Intérpretes",
-                text_es="Contar con un intérprete adicional para las sesiones técnicas.")
+            after_action.add_observation(
+                    liaison, report, kind="sustain", topic="Centro de operaciones conjuntas",
+                    text_es="La visita al centro de operaciones conjuntas mostró cómo se comparte "
+                            "la información de incidentes; proponemos replicar el esquema en "
+                            "Tijuana.")
+            after_action.add_observation(
+                    liaison, report, kind="improve", topic="Intérpretes",
+                    text_es="Contar con un intérprete adicional para las sesiones técnicas.")
     with after(submitted, hour=15):
-        report = services.submit_aar(writer, report)
+        report = after_action.submit_aar(writer, report)
     if target == ES.AAR_SUBMITTED:
         engagement.refresh_from_db()
         if engagement.state == ES.EXECUTED:
             with after(submitted, hour=16):
-                services.transition(user, engagement, ES.AAR_SUBMITTED)
+                lifecycle.transition(user, engagement, ES.AAR_SUBMITTED)
         return
     recorded = extra["recorded"]
     with after(recorded - 1):
-        report = services.approve_aar(user, report)
+        report = after_action.approve_aar(user, report)
     with after(recorded):
-        report = services.record_aar(user, report)
+        report = after_action.record_aar(user, report)
     if target == ES.CLOSED:
         engagement.refresh_from_db()
         with after(recorded + 30):
-            services.transition(user, engagement, ES.CLOSED)
+            lifecycle.transition(user, engagement, ES.CLOSED)

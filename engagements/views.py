@@ -18,9 +18,8 @@ from core.history import history_for
 from core.permissions import may
 from core.related import shown, shown_many
 from core.views import get_one, paginate, run_service
-from engagements import selectors, services
+from engagements import selectors
 from engagements import selectors as aar_selectors
-from engagements import services as aar_services
 from engagements.exports import engagements_export
 from engagements.fiscal import fiscal_year_bounds
 from engagements.forms import (
@@ -49,6 +48,8 @@ from engagements.models import (
     FollowOnProposal,
     Observation,
 )
+from engagements.services import after_action, feeds, lifecycle
+from engagements.services import engagements as engagement_services
 from partnerships.models import Objective, Partnership
 
 # ---- Engagements, budget lines, people, participants, checklist -----------------------------
@@ -96,13 +97,13 @@ def engagement_detail(request, pk):
         "participants_not_shown": engagement.participations.count() - len(rows),
         "budget_lines": list(selectors.budget_lines_for(user, engagement)),
         "checklist": checklist,
-        "transitions": services.transitions_for(user, engagement),
+        "transitions": lifecycle.transitions_for(user, engagement),
         "transition_form": TransitionForm(initial={
             "tracking_reference": engagement.tracking_reference}),
-        "can_change": can_change and engagement.state not in services.FINAL_STATES,
+        "can_change": can_change and engagement.state not in engagement_services.FINAL_STATES,
         "can_mark": may(user, engagement, "change_marking"),
         "can_add_participant": user.has_perm("engagements.add_participation")
-        and engagement.state not in services.FINAL_STATES,
+        and engagement.state not in engagement_services.FINAL_STATES,
         "can_add_budget": can_change and user.has_perm("engagements.add_budgetline"),
         "has_report": AfterActionReport.objects.filter(engagement=engagement).exists(),
         "history": history_for(engagement),
@@ -134,7 +135,7 @@ def engagement_create(request):
     marking_form = MarkingForm(request.POST or None, prefix="m",
                                initial={"rel_to": [user.nation]})
     if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        engagement = run_service(form, services.create_engagement, user,
+        engagement = run_service(form, engagement_services.create_engagement, user,
                                  **marking_form.marking(), **form.service_fields())
         if engagement is not None:
             messages.success(request, _("Engagement created as a concept."))
@@ -152,7 +153,7 @@ def engagement_update(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         # The form wrote its values onto the instance: the service checks and saves them.
-        if run_service(form, services.update_engagement, user, engagement, **fields):
+        if run_service(form, engagement_services.update_engagement, user, engagement, **fields):
             messages.success(request, _("Engagement updated."))
             return redirect(engagement)
     return render(request, "engagements/form.html",
@@ -168,7 +169,7 @@ def engagement_marking(request, pk):
         "rel_to": list(engagement.rel_to.all()), "disclosure": engagement.disclosure,
         "tlp": engagement.tlp})
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services.change_engagement_marking, user, engagement,
+        if run_service(form, engagement_services.change_engagement_marking, user, engagement,
                        **form.marking()):
             messages.success(request, _("Marking changed."))
             return redirect(engagement)
@@ -188,8 +189,8 @@ def engagement_transition(request, pk, name):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(engagement)
     try:
-        fields = services.LIFECYCLE.step(name).fields if name in services.LIFECYCLE else ()
-        services.transition(user, engagement, name, **form.data_for(fields))
+        fields = lifecycle.LIFECYCLE.step(name).fields if name in lifecycle.LIFECYCLE else ()
+        lifecycle.transition(user, engagement, name, **form.data_for(fields))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
@@ -222,10 +223,10 @@ def participant_add(request, pk):
         person = choose.cleaned_data["person"]
         participation = None
         if person is not None:
-            participation = run_service(choose, services.add_participant, user, engagement,
-                                        person, **gates_form.gates())
+            participation = run_service(choose, engagement_services.add_participant, user,
+                                        engagement, person, **gates_form.gates())
         elif person_form.is_valid():
-            participation = run_service(person_form, services.register_participant, user,
+            participation = run_service(person_form, engagement_services.register_participant, user,
                                         engagement, gates=gates_form.gates(),
                                         **person_form.service_fields())
         if participation is not None:
@@ -274,7 +275,8 @@ def participant_update(request, pk):
     if request.method == "POST" and form.is_valid():
         gates = form.gates()
         participation.refresh_from_db()  # the service applies the gates to the stored record
-        if run_service(form, services.update_participation, user, participation, **gates):
+        if run_service(form, engagement_services.update_participation, user, participation,
+                       **gates):
             messages.success(request, _("Gates recorded for %(person)s.")
                              % {"person": participation.person})
             return redirect("engagements:participant", pk=participation.pk)
@@ -290,7 +292,7 @@ def participant_remove(request, pk):
     participation = get_one(selectors.participants_for(user, action="delete"), pk)
     engagement = participation.engagement
     try:
-        services.remove_participant(user, participation)
+        engagement_services.remove_participant(user, participation)
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -311,7 +313,7 @@ def budget_line_add(request, pk):
     marking_form = MarkingForm(request.POST or None, prefix="m",
                                initial={"rel_to": [user.nation]})
     if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        line = run_service(form, services.create_budget_line, user, engagement,
+        line = run_service(form, engagement_services.create_budget_line, user, engagement,
                            **marking_form.marking(), **form.cleaned_data)
         if line is not None:
             messages.success(request, _("Budget line added."))
@@ -338,7 +340,8 @@ def budget_line_update(request, pk):
     line = get_one(selectors.budget_lines_for(user, action="change"), pk)
     form = BudgetLineForm(request.POST or None, instance=line, prefix="b")
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services.update_budget_line, user, line, **form.cleaned_data):
+        if run_service(form, engagement_services.update_budget_line, user, line,
+                       **form.cleaned_data):
             messages.success(request, _("Budget line updated."))
             return redirect("engagements:budget_line", pk=line.pk)
     return render(request, "engagements/budget_line_form.html", {
@@ -383,8 +386,8 @@ def person_create(request):
     marking_form = MarkingForm(request.POST or None, prefix="m",
                                initial={"rel_to": [user.nation]})
     if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        person = run_service(form, services.create_person, user, **marking_form.marking(),
-                             **form.service_fields())
+        person = run_service(form, engagement_services.create_person, user,
+                             **marking_form.marking(), **form.service_fields())
         if person is not None:
             messages.success(request, _("Person registered."))
             return redirect("engagements:person", pk=person.pk)
@@ -399,7 +402,8 @@ def person_update(request, pk):
     person = get_one(selectors.people_for(user, action="change"), pk)
     form = PersonForm(request.POST or None, instance=person, user=user, prefix="p")
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services.update_person, user, person, **form.service_fields()):
+        if run_service(form, engagement_services.update_person, user, person,
+                       **form.service_fields()):
             messages.success(request, _("Person updated."))
             return redirect("engagements:person", pk=person.pk)
     return render(request, "engagements/person_form.html",
@@ -433,14 +437,14 @@ def _aar_page(request, engagement, report, *, status=200, **bound):
                "due_days": settings.AAR_DUE_DAYS, "can_start": False, "can_write": False,
                "step_errors": bound.get("step_errors")}
     if report is None:
-        context["can_start"] = (engagement.state in aar_services.AAR_STARTS_FROM
+        context["can_start"] = (engagement.state in after_action.AAR_STARTS_FROM
                                 and user.has_perm("engagements.change_afteractionreport"))
-        context["overdue"] = (engagement.state in aar_services.AAR_STARTS_FROM
+        context["overdue"] = (engagement.state in after_action.AAR_STARTS_FROM
                               and aar_selectors.report_overdue(due_date, None, today))
         return render(request, "engagements/aar.html", context, status=status)
-    can_write = (report.state in aar_services.AAR_EDITABLE_STATES
+    can_write = (report.state in after_action.AAR_EDITABLE_STATES
                  and may(user, report, "change"))
-    indicators = list(aar_services.report_indicators(report, user))
+    indicators = list(after_action.report_indicators(report, user))
     values = report.indicator_values or {}
     attendance = list(aar_selectors.rows_of(Attendance, user, report)
                       .select_related("nation", "organization"))
@@ -458,7 +462,7 @@ def _aar_page(request, engagement, report, *, status=200, **bound):
         "observations": list(aar_selectors.rows_of(Observation, user, report)),
         "proposals": list(aar_selectors.rows_of(FollowOnProposal, user, report)
                           .select_related("engagement")),
-        "transitions": aar_services.AAR_LIFECYCLE.options(user, report),
+        "transitions": after_action.AAR_LIFECYCLE.options(user, report),
         "history": history_for(report),
         "form": bound.get("form") or (
             AARForm(instance=report, indicators=indicators, prefix="aar") if can_write
@@ -485,12 +489,12 @@ def aar(request, engagement_id):
         if report is None:
             raise Http404
         form = AARForm(request.POST, instance=AfterActionReport.objects.get(pk=report.pk),
-                       indicators=aar_services.report_indicators(report, request.user),
+                       indicators=after_action.report_indicators(report, request.user),
                        prefix="aar")
         if form.is_valid():
             # The form wrote the cleaned values onto its instance; the service validates again
             # and saves them (or refuses, and the form shows why).
-            if run_service(form, aar_services.save_aar_draft, request.user, report,
+            if run_service(form, after_action.save_aar_draft, request.user, report,
                            **form.draft()) is not None:
                 messages.success(request, _("Draft saved."))
                 return redirect("engagements:aar", engagement.pk)
@@ -512,7 +516,7 @@ def aar_start(request, engagement_id):
     engagement = _aar_engagement(request, engagement_id)
     _aar_report(request, engagement)
     try:
-        aar_services.start_aar(request.user, engagement)
+        after_action.start_aar(request.user, engagement)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
@@ -533,7 +537,7 @@ def aar_attendance(request, engagement_id):
     formset = AttendanceFormSet(request.POST, prefix="att")
     if formset.is_valid():
         try:
-            aar_services.set_attendance(request.user, report, attendance_rows(formset))
+            after_action.set_attendance(request.user, report, attendance_rows(formset))
         except (ValidationError, PermissionDenied) as exc:
             formset._non_form_errors = formset.error_class(_messages_of(exc))
         else:
@@ -547,7 +551,7 @@ def aar_attendance(request, engagement_id):
 def aar_observation_add(request, engagement_id):
     engagement, report = _aar_for_post(request, engagement_id)
     form = ObservationForm(request.POST, prefix="obs")
-    if form.is_valid() and run_service(form, aar_services.add_observation, request.user, report,
+    if form.is_valid() and run_service(form, after_action.add_observation, request.user, report,
                                        **form.cleaned_data):
         messages.success(request, _("Observation added."))
         return redirect("engagements:aar", engagement.pk)
@@ -560,7 +564,7 @@ def aar_observation_remove(request, engagement_id, observation_id):
     engagement, report = _aar_for_post(request, engagement_id)
     observation = _get_row(Observation, request, report, observation_id)
     try:
-        aar_services.remove_observation(request.user, observation)
+        after_action.remove_observation(request.user, observation)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
@@ -577,7 +581,7 @@ def _get_row(model, request, report, pk):
 def aar_proposal_add(request, engagement_id):
     engagement, report = _aar_for_post(request, engagement_id)
     form = ProposalForm(request.POST, prefix="fop")
-    if form.is_valid() and run_service(form, aar_services.add_follow_on, request.user, report,
+    if form.is_valid() and run_service(form, after_action.add_follow_on, request.user, report,
                                        **form.cleaned_data):
         messages.success(request, _("Follow-on proposal added."))
         return redirect("engagements:aar", engagement.pk)
@@ -590,7 +594,7 @@ def aar_proposal_remove(request, engagement_id, proposal_id):
     engagement, report = _aar_for_post(request, engagement_id)
     proposal = _get_row(FollowOnProposal, request, report, proposal_id)
     try:
-        aar_services.remove_follow_on(request.user, proposal)
+        after_action.remove_follow_on(request.user, proposal)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
@@ -607,7 +611,7 @@ def aar_follow_on(request, engagement_id, proposal_id):
     proposal = _get_row(FollowOnProposal, request, report, proposal_id)
     form = FollowOnForm(request.POST, prefix="fo")
     if form.is_valid():
-        concept = run_service(form, aar_services.propose_follow_on, request.user, proposal,
+        concept = run_service(form, after_action.propose_follow_on, request.user, proposal,
                               **form.cleaned_data)
         if concept is not None:
             messages.success(request, _("Engagement concept created: date it and complete it."))
@@ -626,7 +630,7 @@ def aar_transition(request, engagement_id, name):
     if return_form is not None and not return_form.is_valid():
         return _aar_page(request, engagement, report, return_form=return_form)
     try:
-        aar_services.transition_aar(request.user, report, name,
+        after_action.transition_aar(request.user, report, name,
                                     reason=return_form.cleaned_data["reason"]
                                     if return_form else "")
     except (ValidationError, PermissionDenied) as exc:
@@ -652,7 +656,7 @@ def aar_marking(request, engagement_id):
         "rel_to": list(report.rel_to.all()), "disclosure": report.disclosure,
         "tlp": report.tlp})
     if request.method == "POST" and form.is_valid():
-        if run_service(form, aar_services.change_aar_marking, request.user, report,
+        if run_service(form, after_action.change_aar_marking, request.user, report,
                        **form.marking()):
             messages.success(request, _("Marking changed."))
             return redirect("engagements:aar", engagement.pk)
@@ -736,7 +740,7 @@ def calendar_feeds(request):
                             initial={"language": translation.get_language()[:2]})
     feed_url = None
     if request.method == "POST" and form.is_valid():
-        created = run_service(form, aar_services.create_calendar_feed, user,
+        created = run_service(form, feeds.create_calendar_feed, user,
                               form.cleaned_data["partnership"],
                               language=form.cleaned_data["language"])
         if created is not None:
@@ -755,7 +759,7 @@ def calendar_feeds(request):
 @require_POST
 def calendar_feed_revoke(request, pk):
     feed = get_object_or_404(request.user.calendar_feeds, pk=pk)
-    aar_services.revoke_calendar_feed(request.user, feed)
+    feeds.revoke_calendar_feed(request.user, feed)
     messages.success(request, _("Calendar feed revoked."))
     return redirect("engagements:calendar_feeds")
 

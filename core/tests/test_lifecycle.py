@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from core.lifecycle import EVERYWHERE, Lifecycle, Transition, refused_by_state
-from engagements import services as engagements
+from engagements.services import after_action, lifecycle
 from partnerships import services as partnerships
 from partnerships.models import Objective
 from partnerships.tests.factories import make_line, make_objective, make_partnership
@@ -148,8 +148,8 @@ def test_refusals_and_labels_read_in_spanish(objective, us_coordinator):
 
 
 APP_LIFECYCLES = {
-    "engagement": engagements.LIFECYCLE,
-    "after-action report": engagements.AAR_LIFECYCLE,
+    "engagement": lifecycle.LIFECYCLE,
+    "after-action report": after_action.AAR_LIFECYCLE,
     "agreement": partnerships.AGREEMENT_LIFECYCLE,
     "objective": partnerships.OBJECTIVE_LIFECYCLE,
     "deployment": deployments.LIFECYCLE,

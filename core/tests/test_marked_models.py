@@ -13,7 +13,8 @@ from django.conf import settings
 from accounts.tests.personas import marking_clerk, persona
 from core.history import marked_models
 from core.testing import WriteCase, assert_writes_guarded
-from engagements import services as engagement_services
+from engagements.services import engagements as engagement_services
+from engagements.services import lifecycle
 from engagements.tests.factories import add_budget, make_engagement
 from partnerships import services as partnership_services
 from partnerships.tests.factories import (
@@ -136,7 +137,7 @@ WRITES = {
     "engagements.engagement": WriteCase(
         make=lambda user: make_engagement(user),
         update=lambda user, e: engagement_services.update_engagement(user, e, location="x"),
-        transitions=(lambda user, e: engagement_services.transition(user, e, "nominated"),),
+        transitions=(lambda user, e: lifecycle.transition(user, e, "nominated"),),
         change_marking=engagement_services.change_engagement_marking),
     "response.incident": WriteCase(
         make=lambda user: make_incident(user),

@@ -4,8 +4,9 @@ lifecycle, page and API tests."""
 from datetime import date, timedelta
 
 from accounts.models import Nation, Organization
-from engagements import services
 from engagements.models import BudgetLine, Engagement, Person
+from engagements.services import engagements as engagement_services
+from engagements.services import lifecycle
 from partnerships.models import LineOfEffort, Objective
 from partnerships.tests.factories import make_partnership
 
@@ -41,7 +42,7 @@ def make_engagement(user, partnership=None, *, start=date(2026, 3, 2), end=None,
         "direction": Engagement.Direction.TO_PARTNER, "location": "Tijuana, BC",
         "start_date": start, "end_date": end or start + timedelta(days=4),
     }
-    return services.create_engagement(
+    return engagement_services.create_engagement(
         user, partnership=partnership or mexico(user), rel_to=nations(*rel_to),
         disclosure=disclosure, **{**defaults, **fields})
 
@@ -51,14 +52,14 @@ def make_person(user, name="Ana Soto", *, nation=None, rel_to=("MEX",), disclosu
     nation = Nation.objects.get(code=nation) if nation else user.nation
     defaults = {"role": Person.Role.US_CIVILIAN if nation.code == "USA"
                 else Person.Role.PARTNER_MILITARY}
-    return services.create_person(user, full_name=name, nation=nation,
-                                  rel_to=nations(*rel_to), disclosure=disclosure,
-                                  **{**defaults, **fields})
+    return engagement_services.create_person(user, full_name=name, nation=nation,
+                                             rel_to=nations(*rel_to), disclosure=disclosure,
+                                             **{**defaults, **fields})
 
 
 def add_budget(user, engagement, state=BudgetLine.State.ALLOTTED, amount="12000.00"):
-    return services.create_budget_line(user, engagement, description="Travel",
-                                       amount=amount, fund_source="SPP O&M", state=state)
+    return engagement_services.create_budget_line(user, engagement, description="Travel",
+                                                  amount=amount, fund_source="SPP O&M", state=state)
 
 
 def organization(acronym):
@@ -68,7 +69,7 @@ def organization(acronym):
 def walk(user, engagement, *names, today=None):
     """Take the transitions in order."""
     for name in names:
-        engagement = services.transition(user, engagement, name, today=today)
+        engagement = lifecycle.transition(user, engagement, name, today=today)
     return engagement
 
 
@@ -83,16 +84,17 @@ def add_engagement_seeds(existing, us_user, mx_user):
                                    rel_to=("USA", "MEX"))
     concept = make_engagement(us_user, partnership, title="Fuzzed concept")
     american = make_person(us_user, "Fuzzed American", nation="USA")
-    ours = services.add_participant(us_user, concept, american)
-    theirs = services.register_participant(mx_user, concept, full_name="Fuzzed Mexican",
-                                           nation=nations("MEX")[0],
-                                           role=Person.Role.PARTNER_MILITARY,
-                                           security_force=True)
+    ours = engagement_services.add_participant(us_user, concept, american)
+    theirs = engagement_services.register_participant(mx_user, concept, full_name="Fuzzed Mexican",
+                                                      nation=nations("MEX")[0],
+                                                      role=Person.Role.PARTNER_MILITARY,
+                                                      security_force=True)
     approved = make_engagement(us_user, partnership, title="Fuzzed approved")
     line = add_budget(us_user, approved)
     walk(us_user, approved, Engagement.State.NOMINATED, Engagement.State.APPROVED)
-    hidden = services.create_person(mx_user, full_name="Fuzzed hidden", nation=nations("MEX")[0],
-                                    role=Person.Role.PARTNER_CIVILIAN)
+    hidden = engagement_services.create_person(mx_user, full_name="Fuzzed hidden",
+                                               nation=nations("MEX")[0],
+                                               role=Person.Role.PARTNER_CIVILIAN)
     for name, ids in {"engagement_id": [concept.pk, approved.pk],
                       "person_id": [american.pk, theirs.person_id, hidden.pk],
                       "participation_id": [ours.pk, theirs.pk],

@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import Nation, Organization
 from core.models import Disclosure
 from core.testing import ReleasabilityCase, assert_releasability
-from engagements import services
+from engagements.fiscal import fiscal_year
 from engagements.models import (
     AfterActionReport,
     Attendance,
@@ -22,6 +22,7 @@ from engagements.models import (
     FollowOnProposal,
     Observation,
 )
+from engagements.services import after_action
 from engagements.tests.aar_factories import (
     make_engagement,
     make_indicator,
@@ -49,10 +50,10 @@ def fresh(record):
 
 
 def write_complete_draft(user, report):
-    services.save_aar_draft(user, report, summary_es="Se compartieron lecciones de incendios.")
-    services.set_attendance(user, report, [
-        {"nation": Nation.objects.get(code="MEX"), "count": 12, "gender": "female"},
-        {"nation": Nation.objects.get(code="USA"), "count": 4},
+    after_action.save_aar_draft(user, report, summary_es="Se compartieron lecciones de incendios.")
+    after_action.set_attendance(user, report, [
+            {"nation": Nation.objects.get(code="MEX"), "count": 12, "gender": "female"},
+            {"nation": Nation.objects.get(code="USA"), "count": 4},
     ])
 
 
@@ -65,19 +66,19 @@ def refusal(exc_info):
 def test_start_copies_the_engagements_marking_and_owner(us_coordinator, engagement):
     engagement.tlp = "green"
     engagement.save()
-    report = services.start_aar(us_coordinator, engagement)
+    report = after_action.start_aar(us_coordinator, engagement)
     assert report.state == State.NOT_STARTED
     assert report.owner_nation == engagement.owner_nation
     assert {n.code for n in report.rel_to.all()} == {"USA", "MEX"}
     assert (report.disclosure, report.tlp) == ("approved", "green")
     with pytest.raises(ValidationError, match="already has"):
-        services.start_aar(us_coordinator, engagement)
+        after_action.start_aar(us_coordinator, engagement)
 
 
 def test_start_waits_for_the_engagement_to_be_executed(us_coordinator, partnership):
     ready = make_engagement(us_coordinator, partnership, state=Engagement.State.READY)
     with pytest.raises(ValidationError) as exc:
-        services.start_aar(us_coordinator, ready)
+        after_action.start_aar(us_coordinator, ready)
     assert "once the engagement is executed" in refusal(exc)
     assert not AfterActionReport.objects.exists()
 
@@ -86,29 +87,29 @@ def test_a_partner_cannot_start_a_report_of_an_engagement_not_released_to_it(
         us_coordinator, mx_liaison, partnership):
     us_only = make_engagement(us_coordinator, partnership, rel_to=())
     with pytest.raises(Http404):
-        services.start_aar(mx_liaison, us_only)
+        after_action.start_aar(mx_liaison, us_only)
 
 
 # The partner writes and submits; only the owner decides -----------------------------------
 
 def test_partner_liaison_drafts_and_submits_but_cannot_approve_or_record(
         us_coordinator, mx_liaison, engagement):
-    report = services.start_aar(mx_liaison, engagement)
+    report = after_action.start_aar(mx_liaison, engagement)
     write_complete_draft(mx_liaison, report)
-    services.add_observation(mx_liaison, report, kind="sustain", topic="Radios",
-                             text_es="Interoperabilidad de radios.")
-    report = services.submit_aar(mx_liaison, report)
+    after_action.add_observation(mx_liaison, report, kind="sustain", topic="Radios",
+                                 text_es="Interoperabilidad de radios.")
+    report = after_action.submit_aar(mx_liaison, report)
     assert report.state == State.SUBMITTED and report.submitted_by == mx_liaison
     # The liaison does not move a US engagement; it stays executed until approval.
     assert fresh(engagement).state == Engagement.State.EXECUTED
     for step in ("approve", "record", "publish"):
         with pytest.raises(PermissionDenied):
-            services.transition_aar(mx_liaison, report, step)
+            after_action.transition_aar(mx_liaison, report, step)
     with pytest.raises(PermissionDenied):
-        services.return_aar(mx_liaison, report, "no")
+        after_action.return_aar(mx_liaison, report, "no")
     assert fresh(report).state == State.SUBMITTED
-    assert services.aar_transitions_for(mx_liaison, fresh(report)) == []
-    assert services.aar_transitions_for(us_coordinator, fresh(report)) == ["return", "approve"]
+    assert after_action.aar_transitions_for(mx_liaison, fresh(report)) == []
+    assert after_action.aar_transitions_for(us_coordinator, fresh(report)) == ["return", "approve"]
 
 
 def test_partner_liaison_drafts_and_submits_through_the_page(client_for, mx_liaison,
@@ -151,7 +152,7 @@ def test_a_partner_report_released_but_awaiting_disclosure_is_not_found(
     assert client_for(mx_liaison).get(
         reverse("engagements:aar", args=[engagement.pk])).status_code == 404
     with pytest.raises(Http404):
-        services.save_aar_draft(mx_liaison, report, summary_en="x")
+        after_action.save_aar_draft(mx_liaison, report, summary_en="x")
 
 
 # Guards ------------------------------------------------------------------------------------
@@ -159,64 +160,64 @@ def test_a_partner_report_released_but_awaiting_disclosure_is_not_found(
 def test_submit_needs_a_summary_in_either_language(us_coordinator, engagement):
     report = make_report(engagement, attendance=3)
     with pytest.raises(ValidationError) as exc:
-        services.submit_aar(us_coordinator, report)
+        after_action.submit_aar(us_coordinator, report)
     assert "summary_en" in exc.value.message_dict
-    services.save_aar_draft(us_coordinator, report, summary_en="   ")
+    after_action.save_aar_draft(us_coordinator, report, summary_en="   ")
     with pytest.raises(ValidationError):
-        services.submit_aar(us_coordinator, report)
-    services.save_aar_draft(us_coordinator, report, summary_es="Resumen.")
-    assert services.submit_aar(us_coordinator, report).state == State.SUBMITTED
+        after_action.submit_aar(us_coordinator, report)
+    after_action.save_aar_draft(us_coordinator, report, summary_es="Resumen.")
+    assert after_action.submit_aar(us_coordinator, report).state == State.SUBMITTED
 
 
 def test_submit_needs_attendance(us_coordinator, engagement):
     report = make_report(engagement, summary_en="Lessons shared.")
     with pytest.raises(ValidationError) as exc:
-        services.submit_aar(us_coordinator, report)
+        after_action.submit_aar(us_coordinator, report)
     assert exc.value.message_dict == {"attendance": ["Record who attended before submitting."]}
 
 
 def test_a_report_not_written_yet_cannot_be_submitted(us_coordinator, engagement):
     report = make_report(engagement, state=State.NOT_STARTED)
     with pytest.raises(ValidationError, match="Write the report"):
-        services.submit_aar(us_coordinator, report)
+        after_action.submit_aar(us_coordinator, report)
 
 
 def test_a_submitted_report_can_no_longer_be_changed(us_coordinator, engagement):
     report = make_report(engagement, state=State.SUBMITTED, summary_en="Done.", attendance=2)
-    for write in (lambda: services.save_aar_draft(us_coordinator, report, summary_en="Changed"),
-                  lambda: services.add_observation(us_coordinator, report, kind="improve",
-                                                   topic="Visas", text_en="Earlier."),
-                  lambda: services.set_attendance(us_coordinator, report, [])):
+    for write in (lambda: after_action.save_aar_draft(us_coordinator, report, summary_en="Changed"),
+                  lambda: after_action.add_observation(us_coordinator, report, kind="improve",
+                                                       topic="Visas", text_en="Earlier."),
+                  lambda: after_action.set_attendance(us_coordinator, report, [])):
         with pytest.raises(ValidationError, match="can no longer be changed"):
             write()
     with pytest.raises(ValidationError, match="not possible now"):
-        services.record_aar(us_coordinator, report)
+        after_action.record_aar(us_coordinator, report)
     with pytest.raises(ValidationError, match="not possible now"):
-        services.publish_aar(us_coordinator, report)
+        after_action.publish_aar(us_coordinator, report)
 
 
 def test_approving_needs_a_submitted_report(us_coordinator, engagement):
     report = make_report(engagement, summary_en="Done.", attendance=2)
     with pytest.raises(ValidationError, match="not possible now"):
-        services.approve_aar(us_coordinator, report)
+        after_action.approve_aar(us_coordinator, report)
 
 
 def test_return_needs_a_reason_and_the_writers_resubmit(us_coordinator, engagement):
     report = make_report(engagement, state=State.SUBMITTED, summary_en="Done.", attendance=2)
     with pytest.raises(ValidationError) as exc:
-        services.return_aar(us_coordinator, report, "  ")
+        after_action.return_aar(us_coordinator, report, "  ")
     assert "reason" in exc.value.message_dict
-    report = services.return_aar(us_coordinator, report, "Add the partner's feedback.")
+    report = after_action.return_aar(us_coordinator, report, "Add the partner's feedback.")
     assert report.state == State.RETURNED
-    services.save_aar_draft(us_coordinator, report, partner_feedback_es="Muy útil.")
+    after_action.save_aar_draft(us_coordinator, report, partner_feedback_es="Muy útil.")
     assert fresh(report).state == State.RETURNED  # still returned until it is resubmitted
-    assert services.submit_aar(us_coordinator, report).state == State.SUBMITTED
+    assert after_action.submit_aar(us_coordinator, report).state == State.SUBMITTED
 
 
 def test_unknown_step_is_a_field_error(us_coordinator, engagement):
     report = make_report(engagement)
     with pytest.raises(ValidationError) as exc:
-        services.transition_aar(us_coordinator, report, "shred")
+        after_action.transition_aar(us_coordinator, report, "shred")
     assert "name" in exc.value.message_dict
 
 
@@ -224,14 +225,14 @@ def test_an_approver_of_another_nation_cannot_approve(make_user, mx_liaison, eng
     mx_admin = make_user("t.mx.admin", "DEFENSA", "administrator")
     report = make_report(engagement, state=State.SUBMITTED, summary_en="Done.", attendance=2)
     with pytest.raises(PermissionDenied, match="owning nation"):
-        services.approve_aar(mx_admin, report)
+        after_action.approve_aar(mx_admin, report)
 
 
 # Approve and record: the engagement follows ------------------------------------------------
 
 def test_approval_moves_the_engagement_to_aar_submitted(us_coordinator, engagement):
     report = make_report(engagement, state=State.SUBMITTED, summary_en="Done.", attendance=2)
-    report = services.approve_aar(us_coordinator, report)
+    report = after_action.approve_aar(us_coordinator, report)
     assert report.state == State.APPROVED and report.approved_by == us_coordinator
     assert fresh(engagement).state == Engagement.State.AAR_SUBMITTED
 
@@ -239,7 +240,7 @@ def test_approval_moves_the_engagement_to_aar_submitted(us_coordinator, engageme
 def test_recording_needs_the_tracking_reference(us_coordinator, engagement):
     report = make_report(engagement, state=State.APPROVED, summary_en="Done.", attendance=2)
     with pytest.raises(ValidationError) as exc:
-        services.record_aar(us_coordinator, report)
+        after_action.record_aar(us_coordinator, report)
     assert "tracking_reference" in exc.value.message_dict
     assert fresh(report).state == State.APPROVED
     assert fresh(engagement).state == Engagement.State.EXECUTED  # all or nothing
@@ -254,13 +255,13 @@ def test_recording_records_the_engagement_complete_and_creates_measurements(
     engagement.tracking_reference = "G-TSCMIS-4711"
     engagement.save()
     report = make_report(engagement, summary_en="Done.", attendance=2)
-    services.save_aar_draft(us_coordinator, report, indicator_values={indicator: "24"})
+    after_action.save_aar_draft(us_coordinator, report, indicator_values={indicator: "24"})
     with pytest.raises(ValidationError, match="not one of this engagement"):
-        services.save_aar_draft(us_coordinator, report, indicator_values={unlinked.pk: 3})
-    services.submit_aar(us_coordinator, report)
+        after_action.save_aar_draft(us_coordinator, report, indicator_values={unlinked.pk: 3})
+    after_action.submit_aar(us_coordinator, report)
     assert fresh(engagement).state == Engagement.State.AAR_SUBMITTED
-    services.approve_aar(us_coordinator, report)
-    report = services.record_aar(us_coordinator, report)
+    after_action.approve_aar(us_coordinator, report)
+    report = after_action.record_aar(us_coordinator, report)
     assert report.state == State.RECORDED
     engagement = fresh(engagement)
     assert engagement.state == Engagement.State.RECORDED_COMPLETE
@@ -285,7 +286,7 @@ def test_publishing_needs_disclosure_approved(us_coordinator, engagement):
     report.disclosure = Disclosure.IN_REVIEW
     report.save()
     with pytest.raises(ValidationError) as exc:
-        services.publish_aar(us_coordinator, report)
+        after_action.publish_aar(us_coordinator, report)
     assert "foreign disclosure approved" in refusal(exc)
     assert fresh(report).state == State.RECORDED
 
@@ -294,10 +295,10 @@ def test_publishing_needs_the_partner_nation_in_the_marking(us_coordinator, enga
     report = make_report(engagement, state=State.RECORDED, summary_en="Done.", attendance=2)
     report.rel_to.set(nations("USA"))
     with pytest.raises(ValidationError) as exc:
-        services.publish_aar(us_coordinator, report)
+        after_action.publish_aar(us_coordinator, report)
     assert "not releasable to" in refusal(exc) and "MEX" in refusal(exc)
     report.rel_to.set(nations("USA", "MEX"))
-    assert services.publish_aar(us_coordinator, report).state == State.PUBLISHED
+    assert after_action.publish_aar(us_coordinator, report).state == State.PUBLISHED
 
 
 def test_publish_refusal_is_shown_on_the_page(client_for, us_coordinator, engagement):
@@ -317,28 +318,28 @@ def test_follow_on_creates_an_engagement_concept_in_one_click(us_coordinator, mx
     objective, _indicator = make_indicator(us_coordinator, partnership)
     engagement.objectives.set([objective])
     report = make_report(engagement)
-    proposal = services.add_follow_on(mx_liaison, report, title_en="Urban search and rescue",
-                                      title_es="Búsqueda y rescate urbano", type="exercise")
+    proposal = after_action.add_follow_on(mx_liaison, report, title_en="Urban search and rescue",
+                                          title_es="Búsqueda y rescate urbano", type="exercise")
     with pytest.raises(PermissionDenied):
-        services.propose_follow_on(mx_liaison, proposal)
-    concept = services.propose_follow_on(us_coordinator, proposal)
+        after_action.propose_follow_on(mx_liaison, proposal)
+    concept = after_action.propose_follow_on(us_coordinator, proposal)
     assert concept.state == Engagement.State.CONCEPT
     assert (concept.partnership, concept.type, concept.title_es) == (
         partnership, "exercise", "Búsqueda y rescate urbano")
     assert concept.proposed_in == report and fresh(proposal).engagement == concept
     assert list(concept.objectives.all()) == [objective]
     assert {n.code for n in concept.rel_to.all()} == {"USA", "MEX"}
-    start, _end = services.placeholder_dates()
+    start, _end = after_action.placeholder_dates()
     assert concept.start_date == start and start.month == 10 and start.day == 1
-    assert concept.fiscal_year == services.fiscal_year(date.today()) + 1
+    assert concept.fiscal_year == fiscal_year(date.today()) + 1
     with pytest.raises(ValidationError, match="already"):
-        services.propose_follow_on(us_coordinator, fresh(proposal))
+        after_action.propose_follow_on(us_coordinator, fresh(proposal))
 
 
 def test_follow_on_from_the_page_opens_the_concept(client_for, us_coordinator, engagement):
     report = make_report(engagement)
-    proposal = services.add_follow_on(us_coordinator, report, title_en="Aviation",
-                                      title_es="Aviación", type="workshop")
+    proposal = after_action.add_follow_on(us_coordinator, report, title_en="Aviation",
+                                          title_es="Aviación", type="workshop")
     response = client_for(us_coordinator).post(
         reverse("engagements:aar_follow_on", args=[engagement.pk, proposal.pk]),
         {"fo-start_date": "2027-02-01", "fo-end_date": "2027-02-05"})
@@ -352,18 +353,18 @@ def test_follow_on_from_the_page_opens_the_concept(client_for, us_coordinator, e
 def test_rows_follow_the_report_marking_and_hidden_rows_stay_hidden(
         client_for, us_coordinator, mx_liaison, engagement):
     report = make_report(engagement, summary_en="Done.")
-    shared = services.add_observation(us_coordinator, report, kind="sustain",
-                                      topic="Shared radios", text_en="Keep them.")
-    hidden = services.add_observation(us_coordinator, report, kind="improve",
-                                      topic="Internal staffing", text_en="US only.")
+    shared = after_action.add_observation(us_coordinator, report, kind="sustain",
+                                          topic="Shared radios", text_en="Keep them.")
+    hidden = after_action.add_observation(us_coordinator, report, kind="improve",
+                                          topic="Internal staffing", text_en="US only.")
     hidden.rel_to.set(nations("USA"))
     page = client_for(mx_liaison).get(reverse("engagements:aar", args=[engagement.pk]))
     assert "Shared radios" in page.content.decode()
     assert "Internal staffing" not in page.content.decode()
     api = client_for(mx_liaison).get(f"/api/v1/engagements/{engagement.pk}/aar/observations")
     assert [o["id"] for o in api.json()["items"]] == [shared.pk]
-    services.change_aar_marking(us_coordinator, report, rel_to=nations("USA"),
-                                disclosure="approved")
+    after_action.change_aar_marking(us_coordinator, report, rel_to=nations("USA"),
+                                    disclosure="approved")
     assert {n.code for n in fresh(shared).rel_to.all()} == {"USA"}
     assert not Observation.objects.restrict(mx_liaison).exists()
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.testing import error, ok
-from engagements import services
 from engagements.models import AfterActionReport, Engagement, Participation, Person
+from engagements.services import engagements as engagement_services
 from engagements.tests.factories import (
     add_budget,
     make_engagement,
@@ -143,8 +143,8 @@ class TestTransitions:
         add_budget(us_coordinator, engagement)
         assert ok(self.post(client, self.url(engagement, "funded")))["state"] == "funded"
         ok(self.post(client, self.url(engagement, "preparing")))
-        services.add_participant(us_coordinator, engagement,
-                                 make_person(us_coordinator, "Juan Pérez", nation="USA"))
+        engagement_services.add_participant(us_coordinator, engagement,
+                                            make_person(us_coordinator, "Juan Pérez", nation="USA"))
         body = error(self.post(client, self.url(engagement, "ready")), 422)
         assert "Country clearance not submitted for Juan Pérez." in body["errors"][0]["message"]
 
@@ -264,7 +264,7 @@ class TestParticipants:
 
     def test_remove(self, client_for, us_coordinator):
         engagement = make_engagement(us_coordinator)
-        participation = services.add_participant(
+        participation = engagement_services.add_participant(
             us_coordinator, engagement, make_person(us_coordinator, "Juan Pérez", nation="USA"))
         client = client_for(us_coordinator)
         assert client.delete(f"{API}/participants/{participation.pk}").status_code == 204
@@ -301,10 +301,10 @@ def test_readiness_warns_of_the_congressional_notice(client_for, us_coordinator,
 
 def test_people_list_filters(client_for, us_coordinator, mx_liaison):
     make_person(us_coordinator, "Juan Pérez", nation="USA")
-    services.create_person(mx_liaison, full_name="Cabo Ruiz",
-                           nation=Person.objects.none().model._meta.get_field("nation")
-                           .related_model.objects.get(code="MEX"),
-                           role=Person.Role.PARTNER_MILITARY)
+    engagement_services.create_person(mx_liaison, full_name="Cabo Ruiz",
+                                      nation=Person.objects.none().model._meta.get_field("nation")
+                                      .related_model.objects.get(code="MEX"),
+                                      role=Person.Role.PARTNER_MILITARY)
     client = client_for(mx_liaison)
     names = [p["full_name"] for p in ok(client.get(f"{API}/people"))["items"]]
     assert names == ["Cabo Ruiz", "Juan Pérez"]

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from engagements import services
 from engagements.models import CalendarFeed, Engagement
 from engagements.selectors import current_fiscal_year, fiscal_calendar
+from engagements.services import feeds
 from engagements.tests.aar_factories import make_engagement, mexico_partnership
 from partnerships.tests.factories import make_partnership
 
@@ -88,7 +88,7 @@ def test_calendar_filters_by_partnership(client_for, us_coordinator, partnership
 # The iCalendar feed ------------------------------------------------------------------------
 
 def feed_for(user, partnership, language="en"):
-    _feed, key = services.create_calendar_feed(user, partnership, language=language)
+    _feed, key = feeds.create_calendar_feed(user, partnership, language=language)
     return reverse("engagements:calendar_feed", args=[key])
 
 
@@ -130,14 +130,14 @@ def test_the_feed_speaks_the_language_it_was_made_in(mx_liaison, partnership, ye
 
 
 def test_a_revoked_or_unknown_key_is_not_found(us_coordinator, mx_liaison, partnership, year):
-    feed, key = services.create_calendar_feed(mx_liaison, partnership)
+    feed, key = feeds.create_calendar_feed(mx_liaison, partnership)
     url = reverse("engagements:calendar_feed", args=[key])
     assert Client().get(url).status_code == 200
     assert key not in CalendarFeed.objects.values_list("key_hash", flat=True)
     assert feed.key_hash == CalendarFeed.hash_key(key)
     with pytest.raises(PermissionDenied):
-        services.revoke_calendar_feed(us_coordinator, feed)
-    services.revoke_calendar_feed(mx_liaison, feed)
+        feeds.revoke_calendar_feed(us_coordinator, feed)
+    feeds.revoke_calendar_feed(mx_liaison, feed)
     assert Client().get(url).status_code == 404
     unknown = reverse("engagements:calendar_feed", args=[CalendarFeed.new_key()])
     assert Client().get(unknown).status_code == 404

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from core.models import Disclosure
-from engagements import services
 from engagements.fiscal import fiscal_quarter, fiscal_year, fiscal_year_bounds
 from engagements.models import AfterActionReport, BudgetLine, Engagement, Participation, Person
+from engagements.services import engagements as engagement_services
+from engagements.services import lifecycle, readiness
 from engagements.tests.factories import (
     add_budget,
     make_engagement,
@@ -37,11 +38,11 @@ def messages(findings, level=None):
 
 
 def blockers(engagement, today=BEFORE):
-    return messages(services.readiness(engagement, today), "blocker")
+    return messages(readiness.readiness(engagement, today), "blocker")
 
 
 def warnings(engagement, today=BEFORE):
-    return messages(services.readiness(engagement, today), "warning")
+    return messages(readiness.readiness(engagement, today), "warning")
 
 
 def refusal(call):
@@ -57,7 +58,7 @@ def engagement(us_coordinator):
 
 def mexican(liaison, engagement, name="Capitán Luis López", **fields):
     """A Mexican participant registered by the liaison, as the liaison does."""
-    return services.register_participant(
+    return engagement_services.register_participant(
         liaison, engagement, full_name=name, nation=nations("MEX")[0],
         role=fields.pop("role", Person.Role.PARTNER_MILITARY), **fields)
 
@@ -81,7 +82,7 @@ def test_engagement_fiscal_year_follows_the_start_across_30_september(us_coordin
     engagement = make_engagement(us_coordinator, start=date(2025, 9, 30),
                                  end=date(2025, 10, 3))
     assert (engagement.fiscal_year, engagement.fiscal_quarter) == (2025, 4)
-    services.update_engagement(us_coordinator, engagement, start_date=date(2025, 10, 1))
+    engagement_services.update_engagement(us_coordinator, engagement, start_date=date(2025, 10, 1))
     engagement.refresh_from_db()
     assert (engagement.fiscal_year, engagement.fiscal_quarter) == (2026, 1)
 
@@ -118,7 +119,7 @@ def test_objectives_must_be_visible_and_of_the_same_partnership(us_coordinator, 
     hidden_mx.save()
     hidden_mx.rel_to.set(nations("MEX"))
     with pytest.raises(ValidationError) as caught:
-        services.update_engagement(us_coordinator, engagement, objectives=[hidden_mx])
+        engagement_services.update_engagement(us_coordinator, engagement, objectives=[hidden_mx])
     assert "objectives" in caught.value.message_dict
 
 
@@ -142,10 +143,10 @@ def test_viewer_and_liaison_cannot_create_or_edit(us_viewer, mx_liaison, engagem
     with pytest.raises(PermissionDenied):
         make_engagement(mx_liaison, engagement.partnership)
     with pytest.raises(PermissionDenied):
-        services.update_engagement(mx_liaison, engagement, title_en="Renamed")
+        engagement_services.update_engagement(mx_liaison, engagement, title_en="Renamed")
     with pytest.raises(PermissionDenied):
-        services.create_budget_line(mx_liaison, engagement, description="x", amount=1,
-                                    fund_source="x")
+        engagement_services.create_budget_line(mx_liaison, engagement, description="x", amount=1,
+                                               fund_source="x")
 
 
 # The lifecycle ------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def test_viewer_and_liaison_cannot_create_or_edit(us_viewer, mx_liaison, engagem
 def green_participant(coordinator, engagement):
     """A US civilian travelling to Mexico, country clearance approved a month ahead."""
     person = make_person(coordinator, "Juan Pérez", nation="USA")
-    return services.add_participant(
+    return engagement_services.add_participant(
         coordinator, engagement, person, country_clearance=Participation.Clearance.APPROVED,
         clearance_submitted_on=START - timedelta(days=30))
 
@@ -165,53 +166,53 @@ def test_the_whole_lifecycle_with_every_guard(us_coordinator, mx_liaison, engage
     # funded: at least one budget line allotted or beyond.
     line = add_budget(user, engagement, state=BudgetLine.State.PLANNED)
     assert "at least one budget line" in refusal(
-        lambda: services.transition(user, engagement, S.FUNDED))
-    services.update_budget_line(user, line, state=BudgetLine.State.OBLIGATED)
+        lambda: lifecycle.transition(user, engagement, S.FUNDED))
+    engagement_services.update_budget_line(user, line, state=BudgetLine.State.OBLIGATED)
     walk(user, engagement, S.FUNDED, S.PREPARING)
 
     # ready: every gate green.
     participation = green_participant(user, engagement)
     them = mexican(mx_liaison, engagement)
-    message = refusal(lambda: services.transition(user, engagement, S.READY, today=BEFORE))
+    message = refusal(lambda: lifecycle.transition(user, engagement, S.READY, today=BEFORE))
     assert "Vetting pending for Capitán Luis López" not in message  # not security force
     assert "Briefing material not yet cleared for disclosure to Mexico (Capitán Luis López)" \
         in message
-    services.update_participation(user, them, briefing_disclosure="cleared")
+    engagement_services.update_participation(user, them, briefing_disclosure="cleared")
     engagement = walk(user, engagement, S.READY, today=BEFORE)
     assert participation.pk and engagement.state == S.READY
 
     # in execution: not before the start date.
     assert "not before" in refusal(
-        lambda: services.transition(user, engagement, S.IN_EXECUTION, today=BEFORE))
+        lambda: lifecycle.transition(user, engagement, S.IN_EXECUTION, today=BEFORE))
     walk(user, engagement, S.IN_EXECUTION, today=START)
 
     # executed: only after the end date.
     assert "only after its end date" in refusal(
-        lambda: services.transition(user, engagement, S.EXECUTED, today=engagement.end_date))
+        lambda: lifecycle.transition(user, engagement, S.EXECUTED, today=engagement.end_date))
     walk(user, engagement, S.EXECUTED, today=engagement.end_date + timedelta(days=1))
 
     # AAR submitted: the report submitted or later.
-    assert "not started" in refusal(lambda: services.transition(user, engagement,
-                                                                S.AAR_SUBMITTED))
+    assert "not started" in refusal(lambda: lifecycle.transition(user, engagement,
+                                                                 S.AAR_SUBMITTED))
     report = AfterActionReport.objects.create(
         engagement=engagement, owner_nation=engagement.owner_nation,
         state=AfterActionReport.State.DRAFT)
     assert "must be submitted first" in refusal(
-        lambda: services.transition(user, engagement, S.AAR_SUBMITTED))
+        lambda: lifecycle.transition(user, engagement, S.AAR_SUBMITTED))
     report.state = AfterActionReport.State.SUBMITTED
     report.save()
     walk(user, engagement, S.AAR_SUBMITTED)
 
     # recorded complete: an approved report AND the tracking reference.
-    message = refusal(lambda: services.transition(user, engagement, S.RECORDED_COMPLETE))
+    message = refusal(lambda: lifecycle.transition(user, engagement, S.RECORDED_COMPLETE))
     assert "approved after-action report" in message and "tracking system reference" in message
     report.state = AfterActionReport.State.APPROVED
     report.save()
     with pytest.raises(ValidationError) as caught:
-        services.transition(user, engagement, S.RECORDED_COMPLETE)
+        lifecycle.transition(user, engagement, S.RECORDED_COMPLETE)
     assert list(caught.value.message_dict) == ["tracking_reference"]
-    engagement = services.transition(user, engagement, S.RECORDED_COMPLETE,
-                                     tracking_reference="G-TSCMIS-4471")
+    engagement = lifecycle.transition(user, engagement, S.RECORDED_COMPLETE,
+                                      tracking_reference="G-TSCMIS-4471")
     assert engagement.tracking_reference == "G-TSCMIS-4471"
     assert engagement.recorded_complete_at is not None
 
@@ -229,18 +230,18 @@ def test_recorded_published_report_with_reference_already_entered(us_coordinator
                                                        tracking_reference="G-1")
     AfterActionReport.objects.create(engagement=engagement, owner_nation=engagement.owner_nation,
                                      state=AfterActionReport.State.PUBLISHED)
-    engagement = services.transition(us_coordinator, engagement, S.RECORDED_COMPLETE)
+    engagement = lifecycle.transition(us_coordinator, engagement, S.RECORDED_COMPLETE)
     assert engagement.state == S.RECORDED_COMPLETE
 
 
 def test_a_transition_from_the_wrong_state_is_refused(us_coordinator, engagement):
     assert "cannot go to" in refusal(
-        lambda: services.transition(us_coordinator, engagement, S.APPROVED))
+        lambda: lifecycle.transition(us_coordinator, engagement, S.APPROVED))
     with pytest.raises(ValidationError) as caught:
-        services.transition(us_coordinator, engagement, "teleported")
+        lifecycle.transition(us_coordinator, engagement, "teleported")
     assert "name" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        services.transition(us_coordinator, engagement, S.NOMINATED, tracking_reference="X")
+        lifecycle.transition(us_coordinator, engagement, S.NOMINATED, tracking_reference="X")
     assert "tracking_reference" in caught.value.message_dict
 
 
@@ -250,33 +251,33 @@ def test_side_exits(us_coordinator, engagement):
     engagement = walk(user, engagement, S.CONCEPT, S.NOMINATED, S.APPROVED)
     # Deferring to the next fiscal year: a new start in the same year is refused.
     with pytest.raises(ValidationError) as caught:
-        services.transition(user, engagement, S.DEFERRED, start_date=date(2026, 9, 1))
+        lifecycle.transition(user, engagement, S.DEFERRED, start_date=date(2026, 9, 1))
     assert "FY 2027" in " ".join(caught.value.message_dict["start_date"])
-    engagement = services.transition(user, engagement, S.DEFERRED, start_date=date(2026, 11, 2))
+    engagement = lifecycle.transition(user, engagement, S.DEFERRED, start_date=date(2026, 11, 2))
     assert engagement.state == S.DEFERRED
     assert (engagement.start_date, engagement.end_date) == (date(2026, 11, 2), date(2026, 11, 6))
     assert (engagement.fiscal_year, engagement.fiscal_quarter) == (2027, 1)
     assert Engagement.objects.count() == 1  # deferring creates nothing
     # Deferring without new dates only changes the state; cancelling works from anywhere open.
     engagement = walk(user, engagement, S.CONCEPT, S.DEFERRED, S.CANCELLED)
-    assert "cannot go to" in refusal(lambda: services.transition(user, engagement, S.CONCEPT))
-    assert "cannot go to" in refusal(lambda: services.transition(user, engagement,
-                                                                 S.CANCELLED))
+    assert "cannot go to" in refusal(lambda: lifecycle.transition(user, engagement, S.CONCEPT))
+    assert "cannot go to" in refusal(lambda: lifecycle.transition(user, engagement,
+                                                                  S.CANCELLED))
 
 
 def test_no_postponing_an_engagement_already_executed(us_coordinator, engagement):
     Engagement.objects.filter(pk=engagement.pk).update(state=S.EXECUTED)
     assert "cannot go to" in refusal(
-        lambda: services.transition(us_coordinator, engagement, S.POSTPONED))
-    assert services.transition(us_coordinator, engagement, S.CANCELLED).state == S.CANCELLED
+        lambda: lifecycle.transition(us_coordinator, engagement, S.POSTPONED))
+    assert lifecycle.transition(us_coordinator, engagement, S.CANCELLED).state == S.CANCELLED
 
 
 def test_only_the_owning_nations_planners_transition(us_viewer, mx_liaison, engagement):
     with pytest.raises(PermissionDenied):
-        services.transition(mx_liaison, engagement, S.NOMINATED)
+        lifecycle.transition(mx_liaison, engagement, S.NOMINATED)
     with pytest.raises(PermissionDenied):
-        services.transition(us_viewer, engagement, S.NOMINATED)
-    assert services.transitions_for(mx_liaison, engagement) == []
+        lifecycle.transition(us_viewer, engagement, S.NOMINATED)
+    assert lifecycle.transitions_for(mx_liaison, engagement) == []
     engagement.refresh_from_db()
     assert engagement.state == S.CONCEPT
 
@@ -284,7 +285,7 @@ def test_only_the_owning_nations_planners_transition(us_viewer, mx_liaison, enga
 def test_transitions_for_shows_the_guards_refusal(us_coordinator, engagement):
     Engagement.objects.filter(pk=engagement.pk).update(state=S.APPROVED)
     engagement.refresh_from_db()
-    options = {o.name: o for o in services.transitions_for(us_coordinator, engagement)}
+    options = {o.name: o for o in lifecycle.transitions_for(us_coordinator, engagement)}
     assert set(options) == {S.FUNDED, S.DEFERRED, S.POSTPONED, S.CANCELLED}
     assert not options[S.FUNDED].allowed and "budget line" in options[S.FUNDED].refusal
     assert options[S.CANCELLED].allowed
@@ -315,13 +316,13 @@ def test_leahy_vetting_of_partner_security_force_members(us_coordinator, mx_liai
     add_budget(us_coordinator, engagement)
     participation = mexican(mx_liaison, engagement, security_force=True)
     assert participation.vetting == "pending"  # applies, so it starts pending
-    services.update_participation(us_coordinator, participation, vetting=vetting,
-                                  briefing_disclosure="cleared")
-    vetting_blockers = [f.message for f in services.readiness(engagement, BEFORE)
+    engagement_services.update_participation(us_coordinator, participation, vetting=vetting,
+                                             briefing_disclosure="cleared")
+    vetting_blockers = [f.message for f in readiness.readiness(engagement, BEFORE)
                         if f.gate == "vetting"]
     assert vetting_blockers == ([expected] if expected else [])
     if expected:
-        assert expected in refusal(lambda: services.transition(
+        assert expected in refusal(lambda: lifecycle.transition(
             us_coordinator, walk(us_coordinator, engagement, S.NOMINATED, S.APPROVED, S.FUNDED,
                                  S.PREPARING), S.READY, today=BEFORE))
 
@@ -329,10 +330,10 @@ def test_leahy_vetting_of_partner_security_force_members(us_coordinator, mx_liai
 def test_vetting_does_not_apply_to_civilians_or_own_nationals(us_coordinator, mx_liaison,
                                                               engagement):
     mexican(mx_liaison, engagement, "Lic. Ana Ruiz", role=Person.Role.PARTNER_CIVILIAN)
-    services.add_participant(us_coordinator, engagement,
-                             make_person(us_coordinator, "Sgt. Kim", nation="USA",
-                                         security_force=True))
-    assert not [f for f in services.readiness(engagement, BEFORE) if f.gate == "vetting"]
+    engagement_services.add_participant(us_coordinator, engagement,
+                                        make_person(us_coordinator, "Sgt. Kim", nation="USA",
+                                                    security_force=True))
+    assert not [f for f in readiness.readiness(engagement, BEFORE) if f.gate == "vetting"]
 
 
 def test_visa_for_partner_people_visiting_california(us_coordinator, mx_liaison):
@@ -340,40 +341,43 @@ def test_visa_for_partner_people_visiting_california(us_coordinator, mx_liaison)
                                  direction=Engagement.Direction.HOSTED, location="Sacramento")
     participation = mexican(mx_liaison, engagement, briefing_disclosure=None)
     assert "Visa or diplomatic note pending for Capitán Luis López." in blockers(engagement)
-    services.update_participation(mx_liaison, participation, visa="refused")
+    engagement_services.update_participation(mx_liaison, participation, visa="refused")
     assert "Visa refused for Capitán Luis López." in blockers(engagement)
-    services.update_participation(mx_liaison, participation, visa="issued")
-    assert not [f for f in services.readiness(engagement, BEFORE) if f.gate == "visa"]
+    engagement_services.update_participation(mx_liaison, participation, visa="issued")
+    assert not [f for f in readiness.readiness(engagement, BEFORE) if f.gate == "visa"]
     # No country clearance for a hosted event, and no visa when travelling to Mexico.
-    assert not [f for f in services.readiness(engagement, BEFORE)
+    assert not [f for f in readiness.readiness(engagement, BEFORE)
                 if f.gate == "country_clearance"]
 
 
 def test_country_clearance_for_us_people_travelling(us_coordinator, engagement):
     person = make_person(us_coordinator, "Juan Pérez", nation="USA")
-    participation = services.add_participant(us_coordinator, engagement, person)
+    participation = engagement_services.add_participant(us_coordinator, engagement, person)
     assert "Country clearance not submitted for Juan Pérez." in blockers(engagement)
 
     late = START - timedelta(days=10)
-    services.update_participation(us_coordinator, participation, country_clearance="submitted",
-                                  clearance_submitted_on=late)
+    engagement_services.update_participation(us_coordinator, participation,
+                                             country_clearance="submitted",
+                                             clearance_submitted_on=late)
     assert "Country clearance submitted but not yet approved for Juan Pérez." in \
         blockers(engagement)
     assert ("Country clearance for Juan Pérez was submitted less than 21 days before the "
             "start.") in warnings(engagement)
 
-    services.update_participation(us_coordinator, participation, country_clearance="approved",
-                                  clearance_submitted_on=START - timedelta(days=21))
-    assert not [f for f in services.readiness(engagement, BEFORE)
+    engagement_services.update_participation(us_coordinator, participation,
+                                             country_clearance="approved",
+                                             clearance_submitted_on=START - timedelta(days=21))
+    assert not [f for f in readiness.readiness(engagement, BEFORE)
                 if f.gate == "country_clearance"]
 
-    services.update_participation(us_coordinator, participation, country_clearance="denied")
+    engagement_services.update_participation(us_coordinator, participation,
+                                             country_clearance="denied")
     assert "Country clearance denied for Juan Pérez." in blockers(engagement)
 
 
 def test_country_clearance_not_submitted_21_days_out_warns(us_coordinator, engagement):
-    services.add_participant(us_coordinator, engagement,
-                             make_person(us_coordinator, "Juan Pérez", nation="USA"))
+    engagement_services.add_participant(us_coordinator, engagement,
+                                        make_person(us_coordinator, "Juan Pérez", nation="USA"))
     message = ("Country clearance for Juan Pérez is due 21 days before the start and has not "
                "been submitted.")
     assert message not in warnings(engagement, today=START - timedelta(days=21))
@@ -381,10 +385,11 @@ def test_country_clearance_not_submitted_21_days_out_warns(us_coordinator, engag
 
 
 def test_submitting_a_clearance_records_the_day(us_coordinator, engagement):
-    participation = services.add_participant(
+    participation = engagement_services.add_participant(
         us_coordinator, engagement, make_person(us_coordinator, "Juan Pérez", nation="USA"))
     assert participation.country_clearance == "not_submitted"
-    services.update_participation(us_coordinator, participation, country_clearance="submitted")
+    engagement_services.update_participation(us_coordinator, participation,
+                                             country_clearance="submitted")
     participation.refresh_from_db()
     assert participation.clearance_submitted_on is not None
 
@@ -395,32 +400,32 @@ def guard_member(us_coordinator, engagement, status, since=None):
     person = make_person(us_coordinator, "Sgt. Rosa Vega", nation="USA", rel_to=("USA",),
                          guard_member=member)
     assert person.role == Person.Role.GUARD_MEMBER
-    return services.add_participant(us_coordinator, engagement, person,
-                                    country_clearance="approved",
-                                    clearance_submitted_on=START - timedelta(days=60))
+    return engagement_services.add_participant(us_coordinator, engagement, person,
+                                               country_clearance="approved",
+                                               clearance_submitted_on=START - timedelta(days=60))
 
 
 def test_guard_member_abroad_must_be_on_title_10_from_personnel(us_coordinator, engagement):
     guard_member(us_coordinator, engagement, DutyStatus.SAD)
-    [duty] = [f.message for f in services.readiness(engagement, BEFORE) if f.gate == "duty_status"]
+    [duty] = [f.message for f in readiness.readiness(engagement, BEFORE) if f.gate == "duty_status"]
     assert duty.startswith("Duty status for Sgt. Rosa Vega: Members abroad must be on Title 10 "
                            "orders")
 
 
 def test_guard_member_on_title_10_at_the_start_is_green(us_coordinator, engagement):
     guard_member(us_coordinator, engagement, DutyStatus.T10_ACTIVE)
-    assert not [f for f in services.readiness(engagement, BEFORE) if f.gate == "duty_status"]
+    assert not [f for f in readiness.readiness(engagement, BEFORE) if f.gate == "duty_status"]
 
 
 def test_duty_status_is_read_at_the_start_of_the_engagement(us_coordinator, engagement):
     # Title 10 orders that begin the day after the start do not cover the event.
     guard_member(us_coordinator, engagement, DutyStatus.T10_ACTIVE, since=at(2026, 3, 3))
-    assert [f for f in services.readiness(engagement, BEFORE) if f.gate == "duty_status"]
+    assert [f for f in readiness.readiness(engagement, BEFORE) if f.gate == "duty_status"]
 
 
 def test_federalized_members_need_separate_title_10_orders(us_coordinator, engagement):
     guard_member(us_coordinator, engagement, DutyStatus.T10_12406)
-    [duty] = [f.message for f in services.readiness(engagement, BEFORE) if f.gate == "duty_status"]
+    [duty] = [f.message for f in readiness.readiness(engagement, BEFORE) if f.gate == "duty_status"]
     assert "12406" in duty
 
 
@@ -428,7 +433,7 @@ def test_duty_status_not_required_at_home(us_coordinator):
     engagement = make_engagement(us_coordinator, start=START,
                                  direction=Engagement.Direction.HOSTED)
     guard_member(us_coordinator, engagement, DutyStatus.SAD)
-    assert not [f for f in services.readiness(engagement, BEFORE) if f.gate == "duty_status"]
+    assert not [f for f in readiness.readiness(engagement, BEFORE) if f.gate == "duty_status"]
 
 
 @pytest.mark.parametrize("recorded, expected", [
@@ -442,15 +447,16 @@ def test_recorded_duty_status_without_a_personnel_record(us_coordinator, engagem
                                                          expected):
     person = make_person(us_coordinator, "Sgt. Kim", nation="USA",
                          role=Person.Role.GUARD_MEMBER)
-    services.add_participant(us_coordinator, engagement, person, duty_status=recorded)
-    duty = [f.message for f in services.readiness(engagement, BEFORE) if f.gate == "duty_status"]
+    engagement_services.add_participant(us_coordinator, engagement, person, duty_status=recorded)
+    duty = [f.message for f in readiness.readiness(engagement, BEFORE) if f.gate == "duty_status"]
     assert duty == ([expected] if expected else [])
 
 
 def test_unknown_recorded_duty_status_is_refused(us_coordinator, engagement):
     person = make_person(us_coordinator, "Sgt. Kim", nation="USA")
     with pytest.raises(ValidationError) as caught:
-        services.add_participant(us_coordinator, engagement, person, duty_status="vacation")
+        engagement_services.add_participant(us_coordinator, engagement, person,
+                                            duty_status="vacation")
     assert "duty_status" in caught.value.message_dict
 
 
@@ -460,8 +466,8 @@ def test_briefing_disclosure_for_the_participants_nation(us_coordinator, mx_liai
     assert participation.briefing_disclosure == "pending"
     message = "Briefing material not yet cleared for disclosure to Mexico (Capitán Luis López)."
     assert message in blockers(engagement)
-    services.update_participation(us_coordinator, participation,
-                                  briefing_disclosure="not_required")
+    engagement_services.update_participation(us_coordinator, participation,
+                                             briefing_disclosure="not_required")
     assert message not in blockers(engagement)
 
 
@@ -470,7 +476,7 @@ def test_briefing_disclosure_for_the_participants_nation(us_coordinator, mx_liai
 ])
 def test_fifteen_day_congressional_notice(us_coordinator, flag, days, warned):
     engagement = make_engagement(us_coordinator, start=START, partner_non_military=flag)
-    found = [f for f in services.readiness(engagement, START - timedelta(days=days))
+    found = [f for f in readiness.readiness(engagement, START - timedelta(days=days))
              if f.gate == "congressional_notice"]
     assert bool(found) == warned
     if warned:
@@ -481,8 +487,8 @@ def test_ready_once_everything_is_green(us_coordinator, mx_liaison, engagement):
     add_budget(us_coordinator, engagement)
     green_participant(us_coordinator, engagement)
     them = mexican(mx_liaison, engagement, security_force=True)
-    services.update_participation(us_coordinator, them, vetting="approved",
-                                  briefing_disclosure="cleared")
+    engagement_services.update_participation(us_coordinator, them, vetting="approved",
+                                             briefing_disclosure="cleared")
     assert blockers(engagement) == []
     walk(us_coordinator, engagement, S.NOMINATED, S.APPROVED, S.FUNDED, S.PREPARING)
     assert walk(us_coordinator, engagement, S.READY, today=BEFORE).state == S.READY
@@ -509,15 +515,15 @@ def test_liaison_registers_its_participants(us_coordinator, mx_liaison, engageme
 
 def test_liaison_records_only_its_peoples_visa(us_coordinator, mx_liaison, engagement):
     participation = mexican(mx_liaison, engagement, security_force=True)
-    services.update_participation(mx_liaison, participation, visa="pending")
+    engagement_services.update_participation(mx_liaison, participation, visa="pending")
     with pytest.raises(PermissionDenied):
-        services.update_participation(mx_liaison, participation, vetting="approved")
+        engagement_services.update_participation(mx_liaison, participation, vetting="approved")
     with pytest.raises(PermissionDenied):
         mexican(mx_liaison, engagement, "Otro", gates={"country_clearance": "approved"})
-    ours = services.add_participant(us_coordinator, engagement,
-                                    make_person(us_coordinator, "Juan Pérez", nation="USA"))
+    ours = engagement_services.add_participant(
+        us_coordinator, engagement, make_person(us_coordinator, "Juan Pérez", nation="USA"))
     with pytest.raises(PermissionDenied):
-        services.update_participation(mx_liaison, ours, visa="issued")
+        engagement_services.update_participation(mx_liaison, ours, visa="issued")
     participation.refresh_from_db()
     assert participation.vetting == "pending"
 
@@ -525,10 +531,11 @@ def test_liaison_records_only_its_peoples_visa(us_coordinator, mx_liaison, engag
 def test_liaison_cannot_add_other_nations_people(us_coordinator, mx_liaison, engagement):
     american = make_person(us_coordinator, "Juan Pérez", nation="USA")
     with pytest.raises(PermissionDenied):
-        services.add_participant(mx_liaison, engagement, american)
+        engagement_services.add_participant(mx_liaison, engagement, american)
     with pytest.raises(PermissionDenied):
-        services.register_participant(mx_liaison, engagement, full_name="Mr. Smith",
-                                      nation=nations("USA")[0], role=Person.Role.US_CIVILIAN)
+        engagement_services.register_participant(
+            mx_liaison, engagement, full_name="Mr. Smith", nation=nations("USA")[0],
+            role=Person.Role.US_CIVILIAN)
     assert not Participation.objects.exists()
 
 
@@ -541,36 +548,37 @@ def test_liaison_cannot_register_for_an_engagement_not_released_to_it(us_coordin
 
 
 def test_liaison_adds_a_person_it_registered_earlier(us_coordinator, mx_liaison, engagement):
-    person = services.create_person(mx_liaison, full_name="Cabo Ruiz", nation=nations("MEX")[0],
-                                    role=Person.Role.PARTNER_MILITARY)
+    person = engagement_services.create_person(mx_liaison, full_name="Cabo Ruiz",
+                                               nation=nations("MEX")[0],
+                                               role=Person.Role.PARTNER_MILITARY)
     assert not Person.objects.restrict(us_coordinator).filter(pk=person.pk).exists()
-    services.add_participant(mx_liaison, engagement, person)
+    engagement_services.add_participant(mx_liaison, engagement, person)
     # Adding them released them to the engagement's owner.
     assert Person.objects.restrict(us_coordinator).filter(pk=person.pk).exists()
 
 
 def test_a_person_takes_part_once(us_coordinator, engagement):
     person = make_person(us_coordinator, "Juan Pérez", nation="USA")
-    services.add_participant(us_coordinator, engagement, person)
+    engagement_services.add_participant(us_coordinator, engagement, person)
     with pytest.raises(ValidationError) as caught:
-        services.add_participant(us_coordinator, engagement, person)
+        engagement_services.add_participant(us_coordinator, engagement, person)
     assert "person" in caught.value.message_dict
 
 
 def test_participants_follow_the_engagements_marking(us_coordinator, mx_liaison, engagement):
-    participation = services.add_participant(
+    participation = engagement_services.add_participant(
         us_coordinator, engagement, make_person(us_coordinator, "Juan Pérez", nation="USA"))
     assert Participation.objects.restrict(mx_liaison).filter(pk=participation.pk).exists()
-    services.change_engagement_marking(us_coordinator, engagement, rel_to=nations("USA"),
-                                       disclosure="approved")
+    engagement_services.change_engagement_marking(us_coordinator, engagement, rel_to=nations("USA"),
+                                                  disclosure="approved")
     assert not Participation.objects.restrict(mx_liaison).filter(pk=participation.pk).exists()
 
 
 def test_remove_participant(us_coordinator, mx_liaison, engagement):
     participation = mexican(mx_liaison, engagement)
     with pytest.raises(PermissionDenied):
-        services.remove_participant(mx_liaison, participation)
-    services.remove_participant(us_coordinator, participation)
+        engagement_services.remove_participant(mx_liaison, participation)
+    engagement_services.remove_participant(us_coordinator, participation)
     assert not Participation.objects.exists()
 
 
@@ -578,10 +586,10 @@ def test_guard_member_record_must_be_visible_and_of_the_persons_nation(us_coordi
                                                                        mx_liaison):
     member = make_member("G200")
     with pytest.raises(ValidationError) as caught:
-        services.create_person(mx_liaison, full_name="x", nation=nations("MEX")[0],
-                               role=Person.Role.PARTNER_MILITARY, guard_member=member)
+        engagement_services.create_person(mx_liaison, full_name="x", nation=nations("MEX")[0],
+                                          role=Person.Role.PARTNER_MILITARY, guard_member=member)
     assert "guard_member" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        services.create_person(us_coordinator, full_name="x", nation=nations("MEX")[0],
-                               role=Person.Role.GUARD_MEMBER, guard_member=member)
+        engagement_services.create_person(us_coordinator, full_name="x", nation=nations("MEX")[0],
+                                          role=Person.Role.GUARD_MEMBER, guard_member=member)
     assert "guard_member" in caught.value.message_dict

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.testing import ReleasabilityCase, assert_releasability
-from engagements import services
 from engagements.models import BudgetLine, Engagement, Participation, Person
+from engagements.services import engagements as engagement_services
+from engagements.services import lifecycle
 from engagements.tests.factories import (
     add_budget,
     make_engagement,
@@ -62,7 +63,7 @@ def test_people_obey_releasability(us_coordinator, mx_liaison):
 def test_participants_obey_releasability(us_coordinator, mx_liaison):
     engagement = make_engagement(us_coordinator)
     case = ReleasabilityCase(
-        make=lambda user: services.add_participant(
+        make=lambda user: engagement_services.add_participant(
             user, engagement, make_person(user, "Zamorano Quintero", nation="USA")),
         list_url=reverse("engagements:detail", args=[engagement.pk]),
         detail_url=lambda p: reverse("engagements:participant", args=[p.pk]),
@@ -78,7 +79,7 @@ def test_participants_obey_releasability(us_coordinator, mx_liaison):
 def test_budget_lines_obey_releasability(us_coordinator, mx_liaison):
     engagement = make_engagement(us_coordinator)
     case = ReleasabilityCase(
-        make=lambda user: services.create_budget_line(
+        make=lambda user: engagement_services.create_budget_line(
             user, engagement, description="Sierra fuel allowance", amount="900.00",
             fund_source="SPP O&M"),
         list_url=reverse("engagements:detail", args=[engagement.pk]),
@@ -119,7 +120,7 @@ def spread(us_coordinator):
         "may": make_engagement(us_coordinator, ukraine, title="May exercise",
                                start=date(2026, 5, 4), type=Engagement.Type.EXERCISE),
     }
-    services.transition(us_coordinator, made["may"], S.NOMINATED)
+    lifecycle.transition(us_coordinator, made["may"], S.NOMINATED)
     return made
 
 
@@ -190,7 +191,7 @@ def test_nav_shows_engagements(client_for, us_coordinator, mx_liaison):
 def test_every_page_renders_in_both_languages(client_for, us_coordinator, language):
     engagement = make_engagement(us_coordinator)
     person = make_person(us_coordinator, "Juan Pérez", nation="USA")
-    participation = services.add_participant(us_coordinator, engagement, person)
+    participation = engagement_services.add_participant(us_coordinator, engagement, person)
     line = add_budget(us_coordinator, engagement)
     client = client_for(us_coordinator, headers={"Accept-Language": language})
     for url in (reverse("engagements:list"), reverse("engagements:create"),
@@ -216,9 +217,9 @@ def test_every_page_renders_in_both_languages(client_for, us_coordinator, langua
 def test_detail_shows_participants_gates_budget_and_transitions(client_for, us_coordinator,
                                                                 mx_liaison):
     engagement = make_engagement(us_coordinator)
-    services.register_participant(mx_liaison, engagement, full_name="Capitán Luis López",
-                                  nation=nations("MEX")[0],
-                                  role=Person.Role.PARTNER_MILITARY, security_force=True)
+    engagement_services.register_participant(mx_liaison, engagement, full_name="Capitán Luis López",
+                                             nation=nations("MEX")[0],
+                                             role=Person.Role.PARTNER_MILITARY, security_force=True)
     add_budget(us_coordinator, engagement, state=BudgetLine.State.PLANNED)
     page = text(client_for(us_coordinator).get(engagement.get_absolute_url()))
     assert "Capitán Luis López" in page
@@ -254,7 +255,7 @@ def test_transition_through_the_page(client_for, us_coordinator):
     url = reverse("engagements:transition", args=[engagement.pk, "nominated"])
     response = client.post(url, follow=True)
     assert "The engagement is now nominated." in text(response)
-    services.transition(us_coordinator, engagement, S.APPROVED)
+    lifecycle.transition(us_coordinator, engagement, S.APPROVED)
     response = client.post(reverse("engagements:transition", args=[engagement.pk, "funded"]),
                            follow=True)
     assert "at least one budget line" in text(response)
@@ -282,16 +283,17 @@ def test_record_complete_through_the_page_takes_the_reference(client_for, us_coo
 def test_checklist_page_shows_what_blocks_ready(client_for, us_coordinator, mx_liaison):
     engagement = make_engagement(us_coordinator, start=date.today() + timedelta(days=10),
                                  partner_non_military=True)
-    services.register_participant(mx_liaison, engagement, full_name="Capitán Luis López",
-                                  nation=nations("MEX")[0],
-                                  role=Person.Role.PARTNER_MILITARY, security_force=True)
+    engagement_services.register_participant(mx_liaison, engagement, full_name="Capitán Luis López",
+                                             nation=nations("MEX")[0],
+                                             role=Person.Role.PARTNER_MILITARY, security_force=True)
     american = make_person(us_coordinator, "Juan Pérez", nation="USA")
-    services.add_participant(us_coordinator, engagement, american,
-                             country_clearance="submitted",
-                             clearance_submitted_on=date.today())
+    engagement_services.add_participant(us_coordinator, engagement, american,
+                                        country_clearance="submitted",
+                                        clearance_submitted_on=date.today())
     member = make_member("G300", status=DutyStatus.SAD)
     soldier = make_person(us_coordinator, "Sgt. Rosa Vega", nation="USA", guard_member=member)
-    services.add_participant(us_coordinator, engagement, soldier, country_clearance="approved")
+    engagement_services.add_participant(us_coordinator, engagement, soldier,
+                                        country_clearance="approved")
     url = reverse("engagements:checklist", args=[engagement.pk])
     page = text(client_for(us_coordinator).get(url))
     for expected in ("Vetting pending for Capitán Luis López.", "Budget not allotted.",
@@ -311,7 +313,7 @@ def test_checklist_page_shows_what_blocks_ready(client_for, us_coordinator, mx_l
 def test_checklist_counts_what_the_reader_may_not_see(client_for, us_coordinator, mx_liaison):
     engagement = make_engagement(us_coordinator)
     hidden = make_person(us_coordinator, "Zamorano Quintero", nation="USA", rel_to=("USA",))
-    services.add_participant(us_coordinator, engagement, hidden)
+    engagement_services.add_participant(us_coordinator, engagement, hidden)
     response = client_for(mx_liaison).get(reverse("engagements:checklist", args=[engagement.pk]))
     page = text(response)
     assert "Zamorano" not in page
