@@ -124,12 +124,12 @@ def create_page(request, form, service, template, done, *, then=None, parent=Non
 def update_page(request, record, form, service, template, done, *, then=None, **context):
     """Change `record`, or record something about it, through `form`:
     `service(user, record, **fields)` decides. On success the message `done` and on to `then`
-    (by default the record's page)."""
+    (by default the record's page); the template shows `form` and `record`."""
     if request.method == "POST" and form.is_valid():
         if run_service(form, service, request.user, record, **fields_of(form)):
             messages.success(request, done)
             return redirect(then or record)
-    return render(request, template, {"form": form, **context})
+    return render(request, template, {"form": form, "record": record, **context})
 
 
 def marking_page(request, record, service, template="core/marking.html", **context):
