@@ -16,8 +16,8 @@ API = "/api/v1/personnel"
 
 
 @pytest.fixture
-def j1(make_user):
-    return make_user("t.j1", "CalGuard", "personnel_officer")
+def j1(persona_of):
+    return persona_of("personnel_officer")
 
 
 @pytest.fixture
@@ -209,7 +209,7 @@ class TestOrders:
         assert DutyPeriod.objects.get(member=soto, start=at(2025, 6, 7)).orders_reference == \
             "EO-25-7"
         history = client.get(f"{API}/orders/{order.pk}/history").json()
-        assert history and history[0]["actor"] == "t.j1"
+        assert history and history[0]["actor"] == j1.username
 
     def test_orders_and_preview_do_not_grow_queries_per_record(self, client_for, j1,
                                                                roster_data):

@@ -17,8 +17,8 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 
 
 @pytest.fixture
-def soldier(make_user):
-    j1 = make_user("t.j1", "CalGuard", "personnel_officer")
+def soldier(persona_of):
+    j1 = persona_of("personnel_officer")
     member = make_member("100")
     services.add_period(j1, member, status=DutyStatus.SAD,
                         start=datetime(2025, 6, 1, 8, tzinfo=PACIFIC),

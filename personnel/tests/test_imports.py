@@ -19,8 +19,8 @@ PERIODS_HEADER = "service_number,status,start,end,pay_source,orders_reference,mi
 
 
 @pytest.fixture
-def j1(make_user):
-    return make_user("t.j1", "CalGuard", "personnel_officer")
+def j1(persona_of):
+    return persona_of("personnel_officer")
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ class TestMembers:
         assert report.ok, report.errors
         assert Member.objects.get(service_number="A9").last_name == "Peña"
 
-    def test_duplicates_and_members_of_another_nation(self, j1, units, make_user):
+    def test_duplicates_and_members_of_another_nation(self, j1, units):
         from accounts.models import Nation
 
         foreign = make_member("M1", units[0])

@@ -7,8 +7,8 @@ from personnel.models import DutyStatus
 from personnel.tests.factories import make_member, make_order, make_unit
 
 
-def test_members_are_never_shown_to_a_partner(make_user, mx_liaison):
-    j1 = make_user("t.j1", "CalGuard", "personnel_officer")
+def test_members_are_never_shown_to_a_partner(persona_of, mx_liaison):
+    j1 = persona_of("personnel_officer")
     case = ReleasabilityCase(
         make=lambda user: make_member("555", last_name="Zamorano", status=DutyStatus.SAD),
         list_url=reverse("personnel:roster"),
@@ -21,8 +21,8 @@ def test_members_are_never_shown_to_a_partner(make_user, mx_liaison):
     assert_never_released(case, us_user=j1, mx_user=mx_liaison)
 
 
-def test_orders_are_never_shown_to_a_partner(make_user, mx_liaison):
-    j1 = make_user("t.j1", "CalGuard", "personnel_officer")
+def test_orders_are_never_shown_to_a_partner(persona_of, mx_liaison):
+    j1 = persona_of("personnel_officer")
     case = ReleasabilityCase(
         make=lambda user: make_order([make_member("556")], user, title_en="Operation Ridgeline"),
         list_url=reverse("personnel:orders"),
@@ -35,9 +35,9 @@ def test_orders_are_never_shown_to_a_partner(make_user, mx_liaison):
     assert_never_released(case, us_user=j1, mx_user=mx_liaison)
 
 
-def test_units_are_never_shown_to_a_partner(make_user, mx_liaison):
+def test_units_are_never_shown_to_a_partner(persona_of, mx_liaison):
     """A unit has no page of its own: the roster's unit filter names it."""
-    j1 = make_user("t.j1", "CalGuard", "personnel_officer")
+    j1 = persona_of("personnel_officer")
     case = ReleasabilityCase(
         make=lambda user: make_unit("1-144FA", "1st Battalion, 144th Field Artillery"),
         list_url=reverse("personnel:roster"),

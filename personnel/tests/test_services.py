@@ -13,8 +13,8 @@ from personnel.tests.factories import at, make_member, make_order
 
 
 @pytest.fixture
-def j1(make_user):
-    return make_user("t.j1", "CalGuard", "personnel_officer")
+def j1(persona_of):
+    return persona_of("personnel_officer")
 
 
 def statuses(user, moment):

@@ -12,8 +12,8 @@ from personnel.tests.factories import make_member
     ("America/Los_Angeles", "es", "California (hora del Pacífico)"),
     ("America/Mazatlan", "en", "Baja California Sur (Mazatlán)"),
     ("America/Mazatlan", "es", "Baja California Sur (Mazatlán)")])
-def test_the_time_zone_reads_by_its_name(client_for, make_user, zone, language, name):
-    j1 = make_user("t.j1", "CalGuard", "personnel_officer")
+def test_the_time_zone_reads_by_its_name(client_for, persona_of, zone, language, name):
+    j1 = persona_of("personnel_officer")
     j1.time_zone = zone
     j1.save(update_fields=["time_zone"])
     soldier = make_member("100")

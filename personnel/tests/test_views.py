@@ -23,8 +23,8 @@ def at(*args):
 
 
 @pytest.fixture
-def j1(make_user):
-    return make_user("t.j1", "CalGuard", "personnel_officer")
+def j1(persona_of):
+    return persona_of("personnel_officer")
 
 
 @pytest.fixture
