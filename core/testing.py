@@ -10,7 +10,8 @@ released.
 `assert_writes_guarded(case)` proves the write half for one model, through its services: a
 partner that may not see a record gets "not found" (404) on its update, marking change and
 transitions; a marking change needs the owning nation and the permission; deciding disclosure
-needs its own permission; and history records the change.
+needs its own permission; and history records the change. `assert_writes_never_released` is
+its sibling for records that never leave the owning nation (personnel files).
 """
 
 import json
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import Client
 
@@ -134,14 +135,41 @@ class WriteCase:
     """How to make a record of the model and change it through its services."""
 
     make: Callable  # make(owner_user) -> a new record owned by that user's nation
-    update: Callable  # update(user, record): a change through the model's update service
+    # update(user, record): a change through the model's update service; None: it has none,
+    # only the steps of its lifecycle
+    update: Callable | None
     transitions: tuple = ()  # transition(user, record) callables: steps of its lifecycle
     # change_marking(user, record, rel_to=…, disclosure=…); by default core.services'
     change_marking: Callable | None = None
+    # marked_with(record) -> the records whose marking it always carries (a roster member
+    # carries its deployment's), marked with it while the partner tries: its services guard it
+    # through them
+    marked_with: Callable | None = None
 
 
 def _core_marking(user, record, **marking):
     return change_marking(record, user, **marking)
+
+
+def _writes(case):
+    return [write for write in (case.update, *case.transitions) if write is not None]
+
+
+def _disclosure_decided(record, mark, rel_to, *, owner, owner_viewer, marker):
+    """The owning nation's side of a marking change to `rel_to`: it needs the marking
+    permission, deciding disclosure needs its own, and history records the decision."""
+    _mark(record, ["USA"], Disclosure.NOT_REVIEWED)
+    with pytest.raises(PermissionDenied):  # the owner's nation, but not the permission
+        mark(owner_viewer, record, rel_to=rel_to, disclosure=Disclosure.IN_REVIEW)
+    with pytest.raises(PermissionDenied):  # deciding disclosure is its own permission
+        mark(marker, record, rel_to=rel_to, disclosure=Disclosure.APPROVED)
+    mark(marker, record, rel_to=rel_to, disclosure=Disclosure.IN_REVIEW)
+    mark(owner, record, rel_to=rel_to, disclosure=Disclosure.APPROVED)
+    record.refresh_from_db()
+    changes = [e.changes_dict for e in LogEntry.objects.get_for_object(record)
+               .filter(actor=owner)]
+    assert any(c.get("disclosure", [None, None])[1] == Disclosure.APPROVED for c in changes), (
+        "history does not record the disclosure decision")
 
 
 def assert_writes_guarded(case, *, owner, owner_viewer, partner, marker):
@@ -151,35 +179,50 @@ def assert_writes_guarded(case, *, owner, owner_viewer, partner, marker):
     record = case.make(owner)
     mark = case.change_marking or _core_marking
     mexico = list(Nation.objects.filter(code="MEX"))
+    together = [*(case.marked_with(record) if case.marked_with else ()), record]
 
     def release(user, record, disclosure=Disclosure.APPROVED):
         return mark(user, record, rel_to=mexico, disclosure=disclosure)
 
-    _mark(record, ["USA"], Disclosure.APPROVED)
-    for write in (case.update, *case.transitions, release):
+    for each in together:
+        _mark(each, ["USA"], Disclosure.APPROVED)
+    for write in (*_writes(case), release):
         with pytest.raises(Http404):  # not released to MEX: not there at all
             write(partner, record)
-    with pytest.raises(PermissionDenied):  # the owner's nation, but not the permission
-        release(owner_viewer, record, Disclosure.IN_REVIEW)
 
-    _mark(record, ["USA", "MEX"], Disclosure.APPROVED)
+    for each in together:
+        _mark(each, ["USA", "MEX"], Disclosure.APPROVED)
     with pytest.raises(PermissionDenied):  # released: read, never re-marked by the partner
         release(partner, record)
-    if "change" not in type(record).PARTNER_ACTIONS:
+    if case.update and "change" not in type(record).PARTNER_ACTIONS:
         with pytest.raises(PermissionDenied):
             case.update(partner, record)
 
-    _mark(record, ["USA"], Disclosure.NOT_REVIEWED)
-    with pytest.raises(PermissionDenied):  # deciding disclosure is its own permission
-        release(marker, record)
-    release(marker, record, Disclosure.IN_REVIEW)
-    release(owner, record)
-    record.refresh_from_db()
+    _disclosure_decided(record, mark, mexico, owner=owner, owner_viewer=owner_viewer,
+                        marker=marker)
     assert record.releasable_to("MEX")
-    changes = [e.changes_dict for e in LogEntry.objects.get_for_object(record)
-               .filter(actor=owner)]
-    assert any(c.get("disclosure", [None, None])[1] == Disclosure.APPROVED for c in changes), (
-        "history does not record the disclosure decision")
+
+
+def assert_writes_never_released(case, *, owner, owner_viewer, partner, marker):
+    """The write half for records that never leave the owning nation (personnel files): a
+    partner gets "not found" on every write and marking change even where the marking names
+    it (written straight to the database); the owner cannot release the record; its marking
+    changes within the nation as any other's (assert_writes_guarded)."""
+    record = case.make(owner)
+    mark = case.change_marking or _core_marking
+    mexico = list(Nation.objects.filter(code="MEX"))
+    for codes in (["USA"], ["USA", "MEX"]):
+        _mark(record, codes, Disclosure.APPROVED)
+        for write in (*_writes(case), lambda user, record: mark(
+                user, record, rel_to=mexico, disclosure=Disclosure.APPROVED)):
+            with pytest.raises(Http404):
+                write(partner, record)
+    _mark(record, ["USA"], Disclosure.NOT_REVIEWED)
+    with pytest.raises(ValidationError):
+        mark(owner, record, rel_to=mexico, disclosure=Disclosure.APPROVED)
+    _disclosure_decided(record, mark, [], owner=owner, owner_viewer=owner_viewer,
+                        marker=marker)
+    assert not record.releasable_to("MEX")
 
 
 def ok(response, status=200):
