@@ -87,9 +87,9 @@ def write_lock_held(path):
 
 
 @pytest.fixture
-def j1(make_user, reference):
+def j1(persona_of):
     make_unit()
-    return make_user("t.j1", "CalGuard", "personnel_officer")
+    return persona_of("personnel_officer")
 
 
 def signed_in(user, **headers):

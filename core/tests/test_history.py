@@ -8,8 +8,8 @@ from core.history import history_for, readable_history
 from response.tests.factories import make_incident
 
 
-def test_a_new_record_history_names_only_its_own_fields(make_user):
-    user = make_user("d", "CalGuard", "duty_officer")
+def test_a_new_record_history_names_only_its_own_fields(persona_of):
+    user = persona_of("duty_officer")
     incident = make_incident(user)
     created = history_for(incident).last()
     assert "requests" in created.changes_dict  # what auditlog stores

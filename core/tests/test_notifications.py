@@ -17,13 +17,13 @@ from personnel.tasks import deadline_notices, notify_deadlines
 
 
 @pytest.fixture
-def people(make_user):
+def people(make_user, persona_of):
     return {
-        "j1": make_user("t.us.j1", "CalGuard", "personnel_officer"),
+        "j1": persona_of("personnel_officer"),
         "j1_bis": make_user("t.us.j1b", "CalGuard", "personnel_officer", is_active=False),
-        "coordinator": make_user("t.us.coordinator", "CalGuard", "coordinator"),
-        "mx_j1": make_user("t.mx.j1", "DEFENSA", "personnel_officer"),
-        "mx_liaison": make_user("t.mx.liaison", "DEFENSA", "liaison"),
+        "coordinator": persona_of("coordinator"),
+        "mx_j1": persona_of("personnel_officer", "MEX"),
+        "mx_liaison": persona_of("liaison", "MEX"),
     }
 
 

@@ -110,8 +110,8 @@ def test_changing_a_marking_is_permissioned_and_recorded(us_coordinator, us_view
     assert any(c.get("rel_to", {}).get("operation") == "add" for c in changed)
 
 
-def test_disclosure_decisions_need_the_review_permission(make_user, us_coordinator):
-    liaison_us = make_user("t.us.liaison", "CalGuard", "liaison")
+def test_disclosure_decisions_need_the_review_permission(persona_of, us_coordinator):
+    liaison_us = persona_of("liaison")
     partnership = make_partnership(us_coordinator, rel_to=["USA"], disclosure="not_reviewed")
     # A liaison may edit partnerships but holds neither marking permission.
     with pytest.raises(PermissionDenied):
