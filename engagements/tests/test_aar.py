@@ -221,8 +221,8 @@ def test_unknown_step_is_a_field_error(us_coordinator, engagement):
     assert "name" in exc.value.message_dict
 
 
-def test_an_approver_of_another_nation_cannot_approve(make_user, mx_liaison, engagement):
-    mx_admin = make_user("t.mx.admin", "DEFENSA", "administrator")
+def test_an_approver_of_another_nation_cannot_approve(persona_of, mx_liaison, engagement):
+    mx_admin = persona_of("administrator", "MEX")
     report = make_report(engagement, state=State.SUBMITTED, summary_en="Done.", attendance=2)
     with pytest.raises(PermissionDenied, match="owning nation"):
         after_action.approve_aar(mx_admin, report)
