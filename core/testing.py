@@ -2,10 +2,10 @@
 
 `assert_releasability(case)` proves, for one shareable model, that a record not releasable to
 MEX is invisible to a MEX user and visible to a US user on every read path: list page, detail
-page, API list, API detail and export. It also proves the disclosure half of the rule: released
-to MEX but not yet approved is still invisible; and, for a model with parents
-(MARKING_PARENTS), that a released record is hidden on every path again while a parent is not
-released.
+page, API list, API detail and export (and, where the case says so, its map layer and the
+notices about it). It also proves the disclosure half of the rule: released to MEX but not yet
+approved is still invisible; and, for a model with parents (MARKING_PARENTS), that a released
+record is hidden on every path again while a parent is not released, and back once it is.
 
 `assert_writes_guarded(case)` proves the write half for one model, through its services: a
 partner that may not see a record gets "not found" (404) on its update, marking change and
@@ -23,6 +23,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import Nation
 from core.models import Disclosure
@@ -42,6 +43,11 @@ class ReleasabilityCase:
     text: Callable  # text(record) -> a string that appears wherever the record is shown
     # parents(record) -> the records above it (MARKING_PARENTS), each narrowed in turn
     parents: Callable | None = None
+    # map_feature(record) -> (GeoJSON layer URL, id of the feature that draws the record)
+    map_feature: Callable | None = None
+    # True: each user is told about the record (core.services.notify) and the notices page
+    # shows the notice only while the record is visible to them
+    notices: bool = False
 
 
 def _client(user):
@@ -56,6 +62,23 @@ def _api_ids(client, url):
     assert response.status_code in (200, 404), response.content
     return ({item["id"] for item in response.json()["items"]} if response.status_code == 200
             else set())
+
+
+def _on_map(client, url, feature_id):
+    layer = client.get(url)
+    assert layer.status_code in (200, 404), layer.status_code  # 404: a hidden record's layer
+    return layer.status_code == 200 and feature_id in {
+        feature.get("id") for feature in layer.json()["features"]}
+
+
+def _notice_text(record):
+    return f"Notice about {record._meta.label} {record.pk}"
+
+
+def _tell(user, record):
+    from core.services import notify
+
+    notify([user], record, _notice_text(record), _notice_text(record), record.get_absolute_url())
 
 
 def _reads(user, case, record):
@@ -84,6 +107,12 @@ def _reads(user, case, record):
         content = export.streaming_content if export.streaming else [export.content]
         reads["export"] = (export.status_code == 200
                            and case.text(record) in b"".join(content).decode("utf-8-sig"))
+    if case.map_feature:
+        reads["map"] = _on_map(client, *case.map_feature(record))
+    if case.notices:
+        notices = client.get(reverse("web:notifications"))
+        assert notices.status_code == 200, notices.status_code
+        reads["notices"] = _notice_text(record) in notices.content.decode()
     return reads
 
 
@@ -96,11 +125,14 @@ def _mark(record, codes, disclosure):
 def assert_releasability(case, *, us_user, mx_user):
     record = case.make(us_user)
     paths = {"list": True, "detail": case.detail_url, "api_list": case.api_list_url,
-             "api_detail": case.api_detail_url, "export": case.export_url}
+             "api_detail": case.api_detail_url, "export": case.export_url,
+             "map": case.map_feature, "notices": case.notices}
     everywhere = {path: True for path, given in paths.items() if given}
     nowhere = dict.fromkeys(everywhere, False)
 
     _mark(record, ["USA"], Disclosure.APPROVED)
+    if case.notices:
+        _tell(us_user, record)
     assert _reads(us_user, case, record) == everywhere, "US-only record hidden from the owner"
     assert _reads(mx_user, case, record) == nowhere, "US-only record leaked to MEX"
 
@@ -108,6 +140,8 @@ def assert_releasability(case, *, us_user, mx_user):
     assert _reads(mx_user, case, record) == nowhere, "record awaiting disclosure leaked to MEX"
 
     _mark(record, ["USA", "MEX"], Disclosure.APPROVED)
+    if case.notices:  # told only now: a notice is never made about a record not released
+        _tell(mx_user, record)
     assert _reads(mx_user, case, record) == everywhere, "released record hidden from MEX"
     assert _reads(us_user, case, record) == everywhere
 
@@ -117,6 +151,8 @@ def assert_releasability(case, *, us_user, mx_user):
         assert _reads(mx_user, case, record) == nowhere, (
             f"released record shown to MEX while its {parent._meta.verbose_name} is not")
         parent.rel_to.set(released)
+        assert _reads(mx_user, case, record) == everywhere, (
+            f"released record still hidden from MEX once its {parent._meta.verbose_name} is")
 
 
 def assert_never_released(case, *, us_user, mx_user):

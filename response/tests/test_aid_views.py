@@ -59,10 +59,13 @@ def test_requests_obey_releasability(duty, mx_liaison, incident):
     assert_releasability(case, us_user=duty, mx_user=mx_liaison)
 
 
-def test_offers_obey_releasability(duty, mx_liaison, incident):
-    def make(user):
-        return aid.create_offer(user, incident=incident, lines=[line(agency="CalGuard")],
-                                duration_days=5, available_from=START, cost_terms="donated")
+def test_offers_obey_releasability(duty, make_user, mx_liaison, incident):
+    caloes = make_user("caloes", "CalOES", "duty_officer")
+
+    def make(user):  # a domestic offer: CalGuard answers a CalOES request released to Mexico
+        return aid.create_offer(user, request=submitted(caloes, incident),
+                                lines=[line(agency="CalGuard")], duration_days=5,
+                                available_from=START, cost_terms="donated")
 
     case = ReleasabilityCase(
         make=make,
@@ -72,7 +75,8 @@ def test_offers_obey_releasability(duty, mx_liaison, incident):
         api_detail_url=lambda o: f"/api/v1/offers/{o.pk}",
         export_url=reverse("response:offer_export"),
         text=lambda o: str(o),
-        parents=lambda o: [o.incident],
+        parents=lambda o: [o.incident, o.request],
+        notices=True,
     )
     assert_releasability(case, us_user=duty, mx_user=mx_liaison)
 

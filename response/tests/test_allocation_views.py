@@ -3,13 +3,17 @@ progress fragment htmx polls, the plan (objective, assignments with route and po
 demand), solving again with ticked pins and exclusions, accepting (offers linked) and
 discarding, the map layer, and releasability on every read path."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.services import apply_marking
 from core.testing import ReleasabilityCase, assert_releasability
 from response.models import AllocationProposal, Offer, Unit
 from response.services import allocation
+from response.tests.factories import make_request, make_unit
 from response.tests.test_allocation_services import make_scene, solved
 
 PS = AllocationProposal.State
@@ -184,15 +188,29 @@ def test_discard(client_for, duty, mx_liaison):
     assert proposal.state == PS.DISCARDED
 
 
-def test_proposals_are_releasable_like_every_marked_record(duty, mx_liaison):
+def planned(user, incident):
+    """A solved proposal for `incident`: one of `user`'s generators (four, so the drawdown
+    limit lets one go) to its request."""
+    for n in range(4):
+        make_unit(user, name=f"Generator team {n}", kind="GENERATOR")
+    make_request(user, incident, number="LA-2025-009", kind="GENERATOR", quantity=1,
+                 needed_by=timezone.now() + timedelta(hours=12))
+    return solved(user, incident=incident)
+
+
+def test_proposals_are_releasable_like_every_marked_record(duty, mx_liaison, incident):
     assert_releasability(ReleasabilityCase(
-        make=lambda user: queued(user, state=PS.READY),
+        make=lambda user: planned(user, incident),
         list_url=LIST,
         detail_url=lambda p: p.get_absolute_url(),
         api_list_url="/api/v1/allocation-proposals",
         api_detail_url=lambda p: f"/api/v1/allocation-proposals/{p.pk}",
         export_url=None,
         text=lambda p: f'href="{p.get_absolute_url()}"',
+        parents=lambda p: [p.incident],
+        map_feature=lambda p: (f"/api/v1/map/proposals/{p.pk}",
+                               f"proposal-{p.pk}-{p.plan['assignments'][0]['resource']}"),
+        notices=True,
     ), us_user=duty, mx_user=mx_liaison)
 
 

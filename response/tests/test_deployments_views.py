@@ -10,7 +10,16 @@ from django.utils import timezone
 from core.testing import ReleasabilityCase, assert_releasability
 from response.models import CheckIn, Deployment
 from response.services import deployments as services
-from response.tests.factories import add_roster_member, make_deployment, organization
+from response.tests.factories import (
+    add_roster_member,
+    make_agreement,
+    make_deployment,
+    make_incident,
+    make_offer,
+    make_request,
+    nations,
+    organization,
+)
 from response.tests.test_deployments_services import (
     HOST_ITEMS,
     SENDER_ITEMS,
@@ -34,8 +43,14 @@ def local(moment):
 
 # ---- Releasability on every read path --------------------------------------------------------
 
-def test_deployments_obey_releasability(us_coordinator, mx_liaison):
-    agreement = us_to_mexico(us_coordinator, mx_liaison)
+def test_deployments_obey_releasability(us_coordinator, make_user, mx_liaison):
+    # A domestic deployment, CalOES to a CalGuard fire, with every record above it released
+    # to Mexico: narrowing its agreement or its incident to the United States hides it.
+    caloes = make_user("caloes", "CalOES", "duty_officer")
+    request = make_request(us_coordinator, make_incident(us_coordinator))
+    agreement = make_agreement(us_coordinator, caloes, request=request,
+                               offer=make_offer(caloes, request, rel_to=("MEX",)))
+    agreement.rel_to.add(*nations("MEX"))
     case = ReleasabilityCase(
         make=lambda user: make_deployment(user, agreement, name="Sierra water convoy"),
         list_url=reverse("response:deployments"),
@@ -44,6 +59,9 @@ def test_deployments_obey_releasability(us_coordinator, mx_liaison):
         api_detail_url=lambda d: f"/api/v1/deployments/{d.pk}",
         export_url=reverse("response:deployment_export"),
         text=lambda d: d.name,
+        parents=lambda d: [d.agreement, d.incident],
+        map_feature=lambda d: ("/api/v1/map/deployments", f"deployment-{d.pk}"),
+        notices=True,
     )
     assert_releasability(case, us_user=us_coordinator, mx_user=mx_liaison)
 
