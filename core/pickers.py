@@ -3,8 +3,10 @@ form renders only the record chosen, and the user finds others by typing, each k
 asking `pick` for the first matches through `restrict()` — never thousands of options.
 
 An app registers a source of choices by name (`register`), and a form field names it in its
-widget (`Picker`). A record the user may not see is never offered, and the field still
-validates the chosen id against its own queryset."""
+widget (`Picker` for one choice, `MultiPicker` for several). A record the user may not see is
+never offered, and the field still validates the chosen ids against its own queryset. Enter in
+the search box chooses the highlighted match instead of submitting the form
+(core/static/core/picker.js)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,14 +32,16 @@ class Source:
     """`choices(user, params)`: what the user may pick from (read through `restrict()`),
     narrowed by the request's parameters (`params`, a QueryDict); `search`: the fields a
     typed text is looked for in (every word typed must be in one of them). A choice reads as
-    the record's name (`str`), as a ModelChoiceField shows it."""
+    the record's name (`str`), as a ModelChoiceField shows it, and is submitted as its `key`
+    (the field's `to_field_name`, the primary key by default)."""
 
     choices: Callable
     search: tuple
+    key: str = "pk"
 
 
-def register(name, choices, search):
-    _sources[name] = Source(choices, tuple(search))
+def register(name, choices, search, key="pk"):
+    _sources[name] = Source(choices, tuple(search), key)
     return name
 
 
@@ -53,7 +57,7 @@ def matches(name, user, params):
         records = records.filter(reduce(or_, (Q(**{f"{f}__icontains": word})
                                              for f in source.search)))
     found = list(records[:LIMIT + 1])
-    return [(r.pk, str(r)) for r in found[:LIMIT]], len(found) > LIMIT
+    return [(getattr(r, source.key), str(r)) for r in found[:LIMIT]], len(found) > LIMIT
 
 
 @login_required
@@ -82,21 +86,42 @@ class Picker(forms.Select):
         copy.params = dict(self.params)
         return copy
 
+    @property
+    def _blank(self):
+        """Whether "—" (nothing) is offered: a single choice that may be left empty."""
+        return not self.is_required and not self.allow_multiple_selected
+
     def optgroups(self, name, value, attrs=None):
         chosen = [v for v in value if v not in (None, "")]
         options = []
-        if not self.is_required:
+        if self._blank:
             options.append(self.create_option(name, "", "—", not chosen, 0))
         queryset = getattr(self.choices, "queryset", None)
         if chosen and queryset is not None:
-            label = self.choices.field.label_from_instance
-            for index, record in enumerate(queryset.filter(pk__in=chosen), start=1):
-                options.append(self.create_option(name, record.pk, label(record), True, index))
+            field = self.choices.field
+            key = field.to_field_name or "pk"
+            for index, record in enumerate(queryset.filter(**{f"{key}__in": chosen}), start=1):
+                options.append(self.create_option(name, getattr(record, key),
+                                                  field.label_from_instance(record), True, index))
         return [(None, options, 0)]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        query = {**self.params, **({"blank": "1"} if not self.is_required else {})}
+        query = {**self.params, **({"blank": "1"} if self._blank else {})}
         context["widget"]["search_url"] = (reverse("web:pick", args=[self.source])
                                            + ("?" + urlencode(query) if query else ""))
         return context
+
+
+class MultiPicker(Picker):
+    """Several choices picked by typing: the chosen records are listed, each with a button to
+    remove it and a hidden input carrying its value; the matches are a list to add from."""
+
+    template_name = "core/widgets/multi_picker.html"
+    allow_multiple_selected = True
+
+    def id_for_label(self, id_):
+        return f"{id_}-search" if id_ else id_  # the label names the search box
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # nothing chosen posts nothing, as with ticked boxes

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import MomentField, bounded_dates
+from core.pickers import MultiPicker, register
 from personnel.models import Authority, DutyStatus, Member, Order, Unit
 from personnel.selectors import roster
 
@@ -93,6 +94,10 @@ class OrderChoiceField(forms.ModelChoiceField):
 
 SERVICE_NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
 
+# A large choice, picked by typing (core.pickers): the units one may see, by code.
+UNITS = register("guard-units", lambda user, params: Unit.objects.restrict(user),
+                 ("code", "name", "station"), key="code")
+
 
 class OrderForm(forms.ModelForm):
     """A new order and the members it covers: whole units, a pasted list of service numbers
@@ -101,8 +106,8 @@ class OrderForm(forms.ModelForm):
 
     units = forms.ModelMultipleChoiceField(
         label=_("Units"), queryset=Unit.objects.none(), to_field_name="code", required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Every member of the units ticked is covered."))
+        widget=MultiPicker(UNITS),
+        help_text=_("Every member of the units chosen is covered."))
     service_numbers = forms.CharField(
         label=_("Service numbers"), required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
