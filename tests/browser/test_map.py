@@ -15,6 +15,7 @@ from response.tests.factories import (
     make_incident,
     make_offer,
     make_request,
+    make_unit,
 )
 
 PASSWORD = "common-operating-picture"
@@ -59,8 +60,8 @@ def within(inner, outer):
             and inner["y"] + inner["height"] <= outer["y"] + outer["height"])
 
 
-def open_map(live_server, open_page, user):
-    page = open_page("es-MX")
+def open_map(live_server, open_page, user, locale="es-MX"):
+    page = open_page(locale)
     page.goto(live_server.url + "/")
     page.fill("#id_login", user.username)
     page.fill("#id_password", PASSWORD)
@@ -84,8 +85,12 @@ def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page
     expect(page.locator(".leaflet-tile-pane img")).to_have_count(0)
 
     # The incident released to Mexico, not the US-only one; its popup in Spanish, linked.
-    incidents = overlay.locator("path.incident-location")
+    incidents = page.locator(".incident-marker")
     expect(incidents).to_have_count(1)
+    # Told by its shape and sign, and its status in words, not by its colour.
+    expect(incidents).to_have_attribute("title", "Incendio Palisades Fire — Activo")
+    expect(incidents.locator("svg.incident-symbol.status-active path.symbol-sign")) \
+        .to_have_count(1)
     incidents.first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Incendio Palisades Fire")
@@ -129,16 +134,16 @@ def test_the_default_view_shows_the_border_and_every_active_incident(
         arrival_airport="Los Cabos International Airport (SJD)")
     page = open_map(live_server, open_page, liaison)
     overlay = page.locator(".leaflet-overlay-pane svg")
-    expect(overlay.locator("path.incident-location")).to_have_count(2)
+    expect(page.locator(".incident-marker")).to_have_count(2)
     map_box = page.get_by_test_id("map").bounding_box()
     # The view settles on every active incident once their layer has arrived.
     page.wait_for_function(
-        """() => [...document.querySelectorAll('path.incident-location')].every(p => {
+        """() => [...document.querySelectorAll('.incident-marker')].every(p => {
              const r = p.getBoundingClientRect(), m = document.getElementById('map')
                .getBoundingClientRect();
              return r.left >= m.left && r.right <= m.right && r.top >= m.top
                && r.bottom <= m.bottom; })""")
-    for incident in overlay.locator("path.incident-location").all():
+    for incident in page.locator(".incident-marker").all():
         assert within(incident.bounding_box(), map_box)
     assert within(overlay.locator("path.boundary").bounding_box(), map_box)
 
@@ -150,4 +155,41 @@ def test_the_default_view_shows_the_border_and_every_active_incident(
     expect(overlay.locator("path.deployment.route.state-in_transit")).to_have_count(1)
     badge.hover()
     expect(page.locator(".leaflet-tooltip")).to_have_text("Cal OES USAR — 2. En tránsito")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("locale, words", [
+    ("en-US", {"incident": ["Active", "Contained", "Closed"],
+               "unit": ["Available", "Committed", "Deployed", "Out of service"],
+               "title": "Tecate search team — Out of service"}),
+    ("es-MX", {"incident": ["Activo", "Controlado", "Cerrado"],
+               "unit": ["Disponible", "Comprometida", "Desplegada", "Fuera de servicio"],
+               "title": "Tecate search team — Fuera de servicio"}),
+])
+@override_settings(MAP_TILE_URL="")
+def test_incidents_and_units_are_told_apart_without_colour(live_server, liaison, open_page,
+                                                           locale, words):
+    """Incidents are triangles and units squares, each status or availability with its own sign
+    inside, on the map and in the legend, which names each in the reader's language."""
+    liaison, _released = liaison
+    make_unit(liaison, name="Tecate search team", home_base="Tecate", home_latitude=32.57,
+              home_longitude=-116.63, availability="out_of_service", rel_to=())
+    page = open_map(live_server, open_page, liaison, locale)
+    legend = page.locator(".map-legend")
+    if legend.get_attribute("open") is None:
+        legend.locator("summary").click()
+    for kind, shape in (("incident", "path:first-child"), ("unit", "rect")):
+        symbols = legend.locator(f"svg.{kind}-symbol")
+        expect(symbols).to_have_count(len(words[kind]))
+        expect(symbols.locator(shape)).to_have_count(len(words[kind]))
+        signs = [sign.get_attribute("d") for sign in symbols.locator(".symbol-sign").all()]
+        assert len(set(signs)) == len(words[kind])  # a different sign for each
+        expect(legend.locator("li").filter(has=page.locator(f"svg.{kind}-symbol"))) \
+            .to_have_text(words[kind])
+
+    unit = page.locator(".unit-marker")
+    expect(unit).to_have_count(1)
+    expect(unit).to_have_attribute("title", words["title"])
+    expect(unit.locator("svg.unit-symbol.availability-out_of_service rect")).to_have_count(1)
+    expect(page.locator(".incident-marker svg.incident-symbol.status-active")).to_have_count(1)
     assert page.console_errors == []

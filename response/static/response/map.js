@@ -101,6 +101,51 @@
     return function (feature, latlng) { return L.circleMarker(latlng, {radius: radius}); };
   }
 
+  // Incidents are triangles and units squares, each with a sign of its status or availability
+  // drawn inside, so neither the layer nor the state is told by colour alone.
+  var SIGNS = {
+    "!": "M11 6.5V12.5M11 15.5V15.6",  // an active incident
+    "-": "M7.5 13H14.5",  // contained: held at a line
+    "check": "M7 11.5L10 14.5L15.5 8.5",  // a closed incident, an available unit
+    "dots": "M6.5 11H6.6M11 11H11.1M15.5 11H15.6",  // committed: promised, not yet gone
+    "arrow": "M6 11H15.5M12.5 8L15.5 11L12.5 14",  // deployed
+    "cross": "M7.5 7.5L14.5 14.5M14.5 7.5L7.5 14.5"  // out of service
+  };
+  var SHAPES = {
+    incident: {sign: {active: "!", contained: "-", closed: "check"},
+               draw: function (svg, className) {
+                 svgNode("path", {d: "M11 1.5L21 19.5H1Z", "class": className}, svg);
+               }},
+    unit: {sign: {available: "check", committed: "dots", deployed: "arrow",
+                  out_of_service: "cross"},
+           draw: function (svg, className) {
+             svgNode("rect", {x: 2, y: 2, width: 18, height: 18, rx: 2, "class": className},
+                     svg);
+           }}
+  };
+
+  function symbol(kind, state) {
+    var shape = SHAPES[kind];
+    var mark = (kind === "incident" ? "status-" : "availability-") + state;
+    var className = (kind === "incident" ? "incident-location " : "unit ") + mark;
+    var svg = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22", "aria-hidden": "true",
+                              "class": "map-symbol " + kind + "-symbol " + mark});
+    shape.draw(svg, className);
+    svgNode("path", {d: SIGNS[shape.sign[state]], "class": "symbol-sign"}, svg);
+    return svg;
+  }
+
+  function symbolMarker(kind, state) {
+    return function (feature, latlng) {
+      var p = feature.properties;
+      return L.marker(latlng, {
+        icon: L.divIcon({html: symbol(kind, p[state]), className: kind + "-marker",
+                         iconSize: [22, 22]}),
+        title: p.name + " — " + p[state + "_label"]
+      });
+    };
+  }
+
   function hours(p) {
     if (p.open_all_day) { return labels.open_all_day + " (" + p.days_label + ")"; }
     return p.opens + "–" + p.closes + " (" + p.days_label + ")";
@@ -134,8 +179,7 @@
       }
     }),
     units: L.geoJSON(null, {
-      pointToLayer: dot(5),
-      style: function (f) { return {className: "unit availability-" + f.properties.availability}; },
+      pointToLayer: symbolMarker("unit", "availability"),
       onEachFeature: function (f, layer) {
         var p = f.properties;
         layer.bindPopup(popup(p.name, p.url, [
@@ -146,11 +190,8 @@
       }
     }),
     incidents: L.geoJSON(null, {
-      pointToLayer: dot(8),
-      style: function (f) {
-        return {className: f.properties.feature === "perimeter" ? "incident-perimeter"
-          : "incident-location status-" + f.properties.status};
-      },
+      pointToLayer: symbolMarker("incident", "status"),
+      style: function () { return {className: "incident-perimeter"}; },  // markers take none
       onEachFeature: function (f, layer) {
         var p = f.properties;
         layer.bindPopup(popup(p.name, p.url, [
@@ -251,11 +292,11 @@
     }
     return [
       [labels.layers.incidents, each(labels.statuses, function (status) {
-        return swatch("circle", "incident-location status-" + status, 7);
+        return symbol("incident", status);
       }).concat([[swatch("rect", "incident-perimeter"), labels.perimeter]])],
       [labels.layers.deployments, each(labels.states, deploymentSwatch)],
       [labels.layers.units, each(labels.availabilities, function (availability) {
-        return swatch("circle", "unit availability-" + availability, 5);
+        return symbol("unit", availability);
       })],
       [labels.layers.ports, [[swatch("circle", "port", 6), labels.port]]],
       [labels.border, [[swatch("line", "boundary"), labels.layers.boundary],
