@@ -22,10 +22,10 @@ SECRET = "Zeta Canyon Fire"
 
 
 @pytest.fixture
-def narrowed(make_user, mx_liaison):
+def narrowed(persona_of, mx_liaison):
     """A US incident, a request on it and a Mexican offer with its agreement, all made while
     the incident was released to Mexico; then the incident is narrowed to the United States."""
-    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
+    duty = persona_of("duty_officer")
     incident = make_incident(duty, name=SECRET, name_es=SECRET)
     request = make_request(duty, incident)
     offer = make_offer(mx_liaison, request)
@@ -61,8 +61,8 @@ def test_a_notice_about_a_record_no_longer_released_shows_neither_text_nor_link(
 
 
 def test_a_narrowed_incident_is_not_named_on_the_partners_request_or_deployment(
-        make_user, mx_liaison):
-    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
+        persona_of, mx_liaison):
+    duty = persona_of("duty_officer")
     incident = make_incident(duty, name=SECRET, name_es=SECRET)
     request = make_request(mx_liaison, incident, number="MX-2025-007", rel_to=("USA",))
     us_request = make_request(duty, incident)
@@ -81,10 +81,10 @@ def test_a_narrowed_incident_is_not_named_on_the_partners_request_or_deployment(
         exports=[reverse("response:request_export"), reverse("response:offer_export")])
 
 
-def test_a_notice_made_after_the_incident_narrowed_does_not_name_it(make_user, mx_liaison):
+def test_a_notice_made_after_the_incident_narrowed_does_not_name_it(persona_of, mx_liaison):
     from django.core import mail
 
-    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
+    duty = persona_of("duty_officer")
     incident = make_incident(duty, name=SECRET, name_es=SECRET)
     offer = make_offer(mx_liaison, make_request(duty, incident))
     change_incident_marking(duty, incident, rel_to=[Nation.objects.get(code="USA")],
