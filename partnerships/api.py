@@ -8,9 +8,8 @@ from core.api import Pagination, error_responses, get_visible, history_out
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut
 from core.services import change_marking, nations_by_code
 from core.views import get_one
-from engagements.models import AfterActionReport, Engagement
 from partnerships import selectors, services
-from partnerships.models import Partnership
+from partnerships.models import Measurement, Partnership
 from partnerships.schemas import (
     AgreementCreate,
     AgreementFilter,
@@ -146,12 +145,10 @@ def _program_fields(request, payload, exclude=()):
     data = payload.dict(exclude_unset=True, exclude={"marking", *exclude})
     if "owner" in data:
         data["owner"] = _organization(data["owner"])
-    if data.get("engagement") is not None:
-        data["engagement"] = _pick(Engagement.objects.restrict(user), data["engagement"],
-                                   "engagement")
-    if data.get("after_action_report") is not None:
-        data["after_action_report"] = _pick(AfterActionReport.objects.restrict(user),
-                                            data["after_action_report"], "after_action_report")
+    for name in ("engagement", "after_action_report"):
+        if data.get(name) is not None:
+            data[name] = _pick(Measurement.evidence_model(name).objects.restrict(user),
+                               data[name], name)
     return data
 
 
@@ -509,6 +506,12 @@ def _rollup(group):
             "on_track": group.on_track, "off_track": group.off_track, "no_data": group.no_data}
 
 
+def _released_pk(shown):
+    """The id of a related record the reader may see; None when there is none or it is not
+    released to them."""
+    return shown.record.pk if shown and shown.visible else None
+
+
 def _indicator_progress(progress):
     indicator, latest = progress.indicator, progress.latest
     return {
@@ -526,9 +529,9 @@ def _indicator_progress(progress):
         "evidence": [{
             "measurement": e.measurement.pk, "as_of": e.measurement.as_of,
             "value": e.measurement.value, "verified": e.measurement.verified,
-            "engagement": e.engagement.pk if e.engagement else None,
-            "engagement_title": e.engagement.title if e.engagement else None,
-            "after_action_report": e.report.pk if e.report else None,
+            "engagement": _released_pk(e.engagement),
+            "engagement_title": str(e.engagement) if e.engagement else None,
+            "after_action_report": _released_pk(e.report),
         } for e in progress.evidence],
         "marking": MarkingOut.of(indicator),
     }

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from core.forms import NationChoiceField, bounded_dates
 from core.pickers import Picker, register
-from engagements.models import AfterActionReport, Engagement
 from partnerships.models import (
     Agreement,
     Assessment,
@@ -99,8 +98,9 @@ def _evidence(model, partnership_path, order):
 
 
 # A partnership's engagements and reports add up over the years: picked by typing.
-_engagements = _evidence(Engagement, "partnership", ("-start_date", "pk"))
-_reports = _evidence(AfterActionReport, "engagement__partnership",
+_engagements = _evidence(Measurement.evidence_model("engagement"), "partnership",
+                         ("-start_date", "pk"))
+_reports = _evidence(Measurement.evidence_model("after_action_report"), "engagement__partnership",
                      ("-engagement__start_date", "pk"))
 ENGAGEMENTS = register("partnership-engagements", _engagements,
                        ("title_en", "title_es", "location"))
@@ -166,8 +166,29 @@ def _any(choices):
     return [("", _("any")), *choices]
 
 
-class ProgramFilterForm(forms.Form):
+class FilterForm(forms.Form):
     """A list's filters; an invalid value is ignored (and shown as an error)."""
+
+    def filters(self):
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) or None for name in self.fields}
+
+
+class PartnershipFilterForm(FilterForm):
+    """The partnership list's filters (also its CSV export's)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.SearchInput)
+    partner_nation = forms.CharField(
+        label=_("Partner nation"), required=False, max_length=3,
+        widget=forms.TextInput(attrs={"size": 4, "placeholder": "MEX"}))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=_any(Partnership.Status.choices))
+
+
+class ProgramFilterForm(FilterForm):
+    """A program list's filters: the partnership, and each kind's own."""
 
     partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(), required=False,
                                          label=_("Partnership"), empty_label=_("any"))
@@ -175,11 +196,6 @@ class ProgramFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships_for(user).prefetch_related(None)
-
-    def filters(self):
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) or None for name in self.fields}
 
 
 class AgreementFilterForm(ProgramFilterForm):

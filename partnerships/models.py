@@ -292,6 +292,13 @@ class Measurement(MarkedModel):
     def verified(self):
         return self.verified_at is not None
 
+    @classmethod
+    def evidence_model(cls, name):
+        """The model of one kind of evidence ("engagement" or "after_action_report"), read
+        from the foreign key: engagements depends on partnerships, so partnerships never
+        imports it."""
+        return cls._meta.get_field(name).related_model
+
     def get_absolute_url(self):
         return reverse("partnerships:measurement", args=[self.pk])
 

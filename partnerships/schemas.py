@@ -409,7 +409,8 @@ class EvidenceOut(Schema):
     value: float
     verified: bool
     engagement: int | None = Field(..., description="When you may see it")
-    engagement_title: str | None = Field(..., description="In your language")
+    engagement_title: str | None = Field(..., description="In your language, or \"a record not "
+                                         "released to you\" when you may not see it")
     after_action_report: int | None = Field(..., description="When you may see it")
 
 

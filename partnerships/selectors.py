@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, Q, When
 
-from accounts.models import Organization
-from engagements.models import AfterActionReport, Engagement
+from accounts.models import Nation
+from core.related import Shown, with_shown
 from partnerships.models import (
     Agreement,
     Assessment,
@@ -35,16 +35,13 @@ def partnerships_for(user, *, partner_nation=None, status=None, q=None, action="
     return qs
 
 
-def organizations_for(user):
-    """The organizations the user may look up, by least privilege: those of the user's own
-    nation and of the nations it works with — both sides of each partnership the user may
-    see — never those of a partnership between other nations."""
-    if getattr(user, "nation_id", None) is None:
-        return Organization.objects.none()
+def working_nations(user):
+    """The nations the user works with (settings.WORKING_NATIONS): both sides of each
+    partnership the user may see."""
     partnerships = Partnership.objects.restrict(user).prefetch_related(None)
-    return Organization.objects.filter(
-        Q(nation_id=user.nation_id) | Q(nation__in=partnerships.values("owner_nation"))
-        | Q(nation__in=partnerships.values("partner_nation"))).select_related("nation")
+    return Nation.objects.filter(
+        Q(pk__in=partnerships.values("owner_nation"))
+        | Q(pk__in=partnerships.values("partner_nation"))).values("pk")
 
 
 def _pks(queryset):
@@ -104,16 +101,19 @@ def indicators_for(user, action="view", *, partnership=None, objective=None, kin
 
 def measurements_for(user, action="view", *, partnership=None, indicator=None, verified=None):
     """Measurements with `evidence_engagement_id` and `evidence_report_id`: the engagement and
-    after-action report behind each, or None when there is none or the user may not see it."""
+    after-action report behind each, or None when there is none or the user may not see it
+    (restrict(), run in the database for the API's pages of measurements)."""
+    engagements, reports = (Measurement.evidence_model(name).objects.restrict(user)
+                            for name in ("engagement", "after_action_report"))
     qs = (Measurement.objects.restrict(user, action)
           .select_related("indicator__objective__line_of_effort__partnership", "verified_by",
-                          "engagement")
+                          "engagement", "after_action_report")
           .annotate(
               evidence_engagement_id=Case(When(
-                  engagement__in=_pks(Engagement.objects.restrict(user)),
+                  engagement__in=_pks(engagements),
                   then=F("engagement_id")), default=None, output_field=IntegerField()),
               evidence_report_id=Case(When(
-                  after_action_report__in=_pks(AfterActionReport.objects.restrict(user)),
+                  after_action_report__in=_pks(reports),
                   then=F("after_action_report_id")), default=None,
                   output_field=IntegerField())))
     if partnership:
@@ -195,14 +195,29 @@ def judge(indicator, latest):
     return percent, expected, on_track, ON_TRACK if on_track else OFF_TRACK
 
 
+def with_evidence(user, measurements):
+    """`measurements` (with their engagement and report selected), each with
+    `engagement_shown` and `after_action_report_shown`: the evidence behind it as the reader
+    may see it (core.related), one query per kind however many measurements."""
+    return with_shown(user, with_shown(user, measurements, "engagement"),
+                      "after_action_report")
+
+
 @dataclass
 class Evidence:
     """What stands behind one measurement: the engagement and after-action report it came
-    from, each only when the reader may see it."""
+    from, each as the reader may see it (its name, or "a record not released to you"); None
+    when there is none."""
 
     measurement: Measurement
-    engagement: Engagement | None = None
-    report: AfterActionReport | None = None
+    engagement: Shown | None = None
+    report: Shown | None = None
+
+    @classmethod
+    def of(cls, measurement):
+        """From a measurement `with_evidence` prepared."""
+        return cls(measurement, measurement.engagement_shown,
+                   measurement.after_action_report_shown)
 
 
 @dataclass
@@ -303,15 +318,10 @@ def indicator_progress(user, indicators):
     indicators = list(indicators)
     if not indicators:
         return []
-    measurements = list(
+    measurements = with_evidence(user, (
         Measurement.objects.restrict(user).filter(indicator__in=[i.pk for i in indicators])
-        .select_related("verified_by").order_by("as_of", "pk"))
-    engagement_ids = {m.engagement_id for m in measurements if m.engagement_id}
-    report_ids = {m.after_action_report_id for m in measurements if m.after_action_report_id}
-    engagements = {e.pk: e for e in Engagement.objects.restrict(user).prefetch_related(None)
-                   .filter(pk__in=engagement_ids)} if engagement_ids else {}
-    reports = {r.pk: r for r in AfterActionReport.objects.restrict(user).prefetch_related(None)
-               .filter(pk__in=report_ids)} if report_ids else {}
+        .select_related("verified_by", "engagement", "after_action_report")
+        .order_by("as_of", "pk")))
     by_indicator = {}
     for m in measurements:
         by_indicator.setdefault(m.indicator_id, []).append(m)
@@ -323,8 +333,7 @@ def indicator_progress(user, indicators):
         result.append(IndicatorProgress(
             indicator=indicator, measurements=mine, latest=latest, percent=percent,
             expected_percent=expected, on_track=on_track, status=status,
-            evidence=[Evidence(m, engagements.get(m.engagement_id),
-                               reports.get(m.after_action_report_id)) for m in reversed(mine)],
+            evidence=[Evidence.of(m) for m in reversed(mine)],
         ))
     return result
 

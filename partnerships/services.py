@@ -13,7 +13,7 @@ from core.audit import acting_as
 from core.lifecycle import Lifecycle, Transition
 from core.models import Disclosure
 from core.permissions import may, permission_name, require, require_role
-from core.services import apply_marking, check_new_marking
+from core.services import apply_marking, change_marking, check_new_marking
 from partnerships.models import (
     Agreement,
     Assessment,
@@ -97,6 +97,21 @@ def _mark_child(user, record, parent, rel_to, disclosure, tlp, check):
         apply_marking(record, owner=parent.owner_nation, rel_to=rel_to, disclosure=disclosure,
                       tlp=tlp)
     return record
+
+
+def may_add(user, parent):
+    """Which records `user` may add under `parent`, by model name: the parent's owning
+    nation's users, with the role's add permission (as _new_child requires)."""
+    names = ("agreement", "lineofeffort", "objective", "indicator", "measurement", "assessment")
+    held = [name for name in names if user.has_perm(f"partnerships.add_{name}")]
+    owns = bool(held) and may(user, parent, "change", perm=f"partnerships.add_{held[0]}")
+    return {name: owns and name in held for name in names}
+
+
+def change_record_marking(user, record, *, rel_to, disclosure, tlp=""):
+    """Change who may see a partnership or a record of its program
+    (core.services.change_marking): never released more widely than the record above it."""
+    return change_marking(record, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
 
 
 def _fresh(record):
@@ -377,8 +392,6 @@ def update_indicator(user, indicator, **fields):
 def _check_measurement(user, measurement):
     """The date is not in the future nor before the baseline; the evidence is an engagement
     of the indicator's partnership the user may see, and its after-action report."""
-    from engagements.models import AfterActionReport, Engagement
-
     indicator = measurement.indicator
     if measurement.as_of > timezone.localdate():
         _refuse("as_of", _("A measurement cannot be dated in the future."))
@@ -387,7 +400,7 @@ def _check_measurement(user, measurement):
                            "(%(date)s).") % {"date": indicator.baseline_date.isoformat()})
     report = measurement.after_action_report
     if report is not None:
-        if not AfterActionReport.objects.restrict(user).filter(pk=report.pk).exists():
+        if not may(user, report):
             _refuse("after_action_report", _("Choose an after-action report you may see."))
         if measurement.engagement_id is None:
             measurement.engagement_id = report.engagement_id
@@ -395,8 +408,9 @@ def _check_measurement(user, measurement):
             _refuse("after_action_report", _("This after-action report is of another "
                                              "engagement."))
     if measurement.engagement_id is not None:
-        engagement = Engagement.objects.restrict(user).filter(pk=measurement.engagement_id) \
-            .values_list("partnership_id", flat=True).first()
+        engagement = (Measurement.evidence_model("engagement").objects.restrict(user)
+                      .filter(pk=measurement.engagement_id)
+                      .values_list("partnership_id", flat=True).first())
         if engagement is None:
             _refuse("engagement", _("Choose an engagement you may see."))
         partnership_id = Objective.objects.filter(pk=indicator.objective_id).values_list(

@@ -475,18 +475,21 @@ class TestObjectiveProgress:
         # straight line is just past half way.
         assert (hours.percent, hours.expected_percent, hours.on_track) == (
             Decimal(50), Decimal("50.1"), True)
-        assert [(e.engagement, e.report) for e in people.evidence] == [(shared, report),
-                                                                       (None, None)]
+        assert [(e.engagement and e.engagement.record, e.report and e.report.record)
+                for e in people.evidence] == [(shared, report), (None, None)]
         assert first.percent == Decimal(55) and first.indicator_count == 2
         assert (second.objectives[0].objective, second.indicator_count, second.percent) == (
             unmeasured, 0, None)
 
-        # Mexico sees the released records, and not the US-only engagement behind a value.
+        # Mexico sees the released records, and the US-only engagement behind a value only as
+        # a record not released to it.
         mexican = selectors.objective_progress(mx_liaison, partnership)
         hours_mx = {ip.indicator.name_en: ip for ip in mexican[0].objectives[0].indicators}[
             "Hours to deploy"]
         assert hours_mx.latest.value == Decimal(48)
-        assert [(e.engagement, e.report) for e in hours_mx.evidence] == [(None, None)]
+        (evidence,) = hours_mx.evidence
+        assert (evidence.engagement.visible, evidence.engagement.record, evidence.report) == (
+            False, None, None)
 
     def test_records_not_released_are_left_out(self, us_coordinator, mx_liaison, program):
         partnership, line, objective, trained = program

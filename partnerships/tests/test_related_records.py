@@ -21,3 +21,19 @@ def test_a_us_only_evidence_engagement_is_not_named(us_coordinator, mx_liaison):
         owner=us_coordinator, reader=mx_liaison, secret="Zulu drill",
         paths=[reverse("partnerships:measurement", args=[measurement.pk]),
                f"/api/v1/measurements/{measurement.pk}/history"])
+
+
+def test_progress_names_no_evidence_engagement_the_reader_may_not_see(us_coordinator,
+                                                                     mx_liaison):
+    """The progress page and API, the indicator's page and the measurement list show the
+    measurement and, for its US-only engagement, "a record not released to you"."""
+    partnership, _line, _objective, indicator = make_program(us_coordinator)
+    engagement = make_engagement(us_coordinator, partnership, rel_to=("USA",),
+                                 title="Zulu drill")
+    make_measurement(us_coordinator, indicator, 5, date(2025, 5, 5), engagement=engagement)
+    assert_related_hidden(
+        owner=us_coordinator, reader=mx_liaison, secret="Zulu drill",
+        paths=[reverse("partnerships:progress", args=[partnership.pk]),
+               f"/api/v1/partnerships/{partnership.pk}/progress",
+               indicator.get_absolute_url(),
+               reverse("partnerships:measurements")])
