@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Nation, Organization, User
 from core.bounds import LONG_TEXT, MAX_PEOPLE
-from core.forms import NationChoiceField
+from core.forms import FilterForm, NationChoiceField
 from core.pickers import Picker, register
 from engagements import selectors
+from engagements.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from engagements.models import (
     AfterActionReport,
     BudgetLine,
@@ -17,6 +18,7 @@ from engagements.models import (
     Person,
 )
 from partnerships.models import Objective, Partnership
+from partnerships.selectors import partnerships_for
 from personnel.models import DutyStatus, Member
 
 # ---- Engagements, budget lines, people, participants ----------------------------------------
@@ -55,9 +57,11 @@ class EngagementForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self._meta.fields}
 
 
-class EngagementFilterForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("Fiscal year"), required=False, min_value=1990,
-                                     max_value=2101)
+class EngagementFilterForm(FilterForm):
+    FILTERS = selectors.ENGAGEMENT_FILTERS
+
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), required=False,
+                                     min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR)
     quarter = forms.TypedChoiceField(label=_("Quarter"), required=False, coerce=int,
                                      empty_value=None)
     state = forms.ChoiceField(label=_("State"), required=False,
@@ -66,7 +70,8 @@ class EngagementFilterForm(forms.Form):
                                          empty_value=None)
     type = forms.ChoiceField(label=_("Type"), required=False,
                              choices=_any(Engagement.Type.choices))
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.SearchInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,18 +81,22 @@ class EngagementFilterForm(forms.Form):
         self.fields["quarter"].choices = _any(
             [(q, str(_("Q%(quarter)d")) % {"quarter": q}) for q in (1, 2, 3, 4)])
 
-    def filters(self):
-        """The filters that passed validation (an invalid one is ignored and shown)."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {key: data.get(key) or None for key in ("partnership", "fiscal_year", "quarter",
-                                                       "state", "type", "q")}
-
 
 class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["description", "amount", "currency", "fund_source", "state"]
+
+
+class PersonFilterForm(FilterForm):
+    """The people list's filters: a name or grade, and a nation by its code."""
+
+    FILTERS = ("nation", "q")
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.SearchInput)
+    nation = forms.CharField(label=_("Nation"), required=False, max_length=3,
+                             widget=forms.TextInput(attrs={"size": 4, "placeholder": "MEX"}))
 
 
 def _people_to_add(user, params):
@@ -160,7 +169,7 @@ class GatesForm(forms.ModelForm):
                 if name not in ("visa", "visa_updated_on"):
                     del self.fields[name]
 
-    def gates(self):
+    def service_fields(self):
         """The gates the form shows, as the service takes them."""
         return {name: self.cleaned_data.get(name) for name in self.fields}
 
@@ -287,20 +296,27 @@ class FollowOnForm(forms.Form):
                                widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class AARFilterForm(FilterForm):
+    FILTERS = ("state",)
+
+    state = forms.ChoiceField(label=_("State"), required=False,
+                              choices=_any(AfterActionReport.State.choices))
+
+
 class CalendarFeedForm(forms.Form):
     partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(),
                                          label=_("Partnership"))
     language = forms.ChoiceField(choices=settings.LANGUAGES, label=_("Language of the titles"))
 
-    def __init__(self, *args, partnerships, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = partnerships
+        self.fields["partnership"].queryset = partnerships_for(user)
 
 
 class CalendarFilterForm(forms.Form):
     partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(), required=False,
                                          label=_("Partnership"), empty_label=_("all"))
 
-    def __init__(self, *args, partnerships, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = partnerships
+        self.fields["partnership"].queryset = partnerships_for(user)

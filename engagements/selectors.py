@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DateField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -20,6 +19,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.related import with_shown
 from engagements.fiscal import fiscal_year, fiscal_year_bounds
 from engagements.models import (
     AfterActionReport,
@@ -28,26 +28,23 @@ from engagements.models import (
     Participation,
     Person,
 )
-from partnerships.models import Objective, Partnership
+from partnerships.models import Objective
 from personnel.models import DutyStatus
 
 # ---- Engagements, participants, readiness checklist -----------------------------------------
 
+# The list page's filters (`engagements_for`), which the exports follow.
 ENGAGEMENT_FILTERS = ("partnership", "fiscal_year", "quarter", "state", "type", "q")
 
 
 def engagements_for(user, *, partnership=None, fiscal_year=None, quarter=None, state=None,
                     type=None, q=None, action="view"):
-    """The engagements the user may take `action` on, filtered; each knows whether the user
-    may see its partnership (`partnership_visible`), so a list never names a partnership that
-    is not released to the reader. A constant number of queries, however many rows."""
-    partnerships = (Partnership.objects.restrict(user).prefetch_related(None)
-                    .select_related(None).filter(pk=OuterRef("partnership_id")))
+    """The engagements the user may take `action` on, filtered, with their partnership and
+    the objectives the user may see: a constant number of queries, however many rows."""
     objectives = Objective.objects.restrict(user).prefetch_related(None).select_related(None)
     engagements = (Engagement.objects.restrict(user, action)
                    .select_related("partnership", "lead")
-                   .prefetch_related(Prefetch("objectives", queryset=objectives))
-                   .annotate(partnership_visible=Exists(partnerships)))
+                   .prefetch_related(Prefetch("objectives", queryset=objectives)))
     if partnership:
         engagements = engagements.filter(partnership_id=partnership)
     if fiscal_year:
@@ -359,15 +356,13 @@ def current_fiscal_year(today=None):
 
 def fiscal_calendar(user, year, *, partnership=None):
     """The fiscal year's engagements the user may see, by the month they start in: twelve
-    (first day of the month, [engagements]) pairs, October first."""
-    partnerships = (Partnership.objects.restrict(user).prefetch_related(None)
-                    .select_related(None).filter(pk=OuterRef("partnership_id")))
+    (first day of the month, [engagements]) pairs, October first. Each engagement's
+    partnership is shown through the rule (`partnership_shown`)."""
     engagements = (Engagement.objects.restrict(user).filter(fiscal_year=year)
-                   .select_related("partnership")
-                   .annotate(partnership_visible=Exists(partnerships))
-                   .order_by("start_date", "pk"))
+                   .select_related("partnership").order_by("start_date", "pk"))
     if partnership:
         engagements = engagements.filter(partnership_id=partnership)
+    engagements = with_shown(user, engagements, "partnership")
     start, _end = fiscal_year_bounds(year)
     months = [date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
               for i in range(12)]
@@ -377,14 +372,11 @@ def fiscal_calendar(user, year, *, partnership=None):
     return list(by_month.items())
 
 
-# The list page's filters (`engagements_for`), which the exports follow.
-EXPORT_FILTERS = ("partnership", "fiscal_year", "quarter", "state", "type", "q")
-
-
 def engagements_to_export(user, **filters):
     """The engagements the user may see, filtered as on the list page, each with its report's
     state as the user may see it (`aar_state`)."""
-    return (engagements_for(user, **{k: v for k, v in filters.items() if k in EXPORT_FILTERS})
+    return (engagements_for(user, **{k: v for k, v in filters.items()
+                                     if k in ENGAGEMENT_FILTERS})
             .select_related("partnership__partner_nation")
             .annotate(aar_state=_report_state(user))
             .order_by("start_date", "pk"))

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,16 +14,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from icalendar import Calendar as ICalendar
 from icalendar import Event as ICalEvent
 
-from core.forms import MarkingForm
 from core.history import history_for
 from core.permissions import may
-from core.related import shown, shown_many
-from core.views import get_one, paginate, run_service
+from core.related import shown, shown_many, with_shown
+from core.views import (
+    attempt,
+    create_page,
+    get_one,
+    list_page,
+    marking_page,
+    paginate,
+    refusal,
+    run_service,
+    show_refusal,
+    update_page,
+)
 from engagements import selectors
 from engagements import selectors as aar_selectors
 from engagements.exports import engagements_export
-from engagements.fiscal import fiscal_year_bounds
+from engagements.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, fiscal_year_bounds
 from engagements.forms import (
+    AARFilterForm,
     AARForm,
     AttendanceFormSet,
     BudgetLineForm,
@@ -34,6 +46,7 @@ from engagements.forms import (
     GatesForm,
     ObservationForm,
     ParticipantForm,
+    PersonFilterForm,
     PersonForm,
     ProposalForm,
     ReturnForm,
@@ -47,6 +60,7 @@ from engagements.models import (
     Engagement,
     FollowOnProposal,
     Observation,
+    Participation,
 )
 from engagements.services import after_action, feeds, lifecycle
 from engagements.services import engagements as engagement_services
@@ -59,13 +73,10 @@ from partnerships.models import Objective, Partnership
 def engagement_list(request):
     user = request.user
     form = EngagementFilterForm(request.GET, user=user)
-    filters = form.filters()
-    page = paginate(request, selectors.engagements_for(user, **filters))
-    template = "engagements/_engagements.html" if request.htmx else "engagements/list.html"
-    return render(request, template, {
-        "form": form, "page": page, "filters": filters,
-        "can_add": user.has_perm("engagements.add_engagement"),
-    })
+    return list_page(request, "engagements/list.html", "engagements/_engagements.html", form,
+                     selectors.engagements_for(user, **form.filters()),
+                     prepare=lambda page: with_shown(user, page, "partnership"),
+                     can_add=user.has_perm("engagements.add_engagement"))
 
 
 def _participant_rows(user, engagement, checklist):
@@ -91,6 +102,7 @@ def engagement_detail(request, pk):
     can_change = may(user, engagement, "change")
     return render(request, "engagements/detail.html", {
         "engagement": engagement,
+        "partnership": shown(user, engagement.partnership),
         # Every linked objective, through the rule: one the reader may not see is not named.
         "objectives": shown_many(user, Objective.objects.filter(engagements=engagement)),
         "participants": rows,
@@ -132,16 +144,9 @@ def engagement_create(request):
     if request.GET.get("partnership", "").isdigit():
         initial["partnership"] = request.GET["partnership"]
     form = EngagementForm(request.POST or None, user=user, prefix="e", initial=initial)
-    marking_form = MarkingForm(request.POST or None, prefix="m",
-                               initial={"rel_to": [user.nation]})
-    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        engagement = run_service(form, engagement_services.create_engagement, user,
-                                 **marking_form.marking(), **form.service_fields())
-        if engagement is not None:
-            messages.success(request, _("Engagement created as a concept."))
-            return redirect(engagement)
-    return render(request, "engagements/form.html",
-                  {"form": form, "marking_form": marking_form, "engagement": None})
+    return create_page(request, form, engagement_services.create_engagement,
+                       "engagements/form.html", _("Engagement created as a concept."),
+                       engagement=None)
 
 
 @login_required
@@ -149,32 +154,18 @@ def engagement_create(request):
 def engagement_update(request, pk):
     user = request.user
     engagement = get_one(selectors.engagements_for(user, action="change"), pk)
+    # The form writes its values onto the instance: the service checks and saves them.
     form = EngagementForm(request.POST or None, instance=engagement, user=user, prefix="e")
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        # The form wrote its values onto the instance: the service checks and saves them.
-        if run_service(form, engagement_services.update_engagement, user, engagement, **fields):
-            messages.success(request, _("Engagement updated."))
-            return redirect(engagement)
-    return render(request, "engagements/form.html",
-                  {"form": form, "marking_form": None, "engagement": engagement})
+    return update_page(request, engagement, form, engagement_services.update_engagement,
+                       "engagements/form.html", _("Engagement updated."), engagement=engagement)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def engagement_marking(request, pk):
-    user = request.user
-    engagement = get_one(selectors.engagements_for(user, action="change_marking"), pk)
-    form = MarkingForm(request.POST or None, initial={
-        "rel_to": list(engagement.rel_to.all()), "disclosure": engagement.disclosure,
-        "tlp": engagement.tlp})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, engagement_services.change_engagement_marking, user, engagement,
-                       **form.marking()):
-            messages.success(request, _("Marking changed."))
-            return redirect(engagement)
-    return render(request, "engagements/marking.html",
-                  {"form": form, "engagement": engagement})
+    engagement = get_one(selectors.engagements_for(request.user, action="change_marking"), pk)
+    return marking_page(request, engagement, engagement_services.change_engagement_marking,
+                        "engagements/marking.html")
 
 
 @login_required
@@ -191,10 +182,8 @@ def engagement_transition(request, pk, name):
     try:
         fields = lifecycle.LIFECYCLE.step(name).fields if name in lifecycle.LIFECYCLE else ()
         lifecycle.transition(user, engagement, name, **form.data_for(fields))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
+    except (ValidationError, PermissionDenied) as exc:
+        show_refusal(request, exc)
     else:
         engagement.refresh_from_db()
         messages.success(request, _("The engagement is now %(state)s.")
@@ -224,10 +213,10 @@ def participant_add(request, pk):
         participation = None
         if person is not None:
             participation = run_service(choose, engagement_services.add_participant, user,
-                                        engagement, person, **gates_form.gates())
+                                        engagement, person, **gates_form.service_fields())
         elif person_form.is_valid():
             participation = run_service(person_form, engagement_services.register_participant, user,
-                                        engagement, gates=gates_form.gates(),
+                                        engagement, gates=gates_form.service_fields(),
                                         **person_form.service_fields())
         if participation is not None:
             messages.success(request, _("%(person)s added to the engagement.")
@@ -270,19 +259,15 @@ def participant_update(request, pk):
     partner = participation.owner_nation_id != user.nation_id
     if partner and participation.person.owner_nation_id != user.nation_id:
         raise Http404
-    form = GatesForm(request.POST or None, instance=participation, partner=partner,
-                     prefix="g")
-    if request.method == "POST" and form.is_valid():
-        gates = form.gates()
-        participation.refresh_from_db()  # the service applies the gates to the stored record
-        if run_service(form, engagement_services.update_participation, user, participation,
-                       **gates):
-            messages.success(request, _("Gates recorded for %(person)s.")
-                             % {"person": participation.person})
-            return redirect("engagements:participant", pk=participation.pk)
-    return render(request, "engagements/gates_form.html", {
-        "engagement": engagement, "participation": participation, "form": form,
-        "partner": partner})
+    # The form writes onto a copy of its own: the service applies the gates to the stored
+    # record.
+    copy = Participation.objects.get(pk=participation.pk)
+    form = GatesForm(request.POST or None, instance=copy, partner=partner, prefix="g")
+    return update_page(request, participation, form, engagement_services.update_participation,
+                       "engagements/gates_form.html",
+                       _("Gates recorded for %(person)s.") % {"person": participation.person},
+                       then=reverse("engagements:participant", args=[participation.pk]),
+                       engagement=engagement, participation=participation, partner=partner)
 
 
 @login_required
@@ -291,11 +276,7 @@ def participant_remove(request, pk):
     user = request.user
     participation = get_one(selectors.participants_for(user, action="delete"), pk)
     engagement = participation.engagement
-    try:
-        engagement_services.remove_participant(user, participation)
-    except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
+    if attempt(request, engagement_services.remove_participant, user, participation):
         messages.success(request, _("%(person)s removed from the engagement.")
                          % {"person": participation.person})
     return redirect(engagement)
@@ -310,16 +291,12 @@ def budget_line_add(request, pk):
     user = request.user
     engagement = get_one(selectors.engagements_for(user, action="change"), pk)
     form = BudgetLineForm(request.POST or None, prefix="b")
-    marking_form = MarkingForm(request.POST or None, prefix="m",
-                               initial={"rel_to": [user.nation]})
-    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        line = run_service(form, engagement_services.create_budget_line, user, engagement,
-                           **marking_form.marking(), **form.cleaned_data)
-        if line is not None:
-            messages.success(request, _("Budget line added."))
-            return redirect(engagement)
-    return render(request, "engagements/budget_line_form.html", {
-        "engagement": engagement, "form": form, "marking_form": marking_form, "line": None})
+    # Released to the user's nation only until they say otherwise, not as wide as the
+    # engagement: a budget is the owning nation's business.
+    return create_page(request, form,
+                       partial(engagement_services.create_budget_line, engagement=engagement),
+                       "engagements/budget_line_form.html", _("Budget line added."),
+                       then=engagement, engagement=engagement, line=None)
 
 
 @login_required
@@ -339,27 +316,20 @@ def budget_line_update(request, pk):
     user = request.user
     line = get_one(selectors.budget_lines_for(user, action="change"), pk)
     form = BudgetLineForm(request.POST or None, instance=line, prefix="b")
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, engagement_services.update_budget_line, user, line,
-                       **form.cleaned_data):
-            messages.success(request, _("Budget line updated."))
-            return redirect("engagements:budget_line", pk=line.pk)
-    return render(request, "engagements/budget_line_form.html", {
-        "engagement": line.engagement, "form": form, "marking_form": None, "line": line})
+    return update_page(request, line, form, engagement_services.update_budget_line,
+                       "engagements/budget_line_form.html", _("Budget line updated."),
+                       then=reverse("engagements:budget_line", args=[line.pk]),
+                       engagement=line.engagement, line=line)
 
 
 # People --------------------------------------------------------------------------------------
 
 @login_required
 def person_list(request):
-    filters = {"nation": (request.GET.get("nation") or "").strip()[:3] or None,
-               "q": (request.GET.get("q") or "").strip()[:100] or None}
-    page = paginate(request, selectors.people_for(request.user, **filters))
-    template = "engagements/_people.html" if request.htmx else "engagements/people.html"
-    return render(request, template, {
-        "page": page, "filters": filters,
-        "can_add": request.user.has_perm("engagements.add_person"),
-    })
+    form = PersonFilterForm(request.GET)
+    return list_page(request, "engagements/people.html", "engagements/_people.html", form,
+                     selectors.people_for(request.user, **form.filters()),
+                     can_add=request.user.has_perm("engagements.add_person"))
 
 
 @login_required
@@ -383,16 +353,10 @@ def person_create(request):
     user = request.user
     form = PersonForm(request.POST or None, user=user, prefix="p",
                       initial={"nation": user.nation})
-    marking_form = MarkingForm(request.POST or None, prefix="m",
-                               initial={"rel_to": [user.nation]})
-    if request.method == "POST" and form.is_valid() and marking_form.is_valid():
-        person = run_service(form, engagement_services.create_person, user,
-                             **marking_form.marking(), **form.service_fields())
-        if person is not None:
-            messages.success(request, _("Person registered."))
-            return redirect("engagements:person", pk=person.pk)
-    return render(request, "engagements/person_form.html",
-                  {"form": form, "marking_form": marking_form, "person": None})
+    return create_page(request, form, engagement_services.create_person,
+                       "engagements/person_form.html", _("Person registered."),
+                       then=lambda person: reverse("engagements:person", args=[person.pk]),
+                       person=None)
 
 
 @login_required
@@ -401,14 +365,9 @@ def person_update(request, pk):
     user = request.user
     person = get_one(selectors.people_for(user, action="change"), pk)
     form = PersonForm(request.POST or None, instance=person, user=user, prefix="p")
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, engagement_services.update_person, user, person,
-                       **form.service_fields()):
-            messages.success(request, _("Person updated."))
-            return redirect("engagements:person", pk=person.pk)
-    return render(request, "engagements/person_form.html",
-                  {"form": form, "marking_form": None, "person": person})
-
+    return update_page(request, person, form, engagement_services.update_person,
+                       "engagements/person_form.html", _("Person updated."),
+                       then=reverse("engagements:person", args=[person.pk]), person=person)
 
 
 # ---- After-action reports, dashboards, calendar, exports ------------------------------------
@@ -515,19 +474,9 @@ def _aar_for_post(request, engagement_id):
 def aar_start(request, engagement_id):
     engagement = _aar_engagement(request, engagement_id)
     _aar_report(request, engagement)
-    try:
-        after_action.start_aar(request.user, engagement)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_messages_of(exc)))
-    else:
+    if attempt(request, after_action.start_aar, request.user, engagement):
         messages.success(request, _("After-action report started."))
     return redirect("engagements:aar", engagement.pk)
-
-
-def _messages_of(exc):
-    if isinstance(exc, ValidationError):
-        return [str(m) for m in exc.messages]
-    return [str(exc) or _("You do not have permission to do this.")]
 
 
 @login_required
@@ -539,7 +488,7 @@ def aar_attendance(request, engagement_id):
         try:
             after_action.set_attendance(request.user, report, attendance_rows(formset))
         except (ValidationError, PermissionDenied) as exc:
-            formset._non_form_errors = formset.error_class(_messages_of(exc))
+            formset._non_form_errors = formset.error_class(refusal(exc))
         else:
             messages.success(request, _("Attendance saved."))
             return redirect("engagements:aar", engagement.pk)
@@ -562,18 +511,11 @@ def aar_observation_add(request, engagement_id):
 @require_POST
 def aar_observation_remove(request, engagement_id, observation_id):
     engagement, report = _aar_for_post(request, engagement_id)
-    observation = _get_row(Observation, request, report, observation_id)
-    try:
-        after_action.remove_observation(request.user, observation)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_messages_of(exc)))
-    else:
+    observation = get_one(aar_selectors.rows_of(Observation, request.user, report),
+                          observation_id)
+    if attempt(request, after_action.remove_observation, request.user, observation):
         messages.success(request, _("Observation removed."))
     return redirect("engagements:aar", engagement.pk)
-
-
-def _get_row(model, request, report, pk):
-    return get_one(aar_selectors.rows_of(model, request.user, report), pk)
 
 
 @login_required
@@ -592,12 +534,9 @@ def aar_proposal_add(request, engagement_id):
 @require_POST
 def aar_proposal_remove(request, engagement_id, proposal_id):
     engagement, report = _aar_for_post(request, engagement_id)
-    proposal = _get_row(FollowOnProposal, request, report, proposal_id)
-    try:
-        after_action.remove_follow_on(request.user, proposal)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_messages_of(exc)))
-    else:
+    proposal = get_one(aar_selectors.rows_of(FollowOnProposal, request.user, report),
+                       proposal_id)
+    if attempt(request, after_action.remove_follow_on, request.user, proposal):
         messages.success(request, _("Follow-on proposal removed."))
     return redirect("engagements:aar", engagement.pk)
 
@@ -608,7 +547,8 @@ def aar_follow_on(request, engagement_id, proposal_id):
     """One click: the proposal becomes an engagement concept; its page opens for the planner
     to date and complete it."""
     engagement, report = _aar_for_post(request, engagement_id)
-    proposal = _get_row(FollowOnProposal, request, report, proposal_id)
+    proposal = get_one(aar_selectors.rows_of(FollowOnProposal, request.user, report),
+                       proposal_id)
     form = FollowOnForm(request.POST, prefix="fo")
     if form.is_valid():
         concept = run_service(form, after_action.propose_follow_on, request.user, proposal,
@@ -635,7 +575,7 @@ def aar_transition(request, engagement_id, name):
                                     if return_form else "")
     except (ValidationError, PermissionDenied) as exc:
         return _aar_page(request, engagement, _aar_report(request, engagement),
-                         return_form=return_form, step_errors=_messages_of(exc))
+                         return_form=return_form, step_errors=refusal(exc))
     done = {"submit": _("Report submitted."), "return": _("Report returned for changes."),
             "approve": _("Report approved."),
             "record": _("Report recorded: the engagement is recorded complete."),
@@ -648,44 +588,27 @@ def aar_transition(request, engagement_id, name):
 @require_http_methods(["GET", "POST"])
 def aar_marking(request, engagement_id):
     engagement = _aar_engagement(request, engagement_id)
-    report = _aar_report(request, engagement)
-    if report is None or not AfterActionReport.objects.restrict(
-            request.user, "change_marking").filter(pk=report.pk).exists():
+    report = aar_selectors.visible_report(request.user, engagement, "change_marking")
+    if report is None:
         raise Http404
-    form = MarkingForm(request.POST or None, initial={
-        "rel_to": list(report.rel_to.all()), "disclosure": report.disclosure,
-        "tlp": report.tlp})
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, after_action.change_aar_marking, request.user, report,
-                       **form.marking()):
-            messages.success(request, _("Marking changed."))
-            return redirect("engagements:aar", engagement.pk)
-    return render(request, "engagements/aar_marking.html",
-                  {"form": form, "report": report, "engagement": engagement})
+    return marking_page(request, report, after_action.change_aar_marking,
+                        "engagements/aar_marking.html", engagement=engagement)
 
 
 @login_required
 def aar_list(request):
     """After-action reports the user may see, by state."""
-    state = request.GET.get("state") or None
-    if state not in AfterActionReport.State.values:
-        state = None
-    page = paginate(request, aar_selectors.reports_for(request.user, state=state))
+    form = AARFilterForm(request.GET)
     today = timezone.localdate()
-    overdue = {report.pk for report in page.object_list
-               if aar_selectors.report_overdue(report.due_date, report.state, today)}
-    return render(request, "engagements/aar_list.html", {
-        "page": page, "state": state, "states": AfterActionReport.State.choices,
-        "overdue": overdue})
 
+    def with_overdue(reports):
+        for report in reports:
+            report.overdue = aar_selectors.report_overdue(report.due_date, report.state, today)
+        return reports
 
-def _int_param(request, name):
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
-def _visible_partnerships(user):
-    return Partnership.objects.restrict(user).prefetch_related(None).order_by("name_en")
+    return list_page(request, "engagements/aar_list.html", "engagements/_aar_list.html", form,
+                     aar_selectors.reports_for(request.user, **form.filters()),
+                     prepare=with_overdue)
 
 
 @login_required
@@ -694,7 +617,8 @@ def dashboard(request):
     """What waits to be recorded complete, and the share recorded complete within 30 days of
     the end per fiscal year and quarter."""
     user = request.user
-    partnership = _int_param(request, "partnership")
+    form = CalendarFilterForm(request.GET or None, user=user)
+    partnership = form.cleaned_data["partnership"] if form.is_valid() else None
     waiting = aar_selectors.not_yet_recorded(user, partnership=partnership)
     page = paginate(request, waiting, per_page=50)
     return render(request, "engagements/dashboard.html", {
@@ -703,7 +627,7 @@ def dashboard(request):
         "shares": aar_selectors.recorded_within_shares(user, partnership=partnership),
         "window_days": aar_selectors.RECORDED_WITHIN_DAYS,
         "due_days": settings.AAR_DUE_DAYS,
-        "partnerships": _visible_partnerships(user),
+        "form": form,
         "partnership": partnership,
     })
 
@@ -714,10 +638,9 @@ def calendar(request, fy=None):
     """The fiscal year's engagements by month, with their state."""
     user = request.user
     year = fy or aar_selectors.current_fiscal_year()
-    if not 2000 <= year <= 2100:
+    if not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
         raise Http404
-    partnerships = _visible_partnerships(user)
-    form = CalendarFilterForm(request.GET or None, partnerships=partnerships)
+    form = CalendarFilterForm(request.GET or None, user=user)
     partnership = form.cleaned_data["partnership"] if form.is_valid() else None
     months = aar_selectors.fiscal_calendar(user, year, partnership=partnership)
     start, end = fiscal_year_bounds(year)
@@ -736,7 +659,7 @@ def calendar_feeds(request):
     """The user's calendar subscriptions: create one per partnership (the link is shown once)
     or revoke one."""
     user = request.user
-    form = CalendarFeedForm(request.POST or None, partnerships=_visible_partnerships(user),
+    form = CalendarFeedForm(request.POST or None, user=user,
                             initial={"language": translation.get_language()[:2]})
     feed_url = None
     if request.method == "POST" and form.is_valid():
@@ -747,11 +670,12 @@ def calendar_feeds(request):
             _feed, key = created
             feed_url = request.build_absolute_uri(
                 reverse("engagements:calendar_feed", args=[key]))
-            form = CalendarFeedForm(partnerships=_visible_partnerships(user),
+            form = CalendarFeedForm(user=user,
                                     initial={"language": translation.get_language()[:2]})
     return render(request, "engagements/calendar_feeds.html", {
         "form": form, "feed_url": feed_url,
-        "feeds": user.calendar_feeds.select_related("partnership"),
+        "feeds": with_shown(user, user.calendar_feeds.select_related("partnership"),
+                            "partnership"),
     })
 
 
