@@ -25,7 +25,10 @@ def duration(minutes):
 
 
 def grouped(number, decimals=None):
-    """A number with the reader's locale's decimal and thousands separators."""
+    """A number with the reader's locale's decimal and thousands separators, rounded to
+    `decimals` places (number_format alone cuts the rest off: 2.999 would read 2.99)."""
+    if decimals is not None:
+        number = round(number, int(decimals))
     return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 

@@ -24,6 +24,10 @@ def test_a_duration_reads_in_days_hours_and_minutes(language, minutes, shown):
 def test_numbers_and_amounts_follow_the_locale_with_their_currency(language):
     with translation.override(language):
         assert humanize.grouped(3590) == "3,590"
+        # Rounded to the places shown, never cut off.
+        assert humanize.grouped(1234.56789, 2) == "1,234.57"
+        assert humanize.grouped(12000000.6, 0) == "12,000,001"
+        assert humanize.grouped(Decimal("2.999"), 2) == "3.00"
         assert humanize.money(Decimal("84000"), "USD") == "84,000.00\N{NO-BREAK SPACE}USD"
         rendered = Template("{% load enlace %}{{ cost|money:'MXN' }} · {{ late|duration }}"
                             ).render(Context({"cost": Decimal("1234.5"), "late": 7506}))

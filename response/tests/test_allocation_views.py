@@ -66,7 +66,7 @@ def test_propose_a_plan_then_review_it(client_for, duty, scene,
     body = page.content.decode()
     assert page.status_code == 200
     assert 'data-testid="progress"' not in body  # solved: no polling
-    assert f'data-testid="objective-total">{proposal.plan["objective"]["total"]}<' in body
+    assert f'data-testid="objective-total">{proposal.plan["objective"]["total"]:,}<' in body
     assert "every constraint holds" in body
     assert body.count('data-testid="assignment"') == 2
     assert "Crossing at" in body and "The runner-up, Generator team" in body
@@ -240,3 +240,19 @@ def test_the_map_draws_the_proposal(client_for, duty, scene):
     assert f'data-proposal="{proposal.pk}"' in body and 'data-testid="map-proposal"' in body
     plain = client_for(duty).get("/response/map/")
     assert "proposal" not in plain.context["map_config"]["order"]
+
+
+def test_objective_figures_are_grouped_in_the_readers_format(client_for, duty, scene):
+    """A large objective reads 12,345,678, not 12345678, in English and in Mexican Spanish
+    (whose separators are the same: comma for thousands, point for decimals)."""
+    proposal = solved(duty, incident=scene["incident"])
+    proposal.plan["objective"].update(total=12345678, unmet=10080000)
+    proposal.plan.update(bound=12000000.4, solve_seconds=1234.56789)
+    proposal.save(update_fields=["plan"])
+    for language, seconds in (("en", "1,234.57 s · found by"), ("es", "1,234.57 s · obtenido con")):
+        body = client_for(duty).get(proposal.get_absolute_url(),
+                                    HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert 'data-testid="objective-total">12,345,678<' in body, language
+        assert 'data-testid="objective-unmet">10,080,000<' in body, language
+        assert 'data-testid="objective-bound">12,000,000 ·' in body, language
+        assert seconds in body, language
