@@ -597,7 +597,7 @@ class TestPages:
         page = text(client_for(us_coordinator).get(
             reverse("partnerships:progress", args=[partnership.pk])))
         assert "Border wildfire drill" in page
-        assert reverse("engagements:detail", args=[engagement.pk]) in page
+        assert f'href="{reverse("engagements:detail", args=[engagement.pk])}"' in page
         assert reverse("engagements:aar", args=[engagement.pk]) in page
 
     def test_create_through_the_ui_starts_with_the_parents_marking(self, client_for,

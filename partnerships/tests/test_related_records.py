@@ -11,7 +11,7 @@ from engagements.tests.factories import make_engagement
 from partnerships.tests.factories import make_measurement, make_program
 
 
-def test_a_us_only_evidence_engagement_is_not_named(us_coordinator, mx_liaison):
+def test_a_us_only_evidence_engagement_is_not_named(client_for, us_coordinator, mx_liaison):
     partnership, _line, _objective, indicator = make_program(us_coordinator)
     engagement = make_engagement(us_coordinator, partnership, rel_to=("USA",),
                                  title="Zulu drill")
@@ -21,6 +21,9 @@ def test_a_us_only_evidence_engagement_is_not_named(us_coordinator, mx_liaison):
         owner=us_coordinator, reader=mx_liaison, secret="Zulu drill",
         paths=[reverse("partnerships:measurement", args=[measurement.pk]),
                f"/api/v1/measurements/{measurement.pk}/history"])
+    # The page's evidence itself says what it withholds, not only the history below it.
+    page = client_for(mx_liaison).get(measurement.get_absolute_url()).content.decode()
+    assert '<span data-testid="evidence-engagement">a record not released to you</span>' in page
 
 
 def test_progress_names_no_evidence_engagement_the_reader_may_not_see(us_coordinator,
