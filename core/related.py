@@ -62,6 +62,17 @@ def shown(user, record):
     return Shown(record, may_see(user, record))
 
 
+def shown_id(user, record, field):
+    """The id of `record`'s related record `field` as `user` is shown it (API output): the id,
+    or None for a record not released to them — an id would tell it exists. A list annotated
+    by `with_links_released` over `field` needs no check each."""
+    pk = getattr(record, f"{field}_id")
+    if pk is None or getattr(record, "links_released", False):
+        return pk
+    model = record._meta.get_field(field).related_model
+    return pk if pk in visible_pks(user, model, [pk]) else None
+
+
 def shown_many(user, records):
     """`shown` for many records at once: one query per model, however many records."""
     records = [r for r in records if r is not None]

@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from core.api import Detail, Pagination, error_responses, get_visible
+from core.related import with_links_released
 from core.views import get_one
 from response import accountability
 from response.models import AidAgreement, DeploymentCost, PortOfEntry, RosterMember
@@ -102,8 +103,10 @@ def _costs(user):
 @paginate(Pagination)
 def list_deployments(request, filters: Query[DeploymentFilter]):
     """Deployments you may see, newest first, filtered by incident, state, sending nation or
-    transport."""
-    return services.deployments_for(request.user, **filters.dict())
+    transport. `incident` and `agreement` are null where not released to you."""
+    user = request.user
+    return with_links_released(user, services.deployments_for(user, **filters.dict()),
+                               "agreement", "incident")
 
 
 @router.post("/deployments", response={201: DeploymentDetailOut, **error_responses(403, 422)})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from core.api import error_responses
+from core.related import with_shown
 from response import geo
 from response.models import Deployment, Incident, OfferLine, PortOfEntry, RosterMember, Unit
 from response.reference import DATA
@@ -317,12 +318,12 @@ def deployments_layer(request, query: Query[DeploymentLayerQuery]):
     """Deployments releasable to your nation, coloured by `state`: a route (`feature: route`)
     from the sending unit's home base (where known) through the port of entry (ground) or the
     airport of arrival (air, where it is a known place) to the incident, and a point at the
-    incident (`feature: position`). A deployment to an incident you may not see is left off:
-    its position would disclose the incident. `people`: the roster members you may see."""
+    incident (`feature: position`). A deployment to an incident you may not see (core.related)
+    is left off: its position would disclose the incident. `people`: the roster members you
+    may see."""
     user = request.user
     visible_roster = RosterMember.objects.restrict(user).values("pk")
     deployments = (Deployment.objects.restrict(user)
-                   .filter(incident__in=Incident.objects.restrict(user).values("pk"))
                    .select_related("agreement", "incident", "port", "sending_organization",
                                    "host_nation")
                    .prefetch_related(None)
@@ -331,7 +332,8 @@ def deployments_layer(request, query: Query[DeploymentLayerQuery]):
         deployments = deployments.filter(incident_id=query.incident)
     if query.state:
         deployments = deployments.filter(state=query.state)
-    deployments = list(deployments)
+    deployments = [d for d in with_shown(user, deployments, "incident")
+                   if d.incident_shown.visible]
     origins = _origins(user, deployments)
     features = []
     for deployment in deployments:

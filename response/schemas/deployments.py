@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from core.bounds import LONG_TEXT, MAX_PEOPLE
+from core.related import shown_id
 from core.schemas import MarkingOut, Moment
 from response.models import CheckIn, Deployment, DeploymentCost
 from response.schemas.common import Id, attribute
@@ -35,8 +36,8 @@ class DeploymentOut(Schema):
     id: int
     name: str
     state: StateCode
-    agreement: int
-    incident: int
+    agreement: int | None = Field(..., description="null: an agreement not released to you")
+    incident: int | None = Field(..., description="null: an incident not released to you")
     sending_organization: str = Field(..., description="Acronym")
     sending_nation: str
     host_nation: str
@@ -58,8 +59,14 @@ class DeploymentOut(Schema):
     extension_days: int
     marking: MarkingOut
 
-    resolve_agreement = attribute("agreement_id")
-    resolve_incident = attribute("incident_id")
+    @staticmethod
+    def resolve_agreement(obj, context):
+        return shown_id(context["request"].user, obj, "agreement")
+
+    @staticmethod
+    def resolve_incident(obj, context):
+        return shown_id(context["request"].user, obj, "incident")
+
     resolve_sending_organization = attribute("sending_organization.acronym")
     resolve_sending_nation = attribute("owner_nation.code")
     resolve_host_nation = attribute("host_nation.code")

@@ -3,6 +3,7 @@ roster, check-ins, daily status, shifts with work/rest findings, costs, the 14-d
 transitions, history), its forms, and "who is where now"."""
 
 from collections import Counter
+from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exports import csv_response, marking_cells
 from core.history import history_for
 from core.permissions import may
+from core.related import with_shown
 from core.views import attempt, get_one, list_page, run_service, show_refusal, update_page
 from response import accountability
 from response.forms.deployments import (
@@ -37,7 +39,6 @@ from response.models import (
     CheckIn,
     Deployment,
     DeploymentCost,
-    Incident,
     RosterMember,
 )
 from response.services import deployments as services
@@ -46,12 +47,6 @@ DS = Deployment.State
 
 
 # ---- Reads ----------------------------------------------------------------------------------
-
-def _visible_incidents(user):
-    """Ids of the incidents the user may see: a deployment names its incident only then."""
-    return set(Incident.objects.restrict(user).prefetch_related(None).select_related(None)
-               .values_list("pk", flat=True))
-
 
 def _deployment(user, pk, action="view"):
     return get_one(services.deployments_for(user, action), pk)
@@ -92,7 +87,7 @@ def deployment_list(request):
     form = DeploymentFilterForm(request.GET, user=user)
     return list_page(request, "response/deployment_list.html", "response/_deployment_list.html",
                      form, services.deployments_for(user, **form.filters()),
-                     visible_incidents=_visible_incidents(user),
+                     prepare=lambda records: with_shown(user, records, "incident"),
                      can_add=user.has_perm("response.add_deployment"))
 
 
@@ -101,20 +96,21 @@ def deployment_export(request):
     """The deployments of the list page, as filtered there, in CSV."""
     user = request.user
     form = DeploymentFilterForm(request.GET, user=user)
-    visible = _visible_incidents(user)
     header = [_("ID"), _("Name"), _("State"), _("Incident"), _("Sending organization"),
               _("Sending nation"), _("Host nation"), _("Transport"), _("Port of entry"),
               _("Airport or base"), _("Planned crossing"), _("Arrived"), _("Assigned"),
               _("Returned"), _("Releasable to"), _("Foreign disclosure")]
 
     def rows():
-        for d in services.deployments_for(user, **form.filters()).iterator(chunk_size=500):
-            yield [d.pk, d.name, d.get_state_display(),
-                   d.incident.name if d.incident_id in visible else "",
-                   d.sending_organization.acronym, d.owner_nation.code, d.host_nation.code,
-                   d.get_transport_display(), d.port.name if d.port else "",
-                   d.arrival_airport, d.planned_crossing_at, d.arrived_at, d.assigned_at,
-                   d.returned_at, *marking_cells(d, owner=False)]
+        records = services.deployments_for(user, **form.filters()).iterator(chunk_size=500)
+        while chunk := with_shown(user, islice(records, 500), "incident"):
+            for d in chunk:
+                yield [d.pk, d.name, d.get_state_display(), str(d.incident_shown),
+                       d.sending_organization.acronym, d.owner_nation.code,
+                       d.host_nation.code, d.get_transport_display(),
+                       d.port.name if d.port else "", d.arrival_airport, d.planned_crossing_at,
+                       d.arrived_at, d.assigned_at, d.returned_at,
+                       *marking_cells(d, owner=False)]
 
     return csv_response("deployments.csv", header, rows())
 
