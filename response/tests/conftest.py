@@ -6,9 +6,9 @@ from response.tests.factories import make_incident
 
 
 @pytest.fixture
-def duty(make_user):
+def duty(persona_of):
     """A CalGuard duty officer: every mutual-aid permission."""
-    return make_user("d", "CalGuard", "duty_officer")
+    return persona_of("duty_officer")
 
 
 @pytest.fixture
