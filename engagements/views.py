@@ -24,6 +24,7 @@ from core.views import (
     list_page,
     marking_page,
     paginate,
+    record_page,
     refusal,
     run_service,
     show_refusal,
@@ -100,26 +101,23 @@ def engagement_detail(request, pk):
     checklist = selectors.checklist(user, engagement)
     rows = _participant_rows(user, engagement, checklist)
     can_change = may(user, engagement, "change")
-    return render(request, "engagements/detail.html", {
-        "engagement": engagement,
-        "partnership": shown(user, engagement.partnership),
+    return record_page(
+        request, "engagements/detail.html", engagement, engagement=engagement,
+        partnership=shown(user, engagement.partnership),
         # Every linked objective, through the rule: one the reader may not see is not named.
-        "objectives": shown_many(user, Objective.objects.filter(engagements=engagement)),
-        "participants": rows,
-        "participants_not_shown": engagement.participations.count() - len(rows),
-        "budget_lines": list(selectors.budget_lines_for(user, engagement)),
-        "checklist": checklist,
-        "transitions": lifecycle.transitions_for(user, engagement),
-        "transition_form": TransitionForm(initial={
+        objectives=shown_many(user, Objective.objects.filter(engagements=engagement)),
+        participants=rows,
+        participants_not_shown=engagement.participations.count() - len(rows),
+        budget_lines=list(selectors.budget_lines_for(user, engagement)),
+        checklist=checklist,
+        transitions=lifecycle.transitions_for(user, engagement),
+        transition_form=TransitionForm(initial={
             "tracking_reference": engagement.tracking_reference}),
-        "can_change": can_change and engagement.state not in engagement_services.FINAL_STATES,
-        "can_mark": may(user, engagement, "change_marking"),
-        "can_add_participant": user.has_perm("engagements.add_participation")
+        can_change=can_change and engagement.state not in engagement_services.FINAL_STATES,
+        can_add_participant=user.has_perm("engagements.add_participation")
         and engagement.state not in engagement_services.FINAL_STATES,
-        "can_add_budget": can_change and user.has_perm("engagements.add_budgetline"),
-        "has_report": AfterActionReport.objects.filter(engagement=engagement).exists(),
-        "history": history_for(engagement),
-    })
+        can_add_budget=can_change and user.has_perm("engagements.add_budgetline"),
+        has_report=AfterActionReport.objects.filter(engagement=engagement).exists())
 
 
 @login_required
@@ -239,15 +237,14 @@ def participant_detail(request, pk):
     mine = [f for f in [*checklist.blockers, *checklist.warnings]
             if f.participation is not None and f.participation.pk == participation.pk]
     own = user.nation_id == engagement.owner_nation_id
-    return render(request, "engagements/participant.html", {
-        "participation": participation, "engagement": engagement, "person": participation.person,
-        "gates": selectors.gate_rows(engagement, participation, checklist.blockers, own),
-        "findings": mine,
-        "can_change": may(user, participation, "change")
+    return record_page(
+        request, "engagements/participant.html", participation, participation=participation,
+        engagement=engagement, person=participation.person,
+        gates=selectors.gate_rows(engagement, participation, checklist.blockers, own),
+        findings=mine,
+        can_change=may(user, participation, "change")
         and (own or participation.person.owner_nation_id == user.nation_id),
-        "can_remove": may(user, participation, "delete"),
-        "history": history_for(participation),
-    })
+        can_remove=may(user, participation, "delete"))
 
 
 @login_required
@@ -301,13 +298,9 @@ def budget_line_add(request, pk):
 
 @login_required
 def budget_line_detail(request, pk):
-    user = request.user
-    line = get_one(selectors.budget_lines_for(user), pk)
-    return render(request, "engagements/budget_line.html", {
-        "line": line, "engagement": line.engagement,
-        "can_change": may(user, line, "change"),
-        "history": history_for(line),
-    })
+    line = get_one(selectors.budget_lines_for(request.user), pk)
+    return record_page(request, "engagements/budget_line.html", line, line=line,
+                       engagement=line.engagement)
 
 
 @login_required
@@ -336,14 +329,11 @@ def person_list(request):
 def person_detail(request, pk):
     user = request.user
     person = get_one(selectors.people_for(user), pk)
-    return render(request, "engagements/person.html", {
-        "person": person,
-        "participations": list(selectors.participants_for(user).filter(person=person)
-                               .order_by("engagement__start_date")),
-        "guard_member": shown(user, person.guard_member),
-        "can_change": may(user, person, "change"),
-        "history": history_for(person),
-    })
+    return record_page(
+        request, "engagements/person.html", person, person=person,
+        participations=list(selectors.participants_for(user).filter(person=person)
+                            .order_by("engagement__start_date")),
+        guard_member=shown(user, person.guard_member))
 
 
 @login_required
