@@ -59,7 +59,7 @@ PARTNERS = [("Coronel", "Sergio Ledezma Ruiz", "male"),
             ("Mayor", "Ana Lucía Herrera Gil", "female")]
 
 
-def _plan(today):
+def demo_plan(today):
     """(title_en, title_es, type, direction, location, start, end, objective codes, target
     state, extras). Extras: partner (nation code, default MEX), budget, people (how many
     partner participants), aar ("liaison", "owner", "draft" or None), reference, indicator
@@ -190,7 +190,7 @@ def _plan(today):
 def load(users):
     coordinator, liaison = users["us.coordinator"], users["mx.liaison"]
     today = timezone.localdate()
-    plan = _plan(today)
+    plan = demo_plan(today)
     existing = set(Engagement.objects.filter(title_en__in=[row[0] for row in plan])
                    .values_list("title_en", flat=True))
     if len(existing) == len(plan):

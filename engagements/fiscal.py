@@ -2,6 +2,12 @@
 
 from datetime import date
 
+from core.validators import EARLIEST_YEAR, LATEST_YEAR
+
+# The fiscal years of the dates every form and the API accept (core.validators): October to
+# December of the last year already belong to the next fiscal year.
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = EARLIEST_YEAR, LATEST_YEAR + 1
+
 
 def fiscal_year(day: date) -> int:
     return day.year + 1 if day.month >= 10 else day.year

@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from core.bounds import LONG_TEXT, MAX_PEOPLE, REPORT_TEXT
-from core.schemas import MarkingIn, MarkingOut
+from core.schemas import Day, MarkingIn, MarkingOut, TransitionOptionOut
+from engagements.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from engagements.models import BudgetLine, Engagement, Participation, Person
 from personnel.models import DutyStatus
 
@@ -23,8 +24,6 @@ ClearanceCode = Literal[tuple(Participation.Clearance.values)]
 BriefingCode = Literal[tuple(Participation.BriefingDisclosure.values)]
 DutyStatusCode = Literal[tuple(["", *DutyStatus.values])]
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-# Engagement dates stay within these years (services.EARLIEST_DATE, services.LATEST_DATE).
-FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
 
 
 def _marking(obj):
@@ -33,7 +32,8 @@ def _marking(obj):
 
 class EngagementFilter(Schema):
     partnership: int | None = Field(None, ge=1, le=2**63 - 1, description="Partnership id")
-    fiscal_year: int | None = Field(None, ge=1990, le=2101, examples=[2026])
+    fiscal_year: int | None = Field(None, ge=FIRST_FISCAL_YEAR, le=LAST_FISCAL_YEAR,
+                                    examples=[2026])
     quarter: int | None = Field(None, ge=1, le=4, description="Fiscal quarter; Q1 is "
                                                               "October–December")
     state: EngagementStateCode | None = None
@@ -143,13 +143,6 @@ class ReadinessOut(Schema):
     not_shown: int = Field(..., description="Findings about participants not releasable to you")
 
 
-class TransitionOptionOut(Schema):
-    name: EngagementStateCode
-    label: str
-    allowed: bool
-    refusal: str = Field(..., description="Why a guard refuses it now; empty when allowed")
-
-
 class BudgetLineOut(Schema):
     id: int
     engagement: int
@@ -186,8 +179,8 @@ class EngagementUpdate(Schema):
     external_type_name: str = Field(None, max_length=100)
     direction: DirectionCode = None
     location: str = Field(None, min_length=1, max_length=200)
-    start_date: date = Field(None, ge=FIRST_DAY, le=LAST_DAY)
-    end_date: date = Field(None, ge=FIRST_DAY, le=LAST_DAY)
+    start_date: Day = None
+    end_date: Day = None
     objectives: list[Id] = Field(None, max_length=100)
     legal_basis: str = Field(None, max_length=100)
     partner_non_military: bool = None
@@ -202,18 +195,16 @@ class EngagementCreate(EngagementUpdate):
     type: EngagementTypeCode
     direction: DirectionCode
     location: str = Field(..., min_length=1, max_length=200)
-    start_date: date = Field(..., ge=FIRST_DAY, le=LAST_DAY)
-    end_date: date = Field(..., ge=FIRST_DAY, le=LAST_DAY)
+    start_date: Day
+    end_date: Day
     marking: MarkingIn = Field(default_factory=MarkingIn)
 
 
 class TransitionIn(Schema):
     tracking_reference: str | None = Field(
         None, max_length=64, description="For recorded_complete: the tracking system reference")
-    start_date: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY,
-                                    description="For deferred or postponed: the new start")
-    end_date: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY,
-                                  description="For deferred or postponed: the new end")
+    start_date: Day | None = Field(None, description="For deferred or postponed: the new start")
+    end_date: Day | None = Field(None, description="For deferred or postponed: the new end")
 
 
 class BudgetLineUpdate(Schema):
@@ -293,11 +284,11 @@ class PersonCreate(PersonUpdate):
 class GatesIn(Schema):
     vetting: VettingCode = None
     vetting_reference: str = Field(None, max_length=64)
-    vetting_updated_on: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY)
+    vetting_updated_on: Day | None = None
     visa: VisaCode = None
-    visa_updated_on: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY)
+    visa_updated_on: Day | None = None
     country_clearance: ClearanceCode = None
-    clearance_submitted_on: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY)
+    clearance_submitted_on: Day | None = None
     duty_status: DutyStatusCode = None
     briefing_disclosure: BriefingCode = None
 
@@ -391,8 +382,8 @@ class FollowOnIn(Schema):
     """Dates for the new concept; without them it sits on the first day of the next fiscal
     year for its planner to date."""
 
-    start_date: date | None = Field(None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
-    end_date: date | None = Field(None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    start_date: Day | None = None
+    end_date: Day | None = None
 
 
 class EngagementRefOut(Schema):
@@ -498,12 +489,12 @@ class DashboardOut(Schema):
 
 class DashboardQuery(Schema):
     partnership: int | None = Field(None, ge=1, le=2**63 - 1)
-    fiscal_year: int | None = Field(None, ge=2000, le=2100)
+    fiscal_year: int | None = Field(None, ge=FIRST_FISCAL_YEAR, le=LAST_FISCAL_YEAR)
 
 
 class ExportQuery(Schema):
     format: Literal["csv", "xlsx"] = "csv"
-    fiscal_year: int | None = Field(None, ge=2000, le=2100)
+    fiscal_year: int | None = Field(None, ge=FIRST_FISCAL_YEAR, le=LAST_FISCAL_YEAR)
     quarter: int | None = Field(None, ge=1, le=4)
     state: Literal["concept", "nominated", "approved", "funded", "preparing", "ready",
                    "in_execution", "executed", "aar_submitted", "recorded_complete", "closed",
@@ -546,4 +537,4 @@ class AARFilter(Schema):
     state: Literal["not_started", "draft", "submitted", "returned", "approved", "recorded",
                    "published"] | None = None
     partnership: int | None = Field(None, ge=1, le=2**63 - 1)
-    fiscal_year: int | None = Field(None, ge=2000, le=2100)
+    fiscal_year: int | None = Field(None, ge=FIRST_FISCAL_YEAR, le=LAST_FISCAL_YEAR)

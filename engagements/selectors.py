@@ -28,6 +28,8 @@ from engagements.models import (
     Participation,
     Person,
 )
+from engagements.services.engagements import applicable_gates
+from engagements.services.readiness import Finding, readiness
 from partnerships.models import Objective
 from personnel.models import DutyStatus
 
@@ -119,8 +121,6 @@ def checklist(user, engagement, today=None):
     """`services.readiness` for one reader: findings about a participant the reader may not
     see are counted, not shown; a partner reads only whether a Guard member's duty status is
     cleared, not why (personnel records never leave the owning nation)."""
-    from engagements.services.readiness import Finding, readiness
-
     findings = readiness(engagement, today)
     visible = set(participants_for(user, engagement).values_list("pk", flat=True))
     own = user.nation_id == engagement.owner_nation_id
@@ -151,8 +151,6 @@ class GateRow:
 def gate_rows(engagement, participation, findings, own=True):
     """The gates that apply to one participant, each with its recorded value and whether it
     is green (no blocker for it in `findings`)."""
-    from engagements.services.engagements import applicable_gates
-
     blocked = {f.gate for f in findings
                if f.is_blocker and f.participation is not None
                and f.participation.pk == participation.pk}

@@ -24,6 +24,7 @@ from engagements.models import (
     Observation,
     Person,
 )
+from engagements.services.engagements import check_dates
 from engagements.services.lifecycle import may_transition, transition
 from partnerships.models import Indicator
 from partnerships.services import record_measurement
@@ -39,7 +40,8 @@ MAX_ATTENDANCE_ROWS = 200
 
 
 def _copy_marking(record, source):
-    """Give `record` the marking of `source` (the engagement, or the report a row belongs to)."""
+    """A new report or row starts with the marking of `source`, the record it belongs to (the
+    engagement, or the report); from then on the marking is its own."""
     apply_marking(record, owner=source.owner_nation, rel_to=list(source.rel_to.all()),
                   disclosure=source.disclosure, tlp=source.tlp)
 
@@ -246,8 +248,7 @@ def propose_follow_on(user, proposal, *, start_date=None, end_date=None):
     placeholder = placeholder_dates()
     start_date = start_date or placeholder[0]
     end_date = end_date or max(start_date, placeholder[1])
-    if end_date < start_date:
-        raise ValidationError({"end_date": _("The end cannot be before the start.")})
+    check_dates(start_date, end_date)
     engagement = Engagement(
         partnership=source.partnership, title_en=proposal.title_en,
         title_es=proposal.title_es, type=proposal.type, direction=source.direction,
@@ -269,14 +270,10 @@ def propose_follow_on(user, proposal, *, start_date=None, end_date=None):
 
 @transaction.atomic
 def change_aar_marking(user, report, *, rel_to, disclosure, tlp=""):
-    """Change who may see the report; its attendance, observations and proposals follow."""
-    change_marking(report, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
-    with acting_as(user):
-        for rows in (report.attendance.all(), report.observations.all(),
-                     report.proposals.all()):
-            for row in rows:
-                _copy_marking(row, report)
-    return report
+    """Change who may see the report (core.services.change_marking). Its attendance,
+    observations and proposals keep their own markings: a nation the report is no longer
+    released to sees none of them (MARKING_PARENTS), and sees them again once it is."""
+    return change_marking(report, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
 
 
 def _engagement_to(user, engagement, name):

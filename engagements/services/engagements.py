@@ -2,8 +2,6 @@
 participant passes): validate, save, history, in one transaction. Views, the API and jobs all
 come through here; the readiness checklist is in `readiness`, the state changes in `lifecycle`."""
 
-from datetime import date
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,9 +11,10 @@ from core.audit import acting_as
 from core.models import Disclosure
 from core.permissions import may, require, require_role
 from core.services import apply_marking, change_marking, check_new_marking
+from core.validators import in_year_range, year_range_message
 from engagements.models import BudgetLine, Engagement, Participation, Person
 from partnerships.models import Objective
-from personnel.models import DutyStatus
+from personnel.models import DutyStatus, Member
 
 ENGAGEMENT_FIELDS = ("partnership", "title_en", "title_es", "type", "external_type_name",
                      "direction", "location", "start_date", "end_date", "legal_basis",
@@ -30,9 +29,7 @@ GATE_FIELDS = ("vetting", "vetting_reference", "vetting_updated_on", "visa", "vi
 # note its people obtain. Vetting, country clearance, duty status and disclosure of briefing
 # material are the owning nation's decisions.
 PARTNER_GATE_FIELDS = ("visa", "visa_updated_on")
-# Dates an engagement may have: far enough either side for any plan, near enough that date
-# arithmetic (fiscal years, due dates, notice periods) never leaves the calendar.
-EARLIEST_DATE, LATEST_DATE = date(1990, 1, 1), date(2100, 12, 31)
+GATE_DATES = ("vetting_updated_on", "visa_updated_on", "clearance_submitted_on")
 
 ES = Engagement.State
 FINAL_STATES = (ES.CLOSED, ES.CANCELLED)
@@ -44,12 +41,16 @@ def _visible(user, record, message, field):
         raise ValidationError({field: message})
 
 
+def _out_of_range(**dates):
+    """The dates given that fall outside the years every form and the API accept
+    (core.validators), each with the message."""
+    return {name: year_range_message() for name, value in dates.items()
+            if value is not None and not in_year_range(value)}
+
+
 def check_dates(start, end):
-    errors = {}
-    for name, value in (("start_date", start), ("end_date", end)):
-        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-            errors[name] = _("Enter a date between %(first)s and %(last)s.") % {
-                "first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}
+    """An engagement's start and end: within the years, the end not before the start."""
+    errors = _out_of_range(start_date=start, end_date=end)
     if not errors and start is not None and end is not None and end < start:
         errors["end_date"] = _("The end cannot be before the start.")
     if errors:
@@ -134,16 +135,11 @@ def update_engagement(user, engagement, *, objectives=None, **fields):
 
 @transaction.atomic
 def change_engagement_marking(user, engagement, *, rel_to, disclosure, tlp=""):
-    """Change who may see the engagement (core.services.change_marking); its participants
-    follow, each still released to its person's nation."""
-    change_marking(engagement, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
-    nations = list(engagement.rel_to.all())
-    with acting_as(user):
-        for participation in engagement.participations.select_related("person__owner_nation"):
-            apply_marking(participation, owner=engagement.owner_nation,
-                          rel_to=[*nations, participation.person.owner_nation],
-                          disclosure=engagement.disclosure, tlp=engagement.tlp)
-    return engagement
+    """Change who may see the engagement (core.services.change_marking). Its participants,
+    budget lines and after-action report keep their own markings: a nation the engagement is
+    no longer released to sees none of them (MARKING_PARENTS), and sees them again once it
+    is."""
+    return change_marking(engagement, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
 
 
 # Budget lines --------------------------------------------------------------------------------
@@ -203,8 +199,6 @@ def _clean_person(user, person):
         errors["organization"] = _("%(organization)s is not an organization of %(nation)s.") % {
             "organization": person.organization, "nation": person.nation}
     if person.guard_member_id:
-        from personnel.models import Member
-
         if not Member.objects.restrict(user).filter(pk=person.guard_member_id).exists():
             errors["guard_member"] = _("Choose a Guard member record you may see.")
         elif person.nation_id != person.guard_member.owner_nation_id:
@@ -333,11 +327,9 @@ def _set_gates(participation, gates, today):
     if (participation.country_clearance == P.Clearance.SUBMITTED
             and participation.clearance_submitted_on is None):
         participation.clearance_submitted_on = today
-    for name in ("vetting_updated_on", "visa_updated_on", "clearance_submitted_on"):
-        value = getattr(participation, name)
-        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise ValidationError({name: _("Enter a date between %(first)s and %(last)s.") % {
-                "first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}})
+    errors = _out_of_range(**{name: getattr(participation, name) for name in GATE_DATES})
+    if errors:
+        raise ValidationError(errors)
     participation.full_clean(exclude=["engagement", "person", "owner_nation"],
                              validate_constraints=False)
 

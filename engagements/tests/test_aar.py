@@ -350,7 +350,7 @@ def test_follow_on_from_the_page_opens_the_concept(client_for, us_coordinator, e
 
 # Rows and their markings ------------------------------------------------------------------
 
-def test_rows_follow_the_report_marking_and_hidden_rows_stay_hidden(
+def test_rows_keep_their_own_marking_when_the_report_is_marked_again(
         client_for, us_coordinator, mx_liaison, engagement):
     report = make_report(engagement, summary_en="Done.")
     shared = after_action.add_observation(us_coordinator, report, kind="sustain",
@@ -365,8 +365,12 @@ def test_rows_follow_the_report_marking_and_hidden_rows_stay_hidden(
     assert [o["id"] for o in api.json()["items"]] == [shared.pk]
     after_action.change_aar_marking(us_coordinator, report, rel_to=nations("USA"),
                                     disclosure="approved")
-    assert {n.code for n in fresh(shared).rel_to.all()} == {"USA"}
+    assert {n.code for n in fresh(shared).rel_to.all()} == {"USA", "MEX"}
     assert not Observation.objects.restrict(mx_liaison).exists()
+    # Released again, the report shows the shared row, never the one marked US only.
+    after_action.change_aar_marking(us_coordinator, report, rel_to=nations("USA", "MEX"),
+                                    disclosure="approved")
+    assert list(Observation.objects.restrict(mx_liaison)) == [shared]
 
 
 def test_after_action_reports_obey_releasability_on_every_read_path(us_coordinator,

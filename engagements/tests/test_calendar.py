@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
+from engagements.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from engagements.models import CalendarFeed, Engagement
 from engagements.selectors import current_fiscal_year, fiscal_calendar
 from engagements.services import feeds
@@ -71,8 +72,9 @@ def test_calendar_page_shows_the_state_and_defaults_to_the_current_year(client_f
     assert "US-only planning" not in text and "Next year" not in text
     current = client_for(us_coordinator).get(reverse("engagements:calendar"))
     assert current.context["fy"] == current_fiscal_year()
-    assert client_for(us_coordinator).get(
-        reverse("engagements:calendar", args=[1900])).status_code == 404
+    for outside in (FIRST_FISCAL_YEAR - 1, LAST_FISCAL_YEAR + 1):
+        assert client_for(us_coordinator).get(
+            reverse("engagements:calendar", args=[outside])).status_code == 404
 
 
 def test_calendar_filters_by_partnership(client_for, us_coordinator, partnership, year):

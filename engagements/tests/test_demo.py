@@ -25,7 +25,7 @@ def test_the_demo_loads_twice_with_every_state_and_releasability():
               (Engagement, Participation, Person, AfterActionReport, Attendance, Measurement)}
     call_command("load_demo", verbosity=0)
     assert {model: model.objects.count() for model in counts} == counts
-    assert counts[Engagement] == len(demo._plan(timezone.localdate()))
+    assert counts[Engagement] == len(demo.demo_plan(timezone.localdate()))
 
     assert set(Engagement.objects.values_list("state", flat=True)) == set(ES.values)
 

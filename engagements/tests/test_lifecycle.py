@@ -565,15 +565,6 @@ def test_a_person_takes_part_once(us_coordinator, engagement):
     assert "person" in caught.value.message_dict
 
 
-def test_participants_follow_the_engagements_marking(us_coordinator, mx_liaison, engagement):
-    participation = engagement_services.add_participant(
-        us_coordinator, engagement, make_person(us_coordinator, "Juan Pérez", nation="USA"))
-    assert Participation.objects.restrict(mx_liaison).filter(pk=participation.pk).exists()
-    engagement_services.change_engagement_marking(us_coordinator, engagement, rel_to=nations("USA"),
-                                                  disclosure="approved")
-    assert not Participation.objects.restrict(mx_liaison).filter(pk=participation.pk).exists()
-
-
 def test_remove_participant(us_coordinator, mx_liaison, engagement):
     participation = mexican(mx_liaison, engagement)
     with pytest.raises(PermissionDenied):
