@@ -60,6 +60,17 @@ class MarkingIn(Schema):
     tlp: TLPLevel | None = None
 
 
+class TransitionOptionOut(Schema):
+    """A step of a record's lifecycle as the API offers it to you now (core.lifecycle's
+    TransitionOption): every domain's transitions read the same."""
+
+    name: str = Field(..., description="The step, as its transition endpoint takes it")
+    label: str = Field(..., description="In your language")
+    allowed: bool
+    refusal: str = Field(..., description="Why a guard refuses it now; empty when allowed")
+    needs_reason: bool = Field(..., description="A reason must be given with it")
+
+
 class HistoryChangeOut(Schema):
     field: str = Field(..., examples=["incident"])
     label: str = Field(..., description="The field's name in the reader's language",

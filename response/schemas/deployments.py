@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from core.bounds import LONG_TEXT, MAX_PEOPLE
 from core.related import shown_id
-from core.schemas import MarkingOut, Moment
+from core.schemas import MarkingOut, Moment, TransitionOptionOut
 from response.models import CheckIn, Deployment, DeploymentCost
 from response.schemas.common import Id, attribute
 from response.services import deployments as services
@@ -103,20 +103,13 @@ class ClockOut(Schema):
     days_left: int
 
 
-class TransitionOut(Schema):
-    name: TransitionName
-    label: str
-    allowed: bool
-    refusal: str
-
-
 class DeploymentDetailOut(DeploymentOut):
     crossing_warnings: list[str]
     checklist: list[ChecklistItemOut]
     checklist_complete: bool
     onboarding: list[OnboardingItemOut]
     clock: ClockOut | None
-    transitions: list[TransitionOut]
+    transitions: list[TransitionOptionOut]
 
 
 class DeploymentCreate(Schema):
