@@ -27,7 +27,6 @@ from core.views import (
     record_page,
     refusal,
     run_service,
-    show_refusal,
     update_page,
 )
 from engagements import selectors
@@ -177,12 +176,8 @@ def engagement_transition(request, pk, name):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(engagement)
-    try:
-        fields = lifecycle.LIFECYCLE.step(name).fields if name in lifecycle.LIFECYCLE else ()
-        lifecycle.transition(user, engagement, name, **form.data_for(fields))
-    except (ValidationError, PermissionDenied) as exc:
-        show_refusal(request, exc)
-    else:
+    fields = lifecycle.LIFECYCLE.step(name).fields if name in lifecycle.LIFECYCLE else ()
+    if attempt(request, lifecycle.transition, user, engagement, name, **form.data_for(fields)):
         engagement.refresh_from_db()
         messages.success(request, _("The engagement is now %(state)s.")
                          % {"state": engagement.get_state_display().lower()})
