@@ -149,9 +149,7 @@ def _engagement_detail(request, engagement_id):
         participants_not_shown=engagement.participations.count() - len(participants),
         budget_lines=list(selectors.budget_lines_for(user, engagement)),
         readiness=_readiness_out(checklist),
-        transitions=[{"name": o.name, "label": o.label, "allowed": o.allowed,
-                      "refusal": o.refusal}
-                     for o in lifecycle.transitions_for(user, engagement)],
+        transitions=lifecycle.transitions_for(user, engagement),
     )
 
 
