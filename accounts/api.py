@@ -1,14 +1,52 @@
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.errors import AuthorizationError
 from ninja.pagination import paginate
+from ninja.security import HttpBearer
 
 from accounts import services
 from accounts.models import Nation
 from accounts.schemas import MeOut, NationOut, OrganizationOut, TokenCreate, TokenCreated, TokenOut
-from core.api import Pagination, error_responses
-from partnerships.selectors import organizations_for
+from accounts.selectors import organizations_for
+from core.api import Pagination, authentication_required_message, error_body, error_responses
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class BearerTokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; read-only tokens may not write."""
+
+    def authenticate(self, request, token):
+        api_token = services.authenticate_token(token)
+        if api_token is None:
+            return None
+        if request.method not in SAFE_METHODS and not api_token.write:
+            raise AuthorizationError(message=_("This API token is read-only."))
+        request.user = api_token.user
+        request.api_token = api_token
+        return api_token.user
+
+
+def for_users(view):
+    """The API's description and docs page (NinjaAPI's docs_decorator): for a signed-in user or
+    a valid bearer token; anyone else is sent to sign in (the JSON document answers 401)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated or BearerTokenAuth()(request) is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse(error_body(authentication_required_message()), status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
 
 router = Router(tags=["accounts"])
 

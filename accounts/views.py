@@ -6,8 +6,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import PreferencesForm, TokenForm
+from accounts.selectors import organizations_for
 from core.views import paginate, run_service
-from partnerships.selectors import organizations_for
 
 
 @login_required

@@ -1,14 +1,12 @@
-"""What every domain's API shares: authentication, request parsing, the one error shape, lookups
-through `restrict()`, and pagination."""
+"""What every domain's API shares: session authentication, request parsing, the one error
+shape, lookups through `restrict()`, and pagination. Bearer tokens are accounts' (accounts.api)."""
 
 import json
-from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import Field
@@ -16,9 +14,8 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
-from accounts.services import authenticate_token
 from core.history import history_for, readable_history
 from core.middleware import BUSY_RETRY_AFTER, busy_message, database_busy
 from core.related import Shown
@@ -27,40 +24,9 @@ from core.services import nations_by_code
 from core.validators import JSONDecoder, year_range_message
 from core.views import get_one
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-
-class BearerTokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>`; read-only tokens may not write."""
-
-    def authenticate(self, request, token):
-        api_token = authenticate_token(token)
-        if api_token is None:
-            return None
-        if request.method not in SAFE_METHODS and not api_token.write:
-            raise AuthorizationError(message=_("This API token is read-only."))
-        request.user = api_token.user
-        request.api_token = api_token
-        return api_token.user
-
-
-def _authentication_required():
+def authentication_required_message():
     return _("Authentication required: sign in or send a valid bearer token.")
-
-
-def for_users(view):
-    """The API's description and docs page (NinjaAPI's docs_decorator): for a signed-in user or
-    a valid bearer token; anyone else is sent to sign in (the JSON document answers 401)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_authenticated or BearerTokenAuth()(request) is not None:
-            return view(request, *args, **kwargs)
-        if request.path.endswith(".json"):
-            return JsonResponse(error_body(_authentication_required()), status=401)
-        return redirect_to_login(request.get_full_path())
-
-    return wrapped
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -249,7 +215,7 @@ def install_error_handlers(api):
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request, exc):
-        return respond(request, 401, _authentication_required())
+        return respond(request, 401, authentication_required_message())
 
     @api.exception_handler(AuthorizationError)
     def on_forbidden_token(request, exc):

@@ -2,8 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Nation
-from core.models import TLP, Disclosure
+from core.models import TLP, Disclosure, nation_model
 from core.validators import JSONDecoder, validate_year
 
 
@@ -71,7 +70,7 @@ class MarkingForm(forms.Form):
     """Who may see a record. Used on its own (change marking) and inside create forms."""
 
     rel_to = NationMultipleChoiceField(
-        queryset=Nation.objects.all(), to_field_name="code", required=False,
+        queryset=nation_model().objects.all(), to_field_name="code", required=False,
         widget=forms.CheckboxSelectMultiple, label=_("Releasable to"),
         help_text=_("Your own nation is always included."),
     )

@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
-from core.models import Disclosure, Notification
+from core.models import Disclosure, Notification, nation_model
 from core.permissions import may, require
 from core.related import linked, scrub, withheld_names
 from core.tasks import send_email
@@ -69,10 +69,8 @@ def change_marking(record, user, *, rel_to, disclosure, tlp=""):
 
 def nations_by_code(codes, field="rel_to"):
     """Nation rows for ISO alpha-3 codes; an unknown code is a validation error on `field`."""
-    from accounts.models import Nation
-
     wanted = {c.upper() for c in codes}
-    found = list(Nation.objects.filter(code__in=wanted))
+    found = list(nation_model().objects.filter(code__in=wanted))
     unknown = wanted - {n.code for n in found}
     if unknown:
         raise ValidationError(

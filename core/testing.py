@@ -25,8 +25,7 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Nation
-from core.models import Disclosure
+from core.models import Disclosure, nation_model
 from core.services import change_marking
 
 
@@ -117,7 +116,7 @@ def _reads(user, case, record):
 
 
 def _mark(record, codes, disclosure):
-    record.rel_to.set(Nation.objects.filter(code__in=codes))
+    record.rel_to.set(nation_model().objects.filter(code__in=codes))
     record.disclosure = disclosure
     record.save(update_fields=["disclosure"])
 
@@ -147,7 +146,7 @@ def assert_releasability(case, *, us_user, mx_user):
 
     for parent in case.parents(record) if case.parents else ():
         released = list(parent.rel_to.all())
-        parent.rel_to.set(Nation.objects.filter(pk=parent.owner_nation_id))
+        parent.rel_to.set(nation_model().objects.filter(pk=parent.owner_nation_id))
         assert _reads(mx_user, case, record) == nowhere, (
             f"released record shown to MEX while its {parent._meta.verbose_name} is not")
         parent.rel_to.set(released)
@@ -214,7 +213,7 @@ def assert_writes_guarded(case, *, owner, owner_viewer, partner, marker):
     change the marking but not decide disclosure."""
     record = case.make(owner)
     mark = case.change_marking or _core_marking
-    mexico = list(Nation.objects.filter(code="MEX"))
+    mexico = list(nation_model().objects.filter(code="MEX"))
     together = [*(case.marked_with(record) if case.marked_with else ()), record]
 
     def release(user, record, disclosure=Disclosure.APPROVED):
@@ -246,7 +245,7 @@ def assert_writes_never_released(case, *, owner, owner_viewer, partner, marker):
     changes within the nation as any other's (assert_writes_guarded)."""
     record = case.make(owner)
     mark = case.change_marking or _core_marking
-    mexico = list(Nation.objects.filter(code="MEX"))
+    mexico = list(nation_model().objects.filter(code="MEX"))
     for codes in (["USA"], ["USA", "MEX"]):
         _mark(record, codes, Disclosure.APPROVED)
         for write in (*_writes(case), lambda user, record: mark(

@@ -2,14 +2,9 @@
 
 from ninja import NinjaAPI
 
+from accounts.api import BearerTokenAuth, for_users
 from accounts.api import router as accounts_router
-from core.api import (
-    BearerTokenAuth,
-    BrowserSessionAuth,
-    RequestParser,
-    for_users,
-    install_error_handlers,
-)
+from core.api import BrowserSessionAuth, RequestParser, install_error_handlers
 from engagements.api import router as engagements_router
 from partnerships.api import router as partnerships_router
 from personnel.api import router as personnel_router

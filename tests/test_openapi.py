@@ -34,7 +34,7 @@ from personnel.tests.factories import make_member, make_order
 from response.reference import load_reference as load_response_reference
 from response.tests.seeds import add_response_seeds
 
-# The API's description is for signed-in users (core.api.for_users): taken from the API itself,
+# The API's description is for signed-in users (accounts.api.for_users): taken from the API itself,
 # as /api/v1/openapi.json serves it, and exercised through the WSGI app.
 schema = schemathesis.openapi.from_dict(
     json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder)))

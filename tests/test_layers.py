@@ -1,0 +1,122 @@
+"""Which module may import which: the apps form layers, and a layer never reaches up.
+
+core is the bottom (markings, restrict(), history, the API's shared parts); accounts sits on it;
+the domain apps sit on accounts; the `enlace` project package gathers them all (its settings
+name what a lower layer needs from a higher one, such as the nations a user works with). An
+import that reaches up ties the lower app to the higher one's changes and makes cycles. Tests
+may import anything; every other module of the product is read here, with ast, not imported.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("core", "accounts", "partnerships", "personnel", "engagements", "response",
+            "allocation", "web", "enlace")
+DOMAIN = ("partnerships", "engagements", "personnel", "response", "allocation")
+
+
+def _is_test(path):
+    parts = path.relative_to(ROOT).parts
+    return "tests" in parts or path.name.startswith("test_") or path.name == "conftest.py"
+
+
+def _module_name(path):
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path):
+    """(imported module, imported name or None, line) for each import in the file."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, None, node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            source = node.module or ""
+            if node.level:
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                source = ".".join([*base, source] if source else base)
+            for alias in node.names:
+                yield source, alias.name, node.lineno
+
+
+MODULES = {
+    _module_name(path): path
+    for package in PACKAGES
+    for path in sorted((ROOT / package).rglob("*.py"))
+    if not _is_test(path)
+}
+IMPORTS = {name: list(_imports(path)) for name, path in MODULES.items()}
+
+
+def _top(module):
+    return module.partition(".")[0]
+
+
+def _is_services(module):
+    return "services" in module.split(".")
+
+
+def _is_tasks(module):
+    return module.split(".")[-1] == "tasks"
+
+
+def _reaching(importer, allowed_to_reach):
+    return [
+        f"{MODULES[module].relative_to(ROOT)}:{line} imports {source}"
+        for module, imports in IMPORTS.items() if importer(module)
+        for source, _name, line in imports if allowed_to_reach(source)
+    ]
+
+
+RULES = {
+    "core imports no app above it": (
+        lambda module: _top(module) == "core",
+        lambda source: _top(source) in ("accounts", *DOMAIN)),
+    "accounts imports no domain app": (
+        lambda module: _top(module) == "accounts",
+        lambda source: _top(source) in DOMAIN),
+    "partnerships does not import engagements (engagements build on partnerships)": (
+        lambda module: _top(module) == "partnerships",
+        lambda source: _top(source) == "engagements"),
+    # Jobs run services; a service that imported the jobs that run it would close a cycle. It
+    # may queue a job that runs no service (core.tasks.send_email, the mail outbox).
+    "services import no job that runs services": (
+        _is_services,
+        lambda source: _is_tasks(source) and any(
+            _is_services(imported) for imported, _name, _line in IMPORTS.get(source, ()))),
+}
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_layers(rule):
+    assert _reaching(*RULES[rule]) == []
+
+
+def test_no_module_imports_another_modules_private_name():
+    """A leading underscore means "this module's own": another module that needs the name asks
+    for a public one instead."""
+    private = [
+        f"{MODULES[module].relative_to(ROOT)}:{line} imports {source}.{name}"
+        for module, imports in IMPORTS.items()
+        for source, name, line in imports
+        if source != module and _top(source) in PACKAGES
+        and any(part.startswith("_") and not part.startswith("__")
+                for part in [*source.split("."), name or ""])
+    ]
+    assert private == []
+
+
+def test_the_rules_read_every_module():
+    """The reading itself works: it finds the product's modules and their imports (a rule over
+    nothing would pass whatever the code did)."""
+    assert {"core.models", "accounts.api", "enlace.api"} <= MODULES.keys()
+    assert ("accounts.models", "Organization") in {
+        (source, name) for source, name, _line in IMPORTS["accounts.api"] + IMPORTS["core.api"]
+        + IMPORTS["accounts.selectors"]}
+    assert not any(_is_test(path) for path in MODULES.values())
