@@ -59,6 +59,7 @@ from accounts.models import Nation, Organization  # noqa: E402
 from accounts.reference import load_reference  # noqa: E402
 from core.services import apply_marking  # noqa: E402
 from response import accountability  # noqa: E402
+from response.agreement_text import agreement_hash  # noqa: E402
 from response.models import (  # noqa: E402
     AidAgreement,
     CheckIn,
@@ -73,7 +74,8 @@ from response.models import (  # noqa: E402
     Signature,
     Unit,
 )
-from response.services import aid, deployments  # noqa: E402
+from response.services import deployments  # noqa: E402
+from response.services.agreements import draw_up_agreement, sign_agreement  # noqa: E402
 
 START = datetime(2025, 1, 7, 18, 0, tzinfo=UTC)
 DS = Deployment.State
@@ -200,7 +202,7 @@ def populate(users):
         agreements.append(AidAgreement(
             request=request, offer=offer, requesting_organization=side.host_org,
             assisting_organization=side.sender_org, terms=terms, text_en=text, text_es=text,
-            text_hash=aid.agreement_hash(terms, text, text), state=AidAgreement.State.IN_FORCE,
+            text_hash=agreement_hash(terms, text, text), state=AidAgreement.State.IN_FORCE,
             in_force_at=START + timedelta(days=1), owner_nation=side.host,
             disclosure="approved", created_by=side.host_user))
     agreements = AidAgreement.objects.bulk_create(agreements, batch_size=1000)
@@ -267,7 +269,7 @@ def populate(users):
     apply_marking(offer, owner=side.sender, rel_to=[usa, mex], disclosure="approved")
     OfferLine.objects.create(offer=offer, kind=kind, quantity=1, headcount=M,
                              agency=side.sender_org)
-    pending = aid.draw_up_agreement(side.host_user, offer)
+    pending = draw_up_agreement(side.host_user, offer)
     in_transit = next(t for t in teams if t.state == DS.IN_TRANSIT and t.owner_nation == usa)
     return sides, pending, in_transit, len(members)
 
@@ -318,10 +320,10 @@ def main():
         """Sign the parts before part k untimed, then time part k."""
         def run():
             for part, user in signers[:k]:
-                aid.sign_agreement(user, pending, part)
+                sign_agreement(user, pending, part)
             part, user = signers[k]
             start = time.perf_counter()
-            aid.sign_agreement(user, pending, part)
+            sign_agreement(user, pending, part)
             return time.perf_counter() - start
         return run
 

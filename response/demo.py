@@ -29,7 +29,10 @@ from core.demo import IN_USE_SINCE, happened_at, on
 from core.models import Disclosure, Notification
 from response.models import Incident, Offer, PortOfEntry, ResourceKind, RosterMember
 from response.reference import load_reference
-from response.services import aid, allocation, deployments, incidents
+from response.services import allocation, deployments, incidents
+from response.services.agreements import draw_up_agreement, sign_agreement
+from response.services.offers import create_offer, transition_offer
+from response.services.requests import create_request, transition_request
 
 APPROVED = Disclosure.APPROVED
 PLACES = {  # (latitude, longitude), from the curated places file
@@ -158,11 +161,11 @@ def _los_angeles_fires(users, mex, usa):
         usar = _request(caloes, eaton, "USAR-TF-T1", 1, utc(2025, 1, 9, 16), [],
                         "Eaton Fire ICP, Santa Anita Park", priority="high")
     with happened_at(utc(2025, 1, 9, 20)):
-        aid.transition_request(caloes, usar, "cancel",
+        transition_request(caloes, usar, "cancel",
                                reason="Filled by California Task Force 6.")
 
     with happened_at(utc(2025, 1, 10, 14)):
-        offer = aid.create_offer(
+        offer = create_offer(
             liaison, request=crews, lines=[
                 {"kind": _kind("CREW-CONAFOR"), "quantity": 1, "headcount": 30,
                  "agency": _org("CONAFOR")},
@@ -182,7 +185,7 @@ def _los_angeles_fires(users, mex, usa):
                           "personal y complementa el equipo terrestre. El contingente trabaja "
                           "integrado en brigadas estadounidenses.")
     with happened_at(utc(2025, 1, 10, 15)):
-        aid.transition_offer(caloes, offer, "review")
+        transition_offer(caloes, offer, "review")
     agreement = _agreement(caloes, liaison, offer, utc(2025, 1, 10, 16))
 
     with happened_at(utc(2025, 1, 10, 18, 30)):
@@ -206,7 +209,7 @@ def _los_angeles_fires(users, mex, usa):
         "returned": utc(2025, 1, 25, 22), "closed": utc(2025, 2, 20, 18)},
         location="Palisades Fire, Topanga Canyon")
     with happened_at(utc(2025, 2, 20, 19)):
-        aid.transition_request(caloes, crews, "close")
+        transition_request(caloes, crews, "close")
 
 
 # ---- B. Hurricane at Los Cabos (exercise), now ----------------------------------------------
@@ -238,14 +241,14 @@ def _los_cabos_hurricane(users, mex, usa, now):
                             site, "high")
         comms = _request(bcs, hurricane, "COMMS-MOBILE", 1, need, [usa], site, "urgent")
     with happened_at(landfall + timedelta(hours=20)):
-        aid.transition_request(bcs, comms, "unable_to_fill",
+        transition_request(bcs, comms, "unable_to_fill",
                                reason="Satellite units restored by the carrier before any offer.")
     with happened_at(landfall + timedelta(hours=5)):
         _request(bcs, hurricane, "MED-TEAM-FIELD", 1, need, [], site, "routine", submit=False)
 
     start = landfall + timedelta(days=1, hours=6)
     with happened_at(start - timedelta(hours=20)):
-        convoy_offer = aid.create_offer(
+        convoy_offer = create_offer(
             caloes, request=water, lines=[
                 {"kind": _kind("WATER-PURIFICATION"), "quantity": 2, "headcount": 6,
                  "agency": _org("CalOES")}],
@@ -253,13 +256,13 @@ def _los_cabos_hurricane(users, mex, usa, now):
             cost_terms=Offer.CostTerms.REIMBURSABLE, estimated_cost="84000.00",
             conditions_en="Self-sustaining for 14 days. Convoy of 4 vehicles through Otay Mesa.",
             conditions_es="Autosuficiente por 14 días. Convoy de 4 vehículos por Otay Mesa.")
-        generators = aid.create_offer(
+        generators = create_offer(
             caloes, request=power, lines=[
                 {"kind": _kind("GENERATOR"), "quantity": 6, "headcount": 12,
                  "agency": _org("CalOES")}],
             self_sustaining=True, duration_days=14, available_from=start,
             cost_terms=Offer.CostTerms.REIMBURSABLE, estimated_cost="126000.00")
-        airlift = aid.create_offer(
+        airlift = create_offer(
             duty, request=shelters, lines=[
                 {"kind": _kind("SHELTER-MGMT"), "quantity": 2, "headcount": 10,
                  "agency": _org("CalGuard")},
@@ -272,34 +275,34 @@ def _los_cabos_hurricane(users, mex, usa, now):
             conditions_es="Integrantes de la Guardia con órdenes del Título 10; canal del SPP a "
                           "través del Oficial de Asuntos Bilaterales; autorización del Senado para "
                           "tropas extranjeras pendiente.")
-        inspect_offer = aid.create_offer(
+        inspect_offer = create_offer(
             caloes, request=inspectors, lines=[
                 {"kind": _kind("BLDG-SAFETY-EVAL"), "quantity": 4, "headcount": 8,
                  "agency": _org("CalOES")}],
             duration_days=7, available_from=start + timedelta(days=1),
             cost_terms=Offer.CostTerms.DONATED)
     with happened_at(start - timedelta(hours=14)):
-        aid.transition_offer(bcs, inspect_offer, "review")
+        transition_offer(bcs, inspect_offer, "review")
     with happened_at(start - timedelta(hours=20)):
-        usar = aid.create_offer(
+        usar = create_offer(
             caloes, request=inspectors, lines=[
                 {"kind": _kind("USAR-TF-T1"), "quantity": 1, "headcount": 70,
                  "agency": _org("CalOES")}],
             duration_days=10, available_from=start, cost_terms=Offer.CostTerms.REIMBURSABLE)
     with happened_at(start - timedelta(hours=12)):
-        aid.transition_offer(bcs, usar, "decline",
+        transition_offer(bcs, usar, "decline",
                              reason="No collapsed structures reported; evaluators are needed.")
     with happened_at(start - timedelta(hours=20)):
-        kitchen = aid.create_offer(
+        kitchen = create_offer(
             duty, incident=hurricane, lines=[
                 {"kind": _kind("MIL-HAND-CREW"), "quantity": 1, "headcount": 15,
                  "agency": _org("CalGuard")}],
             duration_days=14, available_from=start, cost_terms=Offer.CostTerms.REIMBURSABLE,
             rel_to=[mex], disclosure=APPROVED)
     with happened_at(start):
-        aid.transition_offer(duty, kitchen, "withdraw", reason="Crews needed at home.")
+        transition_offer(duty, kitchen, "withdraw", reason="Crews needed at home.")
     with happened_at(start - timedelta(hours=18)):
-        aid.create_offer(
+        create_offer(
             caloes, incident=hurricane, lines=[
                 {"kind": _kind("LIAISON-INTERP"), "quantity": 2, "headcount": 2,
                  "agency": _org("CalOES")}],
@@ -310,7 +313,7 @@ def _los_cabos_hurricane(users, mex, usa, now):
 
     with happened_at(start - timedelta(hours=16)):
         for offer in (convoy_offer, generators, airlift):
-            aid.transition_offer(bcs, offer, "review")
+            transition_offer(bcs, offer, "review")
     convoy_agreement = _agreement(bcs, caloes, convoy_offer, start - timedelta(hours=12))
     with happened_at(start - timedelta(hours=9)):
         convoy = deployments.create_deployment(
@@ -368,12 +371,12 @@ def _los_cabos_hurricane(users, mex, usa, now):
 
 def _request(user, incident, kind, quantity, needed_by, rel_to, location, priority="routine",
              submit=True, **extra):
-    request = aid.create_request(
+    request = create_request(
         user, incident=incident, kind=_kind(kind), quantity=quantity, needed_by=needed_by,
         reporting_location=location, priority=priority, rel_to=rel_to,
         disclosure=APPROVED if rel_to else Disclosure.NOT_REVIEWED, **extra)
     if submit:
-        aid.transition_request(user, request, "submit")
+        transition_request(user, request, "submit")
     return request
 
 
@@ -381,11 +384,11 @@ def _agreement(requester, assistant, offer, drawn_up):
     """Draw up the agreement at `drawn_up` and sign its three parts in the two hours after:
     request, offer, acceptance (which brings it into force)."""
     with happened_at(drawn_up):
-        agreement = aid.draw_up_agreement(requester, offer)
+        agreement = draw_up_agreement(requester, offer)
     for signer, part, after in ((requester, "request", 30), (assistant, "offer", 60),
                                 (requester, "acceptance", 120)):
         with happened_at(drawn_up + timedelta(minutes=after)):
-            aid.sign_agreement(signer, agreement, part)
+            sign_agreement(signer, agreement, part)
     agreement.refresh_from_db()
     return agreement
 

@@ -9,7 +9,7 @@ from accounts.models import Organization
 from partnerships.services import create_partnership
 from partnerships.tests.factories import make_partnership
 from response.models import ResourceRequest
-from response.services.aid import transition_request
+from response.services.requests import transition_request
 from response.tests.factories import make_incident, make_request
 
 

@@ -14,7 +14,9 @@ from partnerships import services as partnerships
 from partnerships.models import Objective
 from partnerships.tests.factories import make_line, make_objective, make_partnership
 from personnel import services as personnel
-from response.services import aid, allocation, deployments
+from response.services import allocation, deployments
+from response.services.offers import OFFER_LIFECYCLE
+from response.services.requests import REQUEST_LIFECYCLE
 
 S = Objective.State
 
@@ -153,8 +155,8 @@ APP_LIFECYCLES = {
     "agreement": partnerships.AGREEMENT_LIFECYCLE,
     "objective": partnerships.OBJECTIVE_LIFECYCLE,
     "deployment": deployments.LIFECYCLE,
-    "resource request": aid.REQUEST_LIFECYCLE,
-    "offer": aid.OFFER_LIFECYCLE,
+    "resource request": REQUEST_LIFECYCLE,
+    "offer": OFFER_LIFECYCLE,
     "allocation proposal": allocation.PROPOSAL_LIFECYCLE,
     "personnel order": personnel.ORDER_LIFECYCLE,
 }

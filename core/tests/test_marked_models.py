@@ -27,7 +27,8 @@ from partnerships.tests.factories import (
     make_partnership,
     make_program,
 )
-from response.services import aid, incidents
+from response.services import incidents
+from response.services.requests import change_request_marking, transition_request, update_request
 from response.tests.factories import make_incident, make_request, make_unit
 
 # For each marked model, the test that proves it on every read path (list, detail, API list,
@@ -149,9 +150,9 @@ WRITES = {
         change_marking=incidents.change_unit_marking),
     "response.resourcerequest": WriteCase(
         make=lambda user: make_request(user),
-        update=lambda user, r: aid.update_request(user, r, reporting_location="x"),
-        transitions=(lambda user, r: aid.transition_request(user, r, "cancel", reason="x"),),
-        change_marking=aid.change_request_marking),
+        update=lambda user, r: update_request(user, r, reporting_location="x"),
+        transitions=(lambda user, r: transition_request(user, r, "cancel", reason="x"),),
+        change_marking=change_request_marking),
 }
 # Who writes each app's records in the owning nation.
 OWNER_ROLE = {"partnerships": "coordinator", "engagements": "coordinator",

@@ -30,7 +30,8 @@ from response.schemas.aid import (
     ResourceRequestOut,
     ResourceRequestUpdate,
 )
-from response.services import aid
+from response.selectors import aid as selectors
+from response.services import agreements, offers, requests
 
 router = Router()
 
@@ -45,7 +46,7 @@ def _incident(user, pk, field="incident"):
 # ---- Resource requests -----------------------------------------------------------------------
 
 def _request(request, resource_request_id):
-    return get_one(aid.requests_for(request.user), resource_request_id)
+    return get_one(selectors.requests_for(request.user), resource_request_id)
 
 
 def _request_detail(request, resource_request_id):
@@ -53,10 +54,10 @@ def _request_detail(request, resource_request_id):
     record = _request(request, resource_request_id)
     return Detail(
         record,
-        offers=list(aid.offers_for(user, request=record.pk).values_list("pk", flat=True)),
-        agreements=list(aid.agreements_for(user, request=record.pk).values_list(
+        offers=list(selectors.offers_for(user, request=record.pk).values_list("pk", flat=True)),
+        agreements=list(selectors.agreements_for(user, request=record.pk).values_list(
             "pk", flat=True)),
-        transitions=aid.request_transitions_for(user, record))
+        transitions=requests.request_transitions_for(user, record))
 
 
 def _request_fields(request, payload):
@@ -75,7 +76,7 @@ def _request_fields(request, payload):
 def list_requests(request, filters: Query[ResourceRequestFilter]):
     """Resource requests you may see, newest first, filtered by incident, state, nation (the
     requesting nation), kind or priority."""
-    return with_links_released(request.user, aid.requests_for(request.user, **filters.dict()),
+    return with_links_released(request.user, selectors.requests_for(request.user, **filters.dict()),
                                "incident")
 
 
@@ -85,7 +86,7 @@ def create_request(request, payload: ResourceRequestCreate):
     """A draft request owned by your nation. Without a number it gets the nation's next of
     the incident's start year (USA-2025-0001); the requesting organization defaults to
     yours. Submit it with the `submit` transition."""
-    record = aid.create_request(request.user, **marking_args(payload.marking),
+    record = requests.create_request(request.user, **marking_args(payload.marking),
                                 **_request_fields(request, payload))
     return Status(201, _request_detail(request, record.pk))
 
@@ -103,7 +104,7 @@ def get_request(request, resource_request_id: int):
 def update_request(request, resource_request_id: int, payload: ResourceRequestUpdate):
     """Change the fields sent while the request is a draft or submitted; only the requesting
     nation may."""
-    aid.update_request(request.user, _request(request, resource_request_id),
+    requests.update_request(request.user, _request(request, resource_request_id),
                        **_request_fields(request, payload))
     return _request_detail(request, resource_request_id)
 
@@ -116,7 +117,7 @@ def transition_request(request, resource_request_id: int, name: str, payload: Re
     submitted, released to `nations` — by default the nation across the border — with
     disclosure approved; needs the disclosure-review permission) or `close` (filled or
     partially filled). Filled and partially filled follow from accepted agreements."""
-    aid.transition_request(request.user, _request(request, resource_request_id), name,
+    requests.transition_request(request.user, _request(request, resource_request_id), name,
                            reason=payload.reason, nations=payload.nations)
     return _request_detail(request, resource_request_id)
 
@@ -126,7 +127,7 @@ def transition_request(request, resource_request_id: int, name: str, payload: Re
 def set_request_marking(request, resource_request_id: int, payload: MarkingIn):
     """Change who may see the request; a submitted request newly released with disclosure
     approved is announced to the partner."""
-    aid.change_request_marking(request.user, _request(request, resource_request_id),
+    requests.change_request_marking(request.user, _request(request, resource_request_id),
                                **marking_args(payload))
     return MarkingOut.of(_request(request, resource_request_id))
 
@@ -140,7 +141,7 @@ def request_history(request, resource_request_id: int):
 # ---- Offers ----------------------------------------------------------------------------------
 
 def _offer(request, offer_id):
-    return get_one(aid.offers_for(request.user), offer_id)
+    return get_one(selectors.offers_for(request.user), offer_id)
 
 
 def _offer_detail(request, offer_id):
@@ -148,9 +149,11 @@ def _offer_detail(request, offer_id):
     offer = _offer(request, offer_id)
     return Detail(
         offer,
-        agreements=list(aid.agreements_for(user, offer=offer.pk).values_list("pk", flat=True)),
-        transitions=aid.offer_transitions_for(user, offer),
-        may_draw_up=offer.state in aid.PENDING_OFFER_STATES and aid.may_draw_up(user, offer))
+        agreements=list(selectors.agreements_for(user, offer=offer.pk).values_list(
+            "pk", flat=True)),
+        transitions=offers.offer_transitions_for(user, offer),
+        may_draw_up=(offer.state in offers.PENDING_OFFER_STATES
+                     and agreements.may_draw_up(user, offer)))
 
 
 @router.get("/offers", response={200: list[OfferOut], **error_responses(422)})
@@ -158,7 +161,7 @@ def _offer_detail(request, offer_id):
 def list_offers(request, filters: Query[OfferFilter]):
     """Offers you may see, newest first, filtered by incident, state, nation (the offering
     nation), a kind offered or the request."""
-    return aid.offers_for(request.user, **filters.dict())
+    return selectors.offers_for(request.user, **filters.dict())
 
 
 @router.post("/offers", response={201: OfferDetailOut, **error_responses(403, 422)})
@@ -172,12 +175,12 @@ def create_offer(request, payload: OfferCreate):
     data = payload.dict(exclude={"marking", "request", "incident", "lines"})
     target = None
     if payload.request:
-        target = aid.requests_for(user).filter(pk=payload.request).first()
+        target = selectors.requests_for(user).filter(pk=payload.request).first()
         if target is None:
             raise ValidationError({"request": _("Choose a request you may see.")})
     incident = _incident(user, payload.incident) if payload.incident else None
     marking = marking_args(payload.marking)
-    offer = aid.create_offer(user, request=target, incident=incident,
+    offer = offers.create_offer(user, request=target, incident=incident,
                              lines=[line.dict() for line in payload.lines], **data, **marking)
     return Status(201, _offer_detail(request, offer.pk))
 
@@ -197,8 +200,9 @@ def update_offer(request, offer_id: int, payload: OfferUpdate):
     data = payload.dict(exclude_unset=True)
     lines = data.pop("lines", None)
     data = {k: v for k, v in data.items() if v is not None or k == "estimated_cost"}
-    aid.update_offer(request.user, get_one(aid.offers_for(request.user, "change"), offer_id),
-                     lines=lines, **data)
+    offers.update_offer(request.user,
+                        get_one(selectors.offers_for(request.user, "change"), offer_id),
+                        lines=lines, **data)
     return _offer_detail(request, offer_id)
 
 
@@ -208,7 +212,7 @@ def transition_offer(request, offer_id: int, name: str, payload: OfferTransition
     """One step: `review` (the requesting nation: offered → under review), `decline` (the
     requesting nation, with a reason) or `withdraw` (the offering nation, before acceptance,
     with a reason). An offer is accepted by signing its agreement's acceptance part."""
-    aid.transition_offer(request.user, _offer(request, offer_id), name, reason=payload.reason)
+    offers.transition_offer(request.user, _offer(request, offer_id), name, reason=payload.reason)
     return _offer_detail(request, offer_id)
 
 
@@ -217,7 +221,7 @@ def transition_offer(request, offer_id: int, name: str, payload: OfferTransition
 def set_offer_marking(request, offer_id: int, payload: MarkingIn):
     """Change who may see the offer; an offer against another nation's request stays
     released to it with disclosure approved."""
-    aid.change_offer_marking(request.user, _offer(request, offer_id), **marking_args(payload))
+    offers.change_offer_marking(request.user, _offer(request, offer_id), **marking_args(payload))
     return MarkingOut.of(_offer(request, offer_id))
 
 
@@ -228,7 +232,7 @@ def draw_up_agreement(request, offer_id: int):
     unsolicited offer, of the incident's host nation): the terms and the numbered text in
     English and Spanish with their SHA-256. It awaits the request, offer and acceptance
     signatures."""
-    agreement = aid.draw_up_agreement(request.user, _offer(request, offer_id))
+    agreement = agreements.draw_up_agreement(request.user, _offer(request, offer_id))
     return Status(201, _agreement(request, agreement.pk))
 
 
@@ -241,7 +245,7 @@ def offer_history(request, offer_id: int):
 # ---- Agreements ------------------------------------------------------------------------------
 
 def _agreement(request, aid_agreement_id):
-    return get_one(aid.agreements_for(request.user), aid_agreement_id)
+    return get_one(selectors.agreements_for(request.user), aid_agreement_id)
 
 
 @router.get("/aid-agreements", response={200: list[AidAgreementOut], **error_responses(422)})
@@ -250,7 +254,8 @@ def list_agreements(request, filters: Query[AidAgreementFilter]):
     """Mutual aid agreements you may see, filtered by incident, state, nation (the requesting
     nation, which owns them), request or offer. Each carries its signatures and whether its
     text still matches its hash."""
-    return with_links_released(request.user, aid.agreements_for(request.user, **filters.dict()),
+    return with_links_released(request.user,
+                               selectors.agreements_for(request.user, **filters.dict()),
                                "offer__incident", "request")
 
 
@@ -270,7 +275,7 @@ def sign_agreement(request, aid_agreement_id: int, part: PartCode):
     the acceptance brings the agreement into force, accepts the offer and fills the
     request."""
     agreement = _agreement(request, aid_agreement_id)
-    aid.sign_agreement(request.user, agreement, part)
+    agreements.sign_agreement(request.user, agreement, part)
     return Status(201, _agreement(request, aid_agreement_id))
 
 
@@ -281,7 +286,7 @@ def amend_agreement(request, aid_agreement_id: int, payload: AmendmentIn):
     it needs the three signatures again and supersedes this one once accepted."""
     changes = payload.dict(exclude_unset=True, exclude={"reason"})
     changes = {k: v for k, v in changes.items() if v is not None}
-    amendment = aid.amend_agreement(request.user, _agreement(request, aid_agreement_id),
+    amendment = agreements.amend_agreement(request.user, _agreement(request, aid_agreement_id),
                                     reason=payload.reason, **changes)
     return Status(201, _agreement(request, amendment.pk))
 

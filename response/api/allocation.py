@@ -24,6 +24,7 @@ from response.api.geojson import (
     _position,
 )
 from response.models import AllocationProposal, PortOfEntry
+from response.selectors import allocation as selectors
 from response.services import allocation
 
 router = Router()
@@ -158,7 +159,7 @@ class AllocationProposalDetailOut(AllocationProposalOut):
 
 
 def _proposals(request):
-    return allocation.proposals_for(request.user).prefetch_related("offers")
+    return selectors.proposals_for(request.user).prefetch_related("offers")
 
 
 def _proposal(request, proposal_id):
@@ -171,7 +172,7 @@ def _proposal(request, proposal_id):
 def list_proposals(request, filters: Query[AllocationProposalFilter]):
     """Allocation proposals you may see (your nation's), newest first, filtered by incident or
     state."""
-    return allocation.proposals_for(request.user, **filters.dict()).prefetch_related("offers")
+    return selectors.proposals_for(request.user, **filters.dict()).prefetch_related("offers")
 
 
 @router.post("/allocation-proposals",
@@ -256,13 +257,13 @@ def proposal_layer(request, proposal_id: int):
     """The proposal's moves, one LineString each, from the unit's home base through the port
     of entry (a ground move across the border) to the incident, with the unit, the request
     and the ETA. Empty until the plan is ready."""
-    proposal = get_one(allocation.proposals_for(request.user), proposal_id)
+    proposal = get_one(selectors.proposals_for(request.user), proposal_id)
     plan, data = proposal.plan or {}, proposal.instance or {}
     homes = {r["id"]: (r["lon"], r["lat"]) for r in data.get("resources", [])}
     sites = {q["id"]: (q["lon"], q["lat"]) for q in data.get("requests", [])}
     crossings = {p["id"]: (p["lon"], p["lat"]) for p in data.get("ports", [])}
     ports = {p.key: p.name for p in PortOfEntry.objects.all()}
-    records = allocation.labels(request.user, proposal)
+    records = selectors.labels(request.user, proposal)
     features = []
     for a in plan.get("assignments", []):
         crossing = a["route"]["crossing"]

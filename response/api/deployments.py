@@ -43,6 +43,7 @@ from response.schemas.deployments import (
     TransitionIn,
     TransitionName,
 )
+from response.selectors import deployments as selectors
 from response.services import common
 from response.services import deployments as services
 
@@ -52,7 +53,7 @@ router = Router()
 # ---- Helpers --------------------------------------------------------------------------------
 
 def _deployment(request, deployment_id):
-    return get_one(services.deployments_for(request.user), deployment_id)
+    return get_one(selectors.deployments_for(request.user), deployment_id)
 
 
 def _detail(request, deployment_id):
@@ -105,7 +106,7 @@ def list_deployments(request, filters: Query[DeploymentFilter]):
     """Deployments you may see, newest first, filtered by incident, state, sending nation or
     transport. `incident` and `agreement` are null where not released to you."""
     user = request.user
-    return with_links_released(user, services.deployments_for(user, **filters.dict()),
+    return with_links_released(user, selectors.deployments_for(user, **filters.dict()),
                                "agreement", "incident")
 
 

@@ -25,6 +25,7 @@ from response.schemas.incidents import (
     UnitOut,
     UnitUpdate,
 )
+from response.selectors import incidents as selectors
 from response.services import common
 from response.services import incidents as services
 
@@ -61,7 +62,7 @@ def _unit_fields(payload):
 # ---- Incidents -------------------------------------------------------------------------------
 
 def _incident(request, incident_id):
-    return get_one(services.incidents_for(request.user), incident_id)
+    return get_one(selectors.incidents_for(request.user), incident_id)
 
 
 @router.get("/incidents", response={200: list[IncidentOut], **error_responses(422)})
@@ -71,7 +72,7 @@ def list_incidents(request, filters: Query[IncidentFilter]):
     happens), nation (the owner), request channel or text. Each carries the border derivation:
     the distance to the California–Baja California boundary, the side of the line, and the
     request channel it implies."""
-    return services.incidents_for(request.user, **filters.dict())
+    return selectors.incidents_for(request.user, **filters.dict())
 
 
 @router.post("/incidents", response={201: IncidentDetailOut, **error_responses(403, 422)})
@@ -120,7 +121,7 @@ def incident_history(request, incident_id: int):
 # ---- Units -----------------------------------------------------------------------------------
 
 def _unit(request, unit_id):
-    return get_one(services.units_for(request.user), unit_id)
+    return get_one(selectors.units_for(request.user), unit_id)
 
 
 @router.get("/units", response={200: list[UnitOut], **error_responses(422)})
@@ -128,7 +129,7 @@ def _unit(request, unit_id):
 def list_units(request, filters: Query[UnitFilter]):
     """Units you may see, filtered by organization, kind, availability, cross-border
     eligibility, held for home coverage, owner nation or text."""
-    return services.units_for(request.user, **filters.dict())
+    return selectors.units_for(request.user, **filters.dict())
 
 
 @router.post("/units", response={201: UnitOut, **error_responses(403, 422)})
@@ -175,7 +176,7 @@ def unit_history(request, unit_id: int):
 def list_resource_kinds(request, filters: Query[ResourceKindFilter]):
     """The resource kinds of the crosswalk (NIMS/RTLT and NWCG ↔ CONAFOR, DEFENSA and civil
     protection), by category and code."""
-    return services.resource_kinds(**filters.dict())
+    return selectors.resource_kinds(**filters.dict())
 
 
 @router.get("/resource-kinds/{kind_code}",
@@ -191,7 +192,7 @@ def get_resource_kind(request, kind_code: str = Path(..., max_length=32, pattern
 def list_ports(request, filters: Query[PortFilter]):
     """Land ports on the California–Baja California border, west to east, with the hours
     Enlace plans crossings with."""
-    return services.ports_of_entry(**filters.dict())
+    return selectors.ports_of_entry(**filters.dict())
 
 
 @router.get("/ports-of-entry/{port_key}",

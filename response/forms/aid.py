@@ -1,5 +1,5 @@
-"""Forms of the request, offer and agreement pages. They shape input; the services in
-`response.services.aid` decide what is allowed."""
+"""Forms of the request, offer and agreement pages. They shape input; the services
+(`response.services.requests`, `offers`, `agreements`) decide what is allowed."""
 
 from decimal import Decimal
 
@@ -26,7 +26,9 @@ from response.models import (
     ResourceRequest,
     Unit,
 )
-from response.services import aid
+from response.selectors import aid as selectors
+from response.services.offers import MAX_LINES
+from response.services.requests import OFFERABLE_REQUEST_STATES
 
 
 class KindChoiceField(forms.ModelChoiceField):
@@ -111,7 +113,7 @@ class ReasonForm(forms.Form):
 
 def _offerable_requests(user, params=None):
     """Requests the user may see and offer to (submitted or partially filled)."""
-    return aid.requests_for(user).filter(state__in=aid.OFFERABLE_REQUEST_STATES)
+    return selectors.requests_for(user).filter(state__in=OFFERABLE_REQUEST_STATES)
 
 
 # A large choice in a disaster, picked by typing (core.pickers).
@@ -186,7 +188,7 @@ class OfferLineForm(forms.Form):
         self.fields["unit"].queryset = _units_to_offer(user)
 
 
-OfferLineFormSet = forms.formset_factory(OfferLineForm, extra=3, max_num=aid.MAX_LINES,
+OfferLineFormSet = forms.formset_factory(OfferLineForm, extra=3, max_num=MAX_LINES,
                                          validate_max=True, can_delete=True)
 
 

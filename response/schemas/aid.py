@@ -13,7 +13,7 @@ from core.related import linked, scrub, shown, withheld_names
 from core.schemas import MarkingIn, MarkingOut, Moment
 from response.models import MAX_OFFER_DAYS, AidAgreement, Offer, ResourceRequest, Signature
 from response.schemas.common import Acronym, Id, KindCode, NewMarking, attribute
-from response.services.aid import verify_agreement
+from response.services.agreements import verify_agreement
 
 RequestStateCode = Literal[tuple(ResourceRequest.State.values)]
 PriorityCode = Literal[tuple(ResourceRequest.Priority.values)]

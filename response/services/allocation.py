@@ -3,7 +3,7 @@
 The optimizer (`allocation/`) is a pure library; this module is its thin adapter. It turns
 the open requests and available units a user may see into an allocation instance, saves that
 instance with the proposal so the plan can be replayed, solves it in a huey job that records
-its progress, and on acceptance makes offers through `response.services.aid` — so every guard,
+its progress, and on acceptance makes offers through `response.services.offers` — so every guard,
 signature and notice of mutual aid still applies. Enlace proposes; the duty officer decides.
 
 A proposal lists its nation's own units: it is owned by that nation and released to no other.
@@ -43,8 +43,9 @@ from response.models import (
     ResourceRequest,
     Unit,
 )
-from response.services import aid
-from response.services.common import filtered
+from response.services.agreements import accepted_quantity
+from response.services.offers import create_offer
+from response.services.requests import OFFERABLE_REQUEST_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def _open_requests(user, incident):
     """Submitted or partially filled requests the user may see, of `incident` or of every
     active incident the user may see."""
     found = ResourceRequest.objects.restrict(user).filter(
-        state__in=aid.OFFERABLE_REQUEST_STATES,
+        state__in=OFFERABLE_REQUEST_STATES,
         incident__in=Incident.objects.restrict(user).values("pk"))
     if incident is not None:
         found = found.filter(incident=incident)
@@ -169,7 +170,7 @@ def build_instance(user, *, incident=None, liaison_rule=True, now=None):
     records, requests, substitutions = {}, [], {}
     penalties = _substitution_penalties()
     for request in _open_requests(user, incident):
-        remaining = request.quantity - aid._accepted_quantity(request)
+        remaining = request.quantity - accepted_quantity(request)
         if remaining <= 0:
             continue
         kind = request.kind.code
@@ -430,7 +431,7 @@ def _eta(assignment):
 def accept(user, proposal, *, assignment_ids=None):
     """Make the plan's offers: for each request with assignments (all, or those whose unit
     is in `assignment_ids` — an assignment is named by its unit's id, "unit:12"), one offer
-    through `aid.create_offer` with a line per unit, for the standard 14-day assignment from
+    through `create_offer` with a line per unit, for the standard 14-day assignment from
     the earliest arrival, reimbursable. All or nothing: if the proposal is out of date (a
     request no longer open or already covered, a unit no longer available or already
     offered) or an offer is refused, nothing is stored and the error names the request."""
@@ -470,10 +471,10 @@ def accept(user, proposal, *, assignment_ids=None):
 
         if request is None:
             refuse(_("it is no longer visible to you."))
-        if request.state not in aid.OFFERABLE_REQUEST_STATES:
+        if request.state not in OFFERABLE_REQUEST_STATES:
             refuse(_("it is %(state)s now, no longer open for offers.")
                    % {"state": request.get_state_display().lower()})
-        remaining = request.quantity - aid._accepted_quantity(request)
+        remaining = request.quantity - accepted_quantity(request)
         if len(assignments) > remaining:
             refuse(_("%(left)s still to fill, %(count)s proposed.")
                    % {"left": max(remaining, 0), "count": len(assignments)})
@@ -491,7 +492,7 @@ def accept(user, proposal, *, assignment_ids=None):
             lines.append({"kind": unit.kind, "quantity": 1, "headcount": unit.headcount,
                           "agency": unit.organization, "unit": unit})
         try:
-            offers.append(aid.create_offer(
+            offers.append(create_offer(
                 user, request=request, lines=lines, duration_days=workrest.ASSIGNMENT_DAYS,
                 available_from=min(_eta(a) for a in assignments),
                 cost_terms=Offer.CostTerms.REIMBURSABLE))
@@ -510,37 +511,3 @@ def discard(user, proposal):
     proposal = _own(user, proposal, "change_allocationproposal")
     PROPOSAL_LIFECYCLE.move(user, proposal, "discard")
     return proposal
-
-
-# ---- Reads -----------------------------------------------------------------------------------
-
-def proposals_for(user, action="view", *, incident=None, state=None):
-    return filtered(
-        AllocationProposal.objects.restrict(user, action).select_related(
-            "incident", "requested_by"),
-        incident_id=incident, state=state)
-
-
-def labels(user, proposal):
-    """What the plan's ids name, as the user may see them: {id: record}. Units and requests
-    no longer visible are left out (the page shows their ids)."""
-    plan = proposal.plan or {}
-    unit_pks, request_pks = set(), set()
-    for item in (*plan.get("assignments", []), *plan.get("unmet", []),
-                 *plan.get("rejected_pins", [])):
-        if item.get("resource"):
-            unit_pks.add(record_pk(item["resource"]))
-        request_pks.add(record_pk(item["request"]))
-        runner = (item.get("why") or {}).get("runner_up")
-        if runner:
-            unit_pks.add(record_pk(runner["resource"]))
-    for item in (*(proposal.pins or []), *(proposal.exclusions or [])):
-        unit_pks.add(record_pk(item["resource"]))
-        if item.get("request"):
-            request_pks.add(record_pk(item["request"]))
-    found = {unit_id(pk): unit for pk, unit in Unit.objects.restrict(user).select_related(
-        "organization", "kind").prefetch_related(None).in_bulk(unit_pks - {None}).items()}
-    found.update({request_id(pk): request for pk, request in ResourceRequest.objects.restrict(
-        user).select_related("incident", "kind").prefetch_related(None).in_bulk(
-        request_pks - {None}).items()})
-    return found

@@ -1,6 +1,7 @@
 """What the mutual-aid services share: the release check of a request or an offer, the one
 range of times they accept, language codes, the lookups of organizations and resource kinds by
-code, filtered reads, and notices in both languages to the users who hold a permission."""
+code, the guards the request, offer and agreement services share, and notices in both languages
+to the users who hold a permission."""
 
 from datetime import UTC, datetime
 
@@ -10,10 +11,13 @@ from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
+from core.audit import acting_as
+from core.lifecycle import refused_by_state
 from core.services import notify
-from response.models import Incident, ResourceKind
+from response.models import AidAgreement, Incident, ResourceKind
 
 # ISO 639-1 (the two-letter codes), as the Library of Congress registry lists them.
 ISO_639_1 = frozenset("""
@@ -103,17 +107,41 @@ def parse_languages(value):
     return ",".join(dict.fromkeys(codes))
 
 
-def nation_code(value):
-    """A nation filter as the ISO alpha-3 code is stored (upper case); empty stays None."""
-    return str(value).upper() if value else None
+# ---- Guards the request, offer and agreement services share -----------------------------------
+
+# A lifecycle step refused by the record's state, and the same refusal raised directly.
+REFUSED_BY_STATE = refused_by_state(gettext_lazy("“%(action)s” is not possible: the %(record)s "
+                                                 "is %(state)s."))
 
 
-# ---- Reads -----------------------------------------------------------------------------------
+def state_error(record, label):
+    return ValidationError(_("“%(action)s” is not possible: the %(record)s is %(state)s.") % {
+        "action": label, "record": record._meta.verbose_name,
+        "state": record.get_state_display().lower()})
 
-def filtered(queryset, **lookups):
-    """`queryset` narrowed by each lookup that was given: None or empty leaves it out, so an
-    unset filter shows everything (False and 0 still filter)."""
-    return queryset.filter(**{k: v for k, v in lookups.items() if v is not None and v != ""})
+
+def whole(value, field, minimum):
+    """`value` as a whole number of at least `minimum`, else a validation error on `field`."""
+    try:
+        number = int(str(value).strip()) if not isinstance(value, bool | float) else None
+    except ValueError:
+        number = None
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    if number is None:
+        raise ValidationError({field: _("Enter a whole number.")})
+    if number < minimum:
+        raise ValidationError({field: _("Ensure this value is at least %(min)s.")
+                               % {"min": minimum}})
+    return number
+
+
+def void_pending_agreements(user, agreements):
+    """Agreements still awaiting signatures on an offer or request that is gone are void."""
+    with acting_as(user):
+        for agreement in agreements.filter(state=AidAgreement.State.AWAITING_SIGNATURES):
+            agreement.state = AidAgreement.State.VOID
+            agreement.save(update_fields=["state", "updated_at"])
 
 
 # ---- Notices ---------------------------------------------------------------------------------

@@ -43,10 +43,8 @@ from response.services.common import (
     EARLIEST,
     LATEST,
     check_changeable,
-    filtered,
     holders,
     moment,
-    nation_code,
     notify_in_both,
     parse_languages,
 )
@@ -842,16 +840,3 @@ def transition_deployment(user, deployment, name, *, at=None):
     for field in ("state", "updated_at", *changes):  # the caller's instance reads it too
         setattr(given, field, getattr(deployment, field))
     return deployment
-
-
-# ---- Reads ----------------------------------------------------------------------------------
-
-def deployments_for(user, action="view", *, incident=None, state=None, nation=None,
-                    transport=None):
-    """Deployments the user may take `action` on, filtered by incident, state, sending nation
-    and transport."""
-    return filtered(
-        Deployment.objects.restrict(user, action).select_related(
-            "incident", "sending_organization", "host_nation", "port"),
-        incident_id=incident, state=state, owner_nation__code=nation_code(nation),
-        transport=transport)

@@ -1,11 +1,10 @@
-"""Incidents and units: every write (validate → save → history, in one transaction), and the
-filtered, restricted reads the pages, the API and the exports share."""
+"""Incidents and units: every write (validate → save → history, in one transaction). Their
+reads are in `response.selectors.incidents`."""
 
 import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Nation
@@ -14,12 +13,10 @@ from core.models import Disclosure
 from core.permissions import require, require_role
 from core.services import apply_marking, change_marking, check_new_marking
 from response import geo
-from response.models import Incident, PortOfEntry, ResourceKind, Unit
+from response.models import Incident, Unit
 from response.services.common import (
     check_changeable,
-    filtered,
     moment,
-    nation_code,
     parse_languages,
 )
 
@@ -224,22 +221,6 @@ def change_incident_marking(user, incident, *, rel_to, disclosure, tlp=""):
     return change_marking(incident, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
 
 
-def incidents_for(user, action="view", *, status=None, kind=None, country=None, nation=None,
-                  channel=None, q=None):
-    """Incidents the user may take `action` on, newest first, filtered by status, kind,
-    country (ISO alpha-3, where it happens), nation (the owner), request channel and text."""
-    incidents = filtered(
-        Incident.objects.restrict(user, action).select_related("country", "host_agency"),
-        status=status, kind=kind, country__code=nation_code(country),
-        owner_nation__code=nation_code(nation), request_channel=channel)
-    if q:
-        incidents = incidents.filter(Q(name_en__icontains=q) | Q(name_es__icontains=q)
-                                     | Q(ics_number__icontains=q)
-                                     | Q(municipality__icontains=q)
-                                     | Q(state_region__icontains=q))
-    return incidents
-
-
 # ---- Perimeter summary (for the incident page and the API) -----------------------------------
 
 def perimeter_summary(perimeter):
@@ -307,42 +288,3 @@ def update_unit(user, unit, **fields):
 def change_unit_marking(user, unit, *, rel_to, disclosure, tlp=""):
     """Change who may see the unit (core.services.change_marking)."""
     return change_marking(unit, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
-
-
-def units_for(user, action="view", *, organization=None, kind=None, availability=None,
-              cross_border_eligible=None, held_for_home_coverage=None, nation=None, q=None):
-    """Units the user may take `action` on, by organization and name, filtered by
-    organization (acronym), kind (code), availability, the two flags, owner nation and
-    text."""
-    units = filtered(
-        Unit.objects.restrict(user, action).select_related("organization", "kind"),
-        organization__acronym__iexact=organization, kind__code=kind, availability=availability,
-        cross_border_eligible=cross_border_eligible,
-        held_for_home_coverage=held_for_home_coverage, owner_nation__code=nation_code(nation))
-    if q:
-        units = units.filter(Q(name__icontains=q) | Q(home_base__icontains=q)
-                             | Q(qualifications__icontains=q))
-    return units
-
-
-# ---- Reference data: resource kinds and ports of entry (the same for every nation) ----------
-
-def resource_kinds(*, category=None, q=None):
-    """Resource kinds by category and code, filtered by category and by text in the code, the
-    RTLT id or either name."""
-    kinds = ResourceKind.objects.prefetch_related("substitutes")
-    if category:
-        kinds = kinds.filter(category=category)
-    if q:
-        kinds = kinds.filter(Q(code__icontains=q) | Q(rtlt_id__icontains=q)
-                             | Q(name_en__icontains=q) | Q(name_es__icontains=q))
-    return kinds
-
-
-def ports_of_entry(*, commercial=None):
-    """Ports of entry west to east; `commercial` keeps only cargo ports (True) or only the
-    others (False)."""
-    ports = PortOfEntry.objects.all()
-    if commercial is not None:
-        ports = ports.filter(commercial=commercial)
-    return ports

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from accounts.models import Nation, Organization
 from core.services import apply_marking
+from response.agreement_text import agreement_hash, compose_text
 from response.models import (
     AidAgreement,
     Deployment,
@@ -18,7 +19,7 @@ from response.models import (
     Signature,
     Unit,
 )
-from response.services import aid
+from response.services.agreements import compose_terms
 
 START = datetime(2025, 1, 7, 18, 30, tzinfo=UTC)
 
@@ -85,12 +86,12 @@ def make_agreement(request_user, offer_user, *, request=None, offer=None, signed
     them. Owned by the requesting nation, released to the assisting one."""
     request = request or make_request(request_user)
     offer = offer or make_offer(offer_user, request)
-    terms = aid._compose_terms(offer, request.requesting_organization)
-    text_en, text_es = aid.compose_text(terms, "en"), aid.compose_text(terms, "es")
+    terms = compose_terms(offer, request.requesting_organization)
+    text_en, text_es = compose_text(terms, "en"), compose_text(terms, "es")
     agreement = AidAgreement(
         request=request, offer=offer, requesting_organization=request.requesting_organization,
         assisting_organization=offer.offering_organization, terms=terms, text_en=text_en,
-        text_es=text_es, text_hash=aid.agreement_hash(terms, text_en, text_es),
+        text_es=text_es, text_hash=agreement_hash(terms, text_en, text_es),
         state=AidAgreement.State.IN_FORCE if signed else AidAgreement.State.AWAITING_SIGNATURES,
         in_force_at=START + timedelta(days=3) if signed else None)
     _mark(agreement, request_user, (offer_user.nation.code,), "approved")

@@ -6,7 +6,7 @@ N+1 queries."""
 from core.models import Disclosure
 from core.testing import error, ok
 from response.models import AidAgreement, Offer, ResourceRequest
-from response.services import aid
+from response.services.agreements import draw_up_agreement
 from response.tests.factories import make_incident, nations
 from response.tests.test_aid_services import in_force, line, new_offer, submitted
 
@@ -98,7 +98,7 @@ class TestRefusals:
 
     def test_wrong_organization_order_and_double_signing(self, client_for, duty, mx_liaison,
                                                          incident):
-        agreement = aid.draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty,
+        agreement = draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty,
                                                                                 incident)))
         url = f"/api/v1/aid-agreements/{agreement.pk}/signatures"
         us, mx = client_for(duty), client_for(mx_liaison)
@@ -112,7 +112,7 @@ class TestRefusals:
         assert body["errors"][0]["field"] == "part"
 
     def test_tampered_agreement_is_not_signed(self, client_for, duty, mx_liaison, incident):
-        agreement = aid.draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty,
+        agreement = draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty,
                                                                                 incident)))
         AidAgreement.objects.filter(pk=agreement.pk).update(text_en="We promise nothing.")
         url = f"/api/v1/aid-agreements/{agreement.pk}"
@@ -121,7 +121,7 @@ class TestRefusals:
         assert "no longer matches" in body["errors"][0]["message"]
 
     def test_amending_an_agreement_not_in_force(self, client_for, duty, mx_liaison, incident):
-        agreement = aid.draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty,
+        agreement = draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty,
                                                                                 incident)))
         body = error(post(client_for(duty), f"/api/v1/aid-agreements/{agreement.pk}/amendments",
                           {"reason": "x", "duration_days": 20}), 422)

@@ -13,8 +13,26 @@ from django.utils import timezone
 
 from core.models import Disclosure, Notification
 from core.services import change_marking
+from response.agreement_text import agreement_hash
 from response.models import AidAgreement, Offer, ResourceRequest, Signature
-from response.services import aid
+from response.services.agreements import (
+    amend_agreement,
+    draw_up_agreement,
+    sign_agreement,
+    verify_agreement,
+)
+from response.services.offers import (
+    change_offer_marking,
+    create_offer,
+    transition_offer,
+    update_offer,
+)
+from response.services.requests import (
+    change_request_marking,
+    create_request,
+    transition_request,
+    update_request,
+)
 from response.tests.factories import (
     START,
     make_agreement,
@@ -35,12 +53,12 @@ def new_request(user, incident, **fields):
     values = {"kind": "CREW-HAND-T2", "quantity": 2, "needed_by": START + timedelta(days=3),
               "reporting_location": "Palisades Fire ICP", "priority": "urgent",
               "rel_to": nations("MEX"), "disclosure": Disclosure.APPROVED}
-    return aid.create_request(user, incident=incident, **{**values, **fields})
+    return create_request(user, incident=incident, **{**values, **fields})
 
 
 def submitted(user, incident, **fields):
     request = new_request(user, incident, **fields)
-    aid.transition_request(user, request, "submit")
+    transition_request(user, request, "submit")
     return request
 
 
@@ -53,16 +71,16 @@ def new_offer(user, request, lines=None, **fields):
     values = {"duration_days": 14, "available_from": START + timedelta(days=2),
               "cost_terms": Offer.CostTerms.DONATED, "conditions_en": "Bring PPE.",
               "conditions_es": "Traer EPP."}
-    return aid.create_offer(user, request=request, lines=lines or [line()],
+    return create_offer(user, request=request, lines=lines or [line()],
                             **{**values, **fields})
 
 
 def in_force(us, mx, request, lines=None):
     offer = new_offer(mx, request, lines)
-    agreement = aid.draw_up_agreement(us, offer)
-    aid.sign_agreement(us, agreement, "request")
-    aid.sign_agreement(mx, agreement, "offer")
-    aid.sign_agreement(us, agreement, "acceptance")
+    agreement = draw_up_agreement(us, offer)
+    sign_agreement(us, agreement, "request")
+    sign_agreement(mx, agreement, "offer")
+    sign_agreement(us, agreement, "acceptance")
     agreement.refresh_from_db()
     return agreement
 
@@ -92,7 +110,7 @@ def test_happy_path_from_request_to_agreement_in_force(duty, mx_liaison, inciden
     assert request.requesting_organization.acronym == "CalGuard"
     assert notices(mx_liaison) == []
 
-    aid.transition_request(duty, request, "submit")
+    transition_request(duty, request, "submit")
     assert request.state == RS.SUBMITTED
     assert any("USA-2025-0001" in n for n in notices(mx_liaison))
 
@@ -102,8 +120,8 @@ def test_happy_path_from_request_to_agreement_in_force(duty, mx_liaison, inciden
     assert {n.code for n in offer.rel_to.all()} == {"MEX", "USA"}
     assert any(n.startswith("Offer from DEFENSA") for n in notices(duty))
 
-    aid.transition_offer(duty, offer, "review")
-    agreement = aid.draw_up_agreement(duty, offer)
+    transition_offer(duty, offer, "review")
+    agreement = draw_up_agreement(duty, offer)
     assert agreement.state == AS.AWAITING_SIGNATURES and agreement.owner_nation.code == "USA"
     assert {n.code for n in agreement.rel_to.all()} == {"USA", "MEX"}
     assert agreement.terms["request_number"] == "USA-2025-0001"
@@ -112,15 +130,15 @@ def test_happy_path_from_request_to_agreement_in_force(duty, mx_liaison, inciden
     assert "1. Request: USA-2025-0001" in agreement.text_en
     assert "1. Solicitud: USA-2025-0001" in agreement.text_es
     assert "Traer EPP." in agreement.text_es and "Bring PPE." in agreement.text_en
-    assert agreement.text_hash == aid.agreement_hash(agreement.terms, agreement.text_en,
+    assert agreement.text_hash == agreement_hash(agreement.terms, agreement.text_en,
                                                      agreement.text_es)
     assert any("Signature needed" in n for n in notices(mx_liaison))
 
-    first = aid.sign_agreement(duty, agreement, "request")
+    first = sign_agreement(duty, agreement, "request")
     assert first.organization.acronym == "CalGuard" and first.signer_role == "Duty officer"
-    aid.sign_agreement(mx_liaison, agreement, "offer")
+    sign_agreement(mx_liaison, agreement, "offer")
     assert any("acceptance part" in n for n in notices(duty))
-    aid.sign_agreement(duty, agreement, "acceptance")
+    sign_agreement(duty, agreement, "acceptance")
 
     agreement.refresh_from_db()
     offer.refresh_from_db()
@@ -128,12 +146,12 @@ def test_happy_path_from_request_to_agreement_in_force(duty, mx_liaison, inciden
     assert agreement.state == AS.IN_FORCE and agreement.in_force_at is not None
     assert offer.state == OS.ACCEPTED
     assert request.state == RS.FILLED
-    assert aid.verify_agreement(agreement)
+    assert verify_agreement(agreement)
     assert {s.text_hash for s in agreement.signatures.all()} == {agreement.text_hash}
     assert any("accepted and in force" in n for n in notices(mx_liaison))
     assert any("accepted and in force" in n for n in notices(duty))
 
-    aid.transition_request(duty, request, "close")
+    transition_request(duty, request, "close")
     assert request.state == RS.CLOSED
 
 
@@ -162,7 +180,7 @@ def test_substitutes_count_only_when_acceptable(duty, mx_liaison, incident):
 def test_amendment_supersedes_once_accepted(duty, mx_liaison, incident):
     request = submitted(duty, incident, quantity=2)
     original = in_force(duty, mx_liaison, request)
-    amendment = aid.amend_agreement(duty, original, reason="Crews stay a week longer.",
+    amendment = amend_agreement(duty, original, reason="Crews stay a week longer.",
                                     duration_days=21, lines=[{"quantity": 1}])
     assert amendment.version == 2 and amendment.amends == original
     assert amendment.state == AS.AWAITING_SIGNATURES
@@ -171,19 +189,19 @@ def test_amendment_supersedes_once_accepted(duty, mx_liaison, incident):
     original.refresh_from_db()
     assert original.state == AS.IN_FORCE  # until the amendment is accepted
 
-    aid.sign_agreement(duty, amendment, "request")
-    aid.sign_agreement(mx_liaison, amendment, "offer")
-    aid.sign_agreement(duty, amendment, "acceptance")
+    sign_agreement(duty, amendment, "request")
+    sign_agreement(mx_liaison, amendment, "offer")
+    sign_agreement(duty, amendment, "acceptance")
     original.refresh_from_db()
     amendment.refresh_from_db()
     request.refresh_from_db()
     assert original.state == AS.SUPERSEDED and amendment.state == AS.IN_FORCE
     assert request.state == RS.PARTIALLY_FILLED  # one crew of two now
-    assert aid.verify_agreement(original) and aid.verify_agreement(amendment)
+    assert verify_agreement(original) and verify_agreement(amendment)
 
 
 def test_unsolicited_offer_and_agreement(duty, mx_liaison, incident):
-    offer = aid.create_offer(mx_liaison, incident=incident, lines=[line(quantity=1)],
+    offer = create_offer(mx_liaison, incident=incident, lines=[line(quantity=1)],
                              duration_days=7, available_from=START, cost_terms="reimbursable",
                              estimated_cost="125000", currency="mxn",
                              rel_to=nations("USA"), disclosure=Disclosure.NOT_REVIEWED)
@@ -192,10 +210,10 @@ def test_unsolicited_offer_and_agreement(duty, mx_liaison, incident):
     # Not yet released: the host's users see nothing and are not told.
     assert notices(duty) == []
     with pytest.raises(Http404):
-        aid.draw_up_agreement(duty, offer)
+        draw_up_agreement(duty, offer)
 
     Offer.objects.filter(pk=offer.pk).update(disclosure=Disclosure.APPROVED)
-    agreement = aid.draw_up_agreement(duty, offer)
+    agreement = draw_up_agreement(duty, offer)
     assert agreement.request is None and agreement.requesting_organization.acronym == "CalGuard"
     assert "unsolicited offer" in agreement.text_en and "125,000.00 MXN" in agreement.text_en
     assert "no solicitado" in agreement.text_es
@@ -247,55 +265,55 @@ class TestRequestRefusals:
     def test_update_needs_the_role(self, duty, make_user, incident):
         request = new_request(duty, incident)
         with pytest.raises(PermissionDenied):
-            aid.update_request(make_user("v", "CalGuard", "viewer"), request, quantity=3)
+            update_request(make_user("v", "CalGuard", "viewer"), request, quantity=3)
 
     def test_update_only_by_owner_and_while_open(self, duty, mx_liaison, incident):
         request = new_request(duty, incident)
-        aid.update_request(duty, request, quantity=5, special_instructions="Night ops")
+        update_request(duty, request, quantity=5, special_instructions="Night ops")
         request.refresh_from_db()
         assert request.quantity == 5 and request.special_instructions == "Night ops"
         with pytest.raises(Http404):  # a draft is the requesting nation's own (HELD_BACK)
-            aid.update_request(mx_liaison, request, quantity=1)
-        aid.transition_request(duty, request, "submit")
+            update_request(mx_liaison, request, quantity=1)
+        transition_request(duty, request, "submit")
         with pytest.raises(PermissionDenied):  # submitted: Mexico reads it, never changes it
-            aid.update_request(mx_liaison, request, quantity=1)
+            update_request(mx_liaison, request, quantity=1)
         with pytest.raises(ValidationError):
-            aid.update_request(duty, request, state="filled")
-        aid.transition_request(duty, request, "cancel", reason="Contained")
+            update_request(duty, request, state="filled")
+        transition_request(duty, request, "cancel", reason="Contained")
         with pytest.raises(ValidationError) as exc:
-            aid.update_request(duty, request, quantity=1)
+            update_request(duty, request, quantity=1)
         assert "cancelled" in str(exc.value)
 
     def test_illegal_transitions_name_the_state(self, duty, incident):
         request = new_request(duty, incident)
         for name in ("close", "escalate", "unable_to_fill"):
             with pytest.raises(ValidationError) as exc:
-                aid.transition_request(duty, request, name, reason="x")
+                transition_request(duty, request, name, reason="x")
             assert "draft" in str(exc.value), name
         with pytest.raises(ValidationError) as exc:
-            aid.transition_request(duty, request, "fill")
+            transition_request(duty, request, "fill")
         assert "name" in exc.value.message_dict
 
     def test_reasons_required(self, duty, incident):
         request = submitted(duty, incident)
         for name in ("cancel", "unable_to_fill"):
             with pytest.raises(ValidationError) as exc:
-                aid.transition_request(duty, request, name)
+                transition_request(duty, request, name)
             assert "reason" in exc.value.message_dict
 
     def test_partner_may_not_move_the_request(self, duty, mx_liaison, incident):
         request = submitted(duty, incident)
         with pytest.raises(PermissionDenied):
-            aid.transition_request(mx_liaison, request, "cancel", reason="no")
+            transition_request(mx_liaison, request, "cancel", reason="no")
 
     def test_escalation(self, duty, make_user, mx_liaison, incident):
         request = submitted(duty, incident, rel_to=[], disclosure=Disclosure.NOT_REVIEWED)
         assert notices(mx_liaison) == []  # not released: nobody across the border is told
-        aid.transition_request(duty, request, "unable_to_fill", reason="No crews left")
+        transition_request(duty, request, "unable_to_fill", reason="No crews left")
         with pytest.raises(PermissionDenied):
-            aid.transition_request(requester(make_user), request, "escalate")
+            transition_request(requester(make_user), request, "escalate")
 
-        aid.transition_request(duty, request, "escalate")
+        transition_request(duty, request, "escalate")
         request.refresh_from_db()
         assert request.state == RS.SUBMITTED and request.escalated_at is not None
         assert {n.code for n in request.rel_to.all()} == {"USA", "MEX"}
@@ -304,18 +322,18 @@ class TestRequestRefusals:
 
     def test_escalation_needs_a_partner_nation(self, duty, incident):
         request = submitted(duty, incident)
-        aid.transition_request(duty, request, "unable_to_fill", reason="none")
+        transition_request(duty, request, "unable_to_fill", reason="none")
         with pytest.raises(ValidationError) as exc:
-            aid.transition_request(duty, request, "escalate", nations=["USA"])
+            transition_request(duty, request, "escalate", nations=["USA"])
         assert "nations" in exc.value.message_dict
         with pytest.raises(ValidationError) as exc:
-            aid.transition_request(duty, request, "escalate", nations=["UKR"])
+            transition_request(duty, request, "escalate", nations=["UKR"])
         assert exc.value.message_dict["nations"] == [
             "Release the incident Palisades Fire to UKR first: without it they could not see "
             "this record."]
         change_marking(incident, duty, rel_to=nations("MEX", "UKR"),
                        disclosure=Disclosure.APPROVED)
-        aid.transition_request(duty, request, "escalate", nations=["UKR"])
+        transition_request(duty, request, "escalate", nations=["UKR"])
         assert "UKR" in {n.code for n in request.rel_to.all()}
 
 
@@ -330,12 +348,12 @@ def test_a_request_or_offer_is_released_only_where_its_incident_is(duty, mx_liai
         "record."]
     draft = new_request(duty, us_only, rel_to=[])
     with pytest.raises(ValidationError) as exc:
-        aid.change_request_marking(duty, draft, rel_to=nations("MEX"),
+        change_request_marking(duty, draft, rel_to=nations("MEX"),
                                    disclosure=Disclosure.APPROVED)
     assert "rel_to" in exc.value.message_dict
     assert ResourceRequest.objects.get(pk=draft.pk).rel_to.count() == 1  # nothing changed
     with pytest.raises(ValidationError) as exc:
-        aid.create_offer(duty, incident=us_only, lines=[line(agency="CalGuard")],
+        create_offer(duty, incident=us_only, lines=[line(agency="CalGuard")],
                          duration_days=7, available_from=START, cost_terms="donated",
                          rel_to=nations("MEX"), disclosure=Disclosure.APPROVED)
     assert "rel_to" in exc.value.message_dict
@@ -362,12 +380,12 @@ def test_notices_only_for_users_who_may_see(duty, make_user, mx_liaison, inciden
     pending = submitted(duty, incident, disclosure=Disclosure.IN_REVIEW)
     assert notices(mx_liaison) == [] and notices(other_mx) == []
 
-    aid.change_request_marking(duty, pending, rel_to=nations("MEX"),
+    change_request_marking(duty, pending, rel_to=nations("MEX"),
                                disclosure=Disclosure.APPROVED)
     assert len(notices(mx_liaison)) == 1 and len(notices(other_mx)) == 1
     assert notices(ukraine) == []
     # Told once per request, whatever else changes.
-    aid.change_request_marking(duty, pending, rel_to=nations("MEX"),
+    change_request_marking(duty, pending, rel_to=nations("MEX"),
                                disclosure=Disclosure.APPROVED)
     assert len(notices(mx_liaison)) == 1
 
@@ -380,7 +398,7 @@ def test_offer_and_signature_notices_reach_only_the_right_organization(
     offer = new_offer(mx_liaison, submitted(duty, incident))
     assert any(n.startswith("Offer from DEFENSA") for n in notices(duty))
     assert notices(caloes) == [] and notices(viewer) == []
-    aid.draw_up_agreement(duty, offer)
+    draw_up_agreement(duty, offer)
     assert any("Signature needed: the offer part" in n for n in notices(mx_liaison))
     assert not any("Signature needed" in n for n in notices(cnpc))
     assert any("Signature needed: the request part" in n for n in notices(duty))
@@ -410,7 +428,7 @@ class TestOfferRefusals:
                ([line(), line(quantity=0)], "Line 2"), ([line(kind="NOPE")], "Line 1")]
         for lines, text in bad:
             with pytest.raises(ValidationError) as exc:
-                aid.create_offer(mx_liaison, request=request, lines=lines, duration_days=14,
+                create_offer(mx_liaison, request=request, lines=lines, duration_days=14,
                                  available_from=START, cost_terms="donated")
             assert text in str(exc.value.message_dict["lines"]), lines
 
@@ -444,13 +462,13 @@ class TestOfferRefusals:
     def test_unsolicited_incident_must_be_visible(self, duty, mx_liaison):
         hidden = make_incident(duty, name="Camp", rel_to=(), disclosure="approved")
         with pytest.raises(ValidationError) as exc:
-            aid.create_offer(mx_liaison, incident=hidden, lines=[line()], duration_days=3,
+            create_offer(mx_liaison, incident=hidden, lines=[line()], duration_days=3,
                              available_from=START, cost_terms="donated")
         assert "incident" in exc.value.message_dict
 
     def test_unsolicited_needs_an_incident(self, mx_liaison):
         with pytest.raises(ValidationError) as exc:
-            aid.create_offer(mx_liaison, lines=[line()], duration_days=3, available_from=START,
+            create_offer(mx_liaison, lines=[line()], duration_days=3, available_from=START,
                              cost_terms="donated")
         assert "incident" in exc.value.message_dict
 
@@ -464,37 +482,37 @@ class TestOfferRefusals:
         request = submitted(duty, incident)
         offer = new_offer(mx_liaison, request)
         with pytest.raises(PermissionDenied):
-            aid.transition_offer(mx_liaison, offer, "review")
+            transition_offer(mx_liaison, offer, "review")
         with pytest.raises(PermissionDenied):
-            aid.transition_offer(duty, offer, "withdraw", reason="x")
+            transition_offer(duty, offer, "withdraw", reason="x")
         with pytest.raises(ValidationError) as exc:
-            aid.transition_offer(duty, offer, "accept")
+            transition_offer(duty, offer, "accept")
         assert "acceptance" in str(exc.value)
         with pytest.raises(ValidationError) as exc:
-            aid.transition_offer(duty, offer, "decline")
+            transition_offer(duty, offer, "decline")
         assert "reason" in exc.value.message_dict
-        aid.transition_offer(duty, offer, "review")
+        transition_offer(duty, offer, "review")
         with pytest.raises(ValidationError) as exc:
-            aid.transition_offer(duty, offer, "review")
+            transition_offer(duty, offer, "review")
         assert "under review" in str(exc.value)
 
     def test_withdrawal_voids_the_pending_agreement(self, duty, mx_liaison, incident):
         request = submitted(duty, incident)
         offer = new_offer(mx_liaison, request)
-        agreement = aid.draw_up_agreement(duty, offer)
-        aid.transition_offer(mx_liaison, offer, "withdraw", reason="Needed at home")
+        agreement = draw_up_agreement(duty, offer)
+        transition_offer(mx_liaison, offer, "withdraw", reason="Needed at home")
         agreement.refresh_from_db()
         assert offer.state == OS.WITHDRAWN and agreement.state == AS.VOID
         with pytest.raises(ValidationError) as exc:
-            aid.transition_offer(mx_liaison, offer, "withdraw", reason="again")
+            transition_offer(mx_liaison, offer, "withdraw", reason="again")
         assert "withdrawn" in str(exc.value)
 
     def test_marking_keeps_the_requester(self, duty, make_user, mx_liaison, incident):
         mx_duty = make_user("mx.duty", "DEFENSA", "duty_officer")
         offer = new_offer(mx_duty, submitted(duty, incident))
         with pytest.raises(ValidationError):
-            aid.change_offer_marking(mx_duty, offer, rel_to=[], disclosure="in_review")
-        aid.change_offer_marking(mx_duty, offer, rel_to=[], disclosure="approved", tlp="amber")
+            change_offer_marking(mx_duty, offer, rel_to=[], disclosure="in_review")
+        change_offer_marking(mx_duty, offer, rel_to=[], disclosure="approved", tlp="amber")
         assert {n.code for n in offer.rel_to.all()} == {"MEX", "USA"} and offer.tlp == "amber"
 
 
@@ -503,7 +521,7 @@ class TestOfferRefusals:
 class TestAgreementRefusals:
     @pytest.fixture
     def drawn(self, duty, mx_liaison, incident):
-        return aid.draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty, incident)))
+        return draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty, incident)))
 
     def test_only_the_requesting_organization_draws_up(self, duty, make_user, mx_liaison,
                                                        incident):
@@ -511,31 +529,31 @@ class TestAgreementRefusals:
         other_us = make_user("caloes", "CalOES", "duty_officer")
         for user in (other_us, mx_liaison):
             with pytest.raises(PermissionDenied):
-                aid.draw_up_agreement(user, offer)
+                draw_up_agreement(user, offer)
 
     def test_cancelled_request_voids_and_takes_no_agreement(self, duty, mx_liaison, incident,
                                                             drawn):
         request = drawn.request
         other = new_offer(mx_liaison, request)
-        aid.transition_request(duty, request, "cancel", reason="Contained")
+        transition_request(duty, request, "cancel", reason="Contained")
         drawn.refresh_from_db()
         assert drawn.state == AS.VOID
         with pytest.raises(ValidationError) as exc:
-            aid.draw_up_agreement(duty, other)
+            draw_up_agreement(duty, other)
         assert "cancelled" in str(exc.value)
         with pytest.raises(ValidationError):
-            aid.sign_agreement(duty, drawn, "request")
+            sign_agreement(duty, drawn, "request")
 
     def test_one_pending_agreement_per_offer(self, duty, drawn):
         with pytest.raises(ValidationError) as exc:
-            aid.draw_up_agreement(duty, drawn.offer)
+            draw_up_agreement(duty, drawn.offer)
         assert "already awaiting" in str(exc.value)
 
     def test_declined_offer_takes_no_agreement(self, duty, mx_liaison, incident):
         offer = new_offer(mx_liaison, submitted(duty, incident))
-        aid.transition_offer(duty, offer, "decline", reason="Too late")
+        transition_offer(duty, offer, "decline", reason="Too late")
         with pytest.raises(ValidationError) as exc:
-            aid.draw_up_agreement(duty, offer)
+            draw_up_agreement(duty, offer)
         assert "declined" in str(exc.value)
 
     def test_wrong_organization_signs(self, duty, make_user, mx_liaison, drawn):
@@ -544,85 +562,85 @@ class TestAgreementRefusals:
         for user, part in ((mx_liaison, "request"), (duty, "offer"), (conafor, "offer"),
                            (caloes, "request")):
             with pytest.raises(PermissionDenied):
-                aid.sign_agreement(user, drawn, part)
+                sign_agreement(user, drawn, part)
         assert not drawn.signatures.exists()
 
     def test_signing_needs_the_permission_and_sight(self, make_user, drawn):
         viewer = make_user("viewer", "CalGuard", "viewer")
         with pytest.raises(PermissionDenied):
-            aid.sign_agreement(viewer, drawn, "request")
+            sign_agreement(viewer, drawn, "request")
         AidAgreement.objects.filter(pk=drawn.pk).update(disclosure=Disclosure.IN_REVIEW)
         liaison = make_user("mx2", "DEFENSA", "liaison")
         with pytest.raises(Http404):  # not yet released to Mexico: not there at all
-            aid.sign_agreement(liaison, drawn, "offer")
+            sign_agreement(liaison, drawn, "offer")
 
     def test_wrong_order_and_double_signing(self, duty, mx_liaison, drawn):
         with pytest.raises(ValidationError) as exc:
-            aid.sign_agreement(duty, drawn, "acceptance")
+            sign_agreement(duty, drawn, "acceptance")
         assert "after the request and the offer" in str(exc.value)
-        aid.sign_agreement(duty, drawn, "request")
+        sign_agreement(duty, drawn, "request")
         with pytest.raises(ValidationError) as exc:
-            aid.sign_agreement(duty, drawn, "request")
+            sign_agreement(duty, drawn, "request")
         assert "already signed" in str(exc.value)
         with pytest.raises(ValidationError) as exc:
-            aid.sign_agreement(duty, drawn, "acceptance")
+            sign_agreement(duty, drawn, "acceptance")
         assert "after the request and the offer" in str(exc.value)
         with pytest.raises(ValidationError):
-            aid.sign_agreement(duty, drawn, "witness")
+            sign_agreement(duty, drawn, "witness")
 
     def test_tampered_text_is_refused(self, duty, mx_liaison, drawn):
-        aid.sign_agreement(duty, drawn, "request")
+        sign_agreement(duty, drawn, "request")
         AidAgreement.objects.filter(pk=drawn.pk).update(
             text_es=drawn.text_es.replace("14 días", "40 días"))
         drawn.refresh_from_db()
-        assert not aid.verify_agreement(drawn)
+        assert not verify_agreement(drawn)
         with pytest.raises(ValidationError) as exc:
-            aid.sign_agreement(mx_liaison, drawn, "offer")
+            sign_agreement(mx_liaison, drawn, "offer")
         assert "no longer matches" in str(exc.value)
         assert drawn.signatures.count() == 1
 
     def test_changed_terms_fail_verification(self, duty, mx_liaison, incident):
         agreement = in_force(duty, mx_liaison, submitted(duty, incident))
-        assert aid.verify_agreement(agreement)
+        assert verify_agreement(agreement)
         terms = {**agreement.terms, "duration_days": 28}
         AidAgreement.objects.filter(pk=agreement.pk).update(terms=terms)
         agreement.refresh_from_db()
-        assert not aid.verify_agreement(agreement)
+        assert not verify_agreement(agreement)
 
     def test_in_force_takes_no_more_signatures(self, duty, mx_liaison, incident):
         agreement = in_force(duty, mx_liaison, submitted(duty, incident))
         with pytest.raises(ValidationError) as exc:
-            aid.sign_agreement(duty, agreement, "acceptance")
+            sign_agreement(duty, agreement, "acceptance")
         assert "in force" in str(exc.value)
 
     def test_amending_guards(self, duty, make_user, mx_liaison, incident, drawn):
         with pytest.raises(ValidationError) as exc:  # not in force yet
-            aid.amend_agreement(duty, drawn, reason="x", duration_days=20)
+            amend_agreement(duty, drawn, reason="x", duration_days=20)
         assert "awaiting" in str(exc.value)
         agreement = in_force(duty, mx_liaison, submitted(duty, incident))
         with pytest.raises(ValidationError) as exc:
-            aid.amend_agreement(duty, agreement, reason="", duration_days=20)
+            amend_agreement(duty, agreement, reason="", duration_days=20)
         assert "reason" in exc.value.message_dict
         with pytest.raises(ValidationError) as exc:
-            aid.amend_agreement(duty, agreement, reason="x", text_en="Anything we like")
+            amend_agreement(duty, agreement, reason="x", text_en="Anything we like")
         assert "text_en" in exc.value.message_dict
         with pytest.raises(ValidationError) as exc:
-            aid.amend_agreement(duty, agreement, reason="x", duration_days=14)
+            amend_agreement(duty, agreement, reason="x", duration_days=14)
         assert "changes none" in str(exc.value)
         with pytest.raises(ValidationError) as exc:
-            aid.amend_agreement(duty, agreement, reason="x", lines=[])
+            amend_agreement(duty, agreement, reason="x", lines=[])
         assert "lines" in exc.value.message_dict
         with pytest.raises(PermissionDenied):
-            aid.amend_agreement(mx_liaison, agreement, reason="x", duration_days=20)
-        aid.amend_agreement(duty, agreement, reason="longer", duration_days=20)
+            amend_agreement(mx_liaison, agreement, reason="x", duration_days=20)
+        amend_agreement(duty, agreement, reason="longer", duration_days=20)
         with pytest.raises(ValidationError) as exc:
-            aid.amend_agreement(duty, agreement, reason="again", duration_days=21)
+            amend_agreement(duty, agreement, reason="again", duration_days=21)
         assert "already has an amendment" in str(exc.value)
 
     def test_signature_records_who_and_what(self, duty, drawn):
         duty.first_name, duty.last_name = "Dana", "Ortiz"
         duty.save()
-        signature = aid.sign_agreement(duty, drawn, "request")
+        signature = sign_agreement(duty, drawn, "request")
         assert signature.signer_name == "Dana Ortiz"
         assert signature.signed_at <= timezone.now()
         assert signature.text_hash == drawn.text_hash
@@ -636,7 +654,7 @@ def test_update_offer_replaces_lines_voids_a_pending_agreement_and_tells_the_req
     request = make_request(duty)
     offer = make_offer(mx_liaison, request)
     pending = make_agreement(duty, mx_liaison, request=request, offer=offer, signed=False)
-    aid.update_offer(mx_liaison, offer, duration_days=10, lines=[
+    update_offer(mx_liaison, offer, duration_days=10, lines=[
         {"kind": "CREW-CONAFOR", "quantity": 1, "headcount": 30, "agency": "CONAFOR"}])
     offer.refresh_from_db()
     assert offer.duration_days == 10
@@ -651,17 +669,17 @@ def test_update_offer_replaces_lines_voids_a_pending_agreement_and_tells_the_req
 def test_update_offer_refusals(duty, mx_liaison):
     offer = make_offer(mx_liaison, make_request(duty))
     with pytest.raises(PermissionDenied):
-        aid.update_offer(duty, offer, duration_days=3)  # not the offering nation
+        update_offer(duty, offer, duration_days=3)  # not the offering nation
     with pytest.raises(ValidationError) as refused:
-        aid.update_offer(mx_liaison, offer, duration_days=40)
+        update_offer(mx_liaison, offer, duration_days=40)
     assert "duration_days" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        aid.update_offer(mx_liaison, offer, lines=[])
+        update_offer(mx_liaison, offer, lines=[])
     assert "lines" in refused.value.message_dict
     Offer.objects.filter(pk=offer.pk).update(state=Offer.State.ACCEPTED)
     offer.refresh_from_db()
     with pytest.raises(ValidationError):
-        aid.update_offer(mx_liaison, offer, duration_days=3)
+        update_offer(mx_liaison, offer, duration_days=3)
 
 
 def test_offer_update_page_and_api(client_for, duty, mx_liaison):

@@ -11,7 +11,8 @@ from accounts.models import Nation, Organization
 from core.models import Disclosure
 from core.testing import ReleasabilityCase, assert_releasability
 from response.models import AidAgreement, Offer, ResourceKind, ResourceRequest
-from response.services import aid
+from response.services.agreements import draw_up_agreement
+from response.services.offers import create_offer
 from response.tests.factories import START
 from response.tests.test_aid_services import (
     in_force,
@@ -63,7 +64,7 @@ def test_offers_obey_releasability(duty, make_user, mx_liaison, incident):
     caloes = make_user("caloes", "CalOES", "duty_officer")
 
     def make(user):  # a domestic offer: CalGuard answers a CalOES request released to Mexico
-        return aid.create_offer(user, request=submitted(caloes, incident),
+        return create_offer(user, request=submitted(caloes, incident),
                                 lines=[line(agency="CalGuard")], duration_days=5,
                                 available_from=START, cost_terms="donated")
 
@@ -85,14 +86,14 @@ def test_agreements_obey_releasability(duty, make_user, mx_liaison, incident):
     caloes = make_user("caloes", "CalOES", "duty_officer")
 
     def make(user):  # a domestic agreement: CalOES helps CalGuard
-        offer = aid.create_offer(caloes, request=submitted(user, incident, rel_to=[]),
+        offer = create_offer(caloes, request=submitted(user, incident, rel_to=[]),
                                  lines=[line(agency="CalOES")], duration_days=5,
                                  available_from=START, cost_terms="donated")
         # The agreement names its offer and request: Mexico sees it only with them.
         for parent in (offer, offer.request):
             parent.rel_to.add(*Nation.objects.filter(code="MEX"))
             type(parent).objects.filter(pk=parent.pk).update(disclosure=Disclosure.APPROVED)
-        return aid.draw_up_agreement(user, offer)
+        return draw_up_agreement(user, offer)
 
     case = ReleasabilityCase(
         make=make,
@@ -285,7 +286,7 @@ def test_offer_transitions_and_draw_up(client_for, make_user, duty, mx_liaison, 
 
 @pytest.fixture
 def drawn(duty, mx_liaison, incident):
-    return aid.draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty, incident)))
+    return draw_up_agreement(duty, new_offer(mx_liaison, submitted(duty, incident)))
 
 
 def test_agreement_detail_parts_hash_and_language_toggle(client_for, duty, mx_liaison, drawn):

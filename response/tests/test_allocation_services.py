@@ -23,7 +23,9 @@ from response.models import (
     ResourceRequest,
     Unit,
 )
-from response.services import aid, allocation
+from response.selectors import allocation as selectors
+from response.services import allocation
+from response.services.requests import transition_request
 from response.tests.factories import (
     make_agreement,
     make_incident,
@@ -324,7 +326,7 @@ def test_accepting_some_assignments(duty, scene):
 def test_an_out_of_date_or_refused_acceptance_stores_nothing(duty, mx_liaison, scene, change):
     proposal = solved(duty, incident=scene["incident"])
     unit = Unit.objects.get(pk=allocation.record_pk(proposal.plan["assignments"][-1]["resource"]))
-    if change == "held":  # refused by aid.create_offer itself
+    if change == "held":  # refused by create_offer itself
         Unit.objects.filter(pk=unit.pk).update(held_for_home_coverage=True)
         expected = "held for home coverage"
     elif change == "committed":
@@ -335,7 +337,7 @@ def test_an_out_of_date_or_refused_acceptance_stores_nothing(duty, mx_liaison, s
         OfferLine.objects.filter(offer=other).update(unit=unit)
         expected = "already on another offer"
     elif change == "cancelled":
-        aid.transition_request(mx_liaison, scene["generators"], "cancel", reason="Power back.")
+        transition_request(mx_liaison, scene["generators"], "cancel", reason="Power back.")
         expected = "cancelled now"
     else:
         make_agreement(mx_liaison, duty, request=scene["generators"],
@@ -354,7 +356,7 @@ def test_an_out_of_date_or_refused_acceptance_stores_nothing(duty, mx_liaison, s
 
 def test_a_proposal_is_its_own_nations_to_act_on(duty, mx_liaison, us_viewer, scene):
     proposal = solved(duty, incident=scene["incident"])
-    assert not allocation.proposals_for(mx_liaison).filter(pk=proposal.pk).exists()
+    assert not selectors.proposals_for(mx_liaison).filter(pk=proposal.pk).exists()
     # Mexico does not see the proposal at all; a US viewer sees it but may not act.
     for user, service, refusal in ((mx_liaison, allocation.accept, Http404),
                                    (mx_liaison, allocation.discard, Http404),

@@ -20,7 +20,7 @@ from response.models import (
     RosterMember,
     Unit,
 )
-from response.services.aid import verify_agreement
+from response.services.agreements import verify_agreement
 
 
 @pytest.mark.django_db

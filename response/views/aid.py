@@ -1,5 +1,6 @@
 """Pages of resource requests (ICS-213RR), offers and the three-part signed agreement. Every
-read comes through `aid.*_for(user)` (restricted), every write through `response.services.aid`."""
+read comes through `response.selectors.aid` (restricted), every write through
+`response.services` (`requests`, `offers`, `agreements`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -38,7 +39,33 @@ from response.forms.aid import (
     offer_lines,
 )
 from response.models import AidAgreement, ResourceRequest, Signature
-from response.services import aid
+from response.selectors import aid as selectors
+from response.services.agreements import (
+    amend_agreement,
+    draw_up_agreement,
+    may_draw_up,
+    sign_agreement,
+    signable_parts,
+    verify_agreement,
+)
+from response.services.offers import (
+    OFFER_FIELDS,
+    PENDING_OFFER_STATES,
+    change_offer_marking,
+    create_offer,
+    may_update_offer,
+    offer_transitions_for,
+    transition_offer,
+    update_offer,
+)
+from response.services.requests import (
+    OFFERABLE_REQUEST_STATES,
+    change_request_marking,
+    create_request,
+    request_transitions_for,
+    transition_request,
+    update_request,
+)
 
 
 def _transitions(options, url_name, pk):
@@ -68,7 +95,7 @@ def request_list(request):
     user = request.user
     form = RequestFilterForm(request.GET, user=user)
     return list_page(request, "response/request_list.html", "response/_requests.html", form,
-                     aid.requests_for(user, **form.filters()),
+                     selectors.requests_for(user, **form.filters()),
                      prepare=lambda rows: with_shown(user, rows, "incident"),
                      can_add=user.has_perm("response.add_resourcerequest"))
 
@@ -86,27 +113,27 @@ def request_export(request):
              r.quantity, _stamp(r.needed_by), r.reporting_location, r.get_priority_display(),
              _("Yes") if r.substitutes_acceptable else _("No"), r.get_state_display(),
              *marking_cells(r)]
-            for r in with_shown(user, aid.requests_for(user, **form.filters()), "incident"))
+            for r in with_shown(user, selectors.requests_for(user, **form.filters()), "incident"))
     return csv_response("resource-requests.csv", header, rows)
 
 
 @login_required
 def request_detail(request, pk):
     user = request.user
-    resource_request = get_one(aid.requests_for(user), pk)
+    resource_request = get_one(selectors.requests_for(user), pk)
     state = resource_request.state
     return render(request, "response/request_detail.html", {
         "resource_request": resource_request,
-        "offers": aid.offers_for(user, request=pk),
-        "agreements": aid.agreements_for(user, request=pk),
-        "transitions": _transitions(aid.request_transitions_for(user, resource_request),
+        "offers": selectors.offers_for(user, request=pk),
+        "agreements": selectors.agreements_for(user, request=pk),
+        "transitions": _transitions(request_transitions_for(user, resource_request),
                                     "request_transition", pk),
         "reason_form": ReasonForm(),
         "can_change": state in (ResourceRequest.State.DRAFT, ResourceRequest.State.SUBMITTED)
         and may(user, resource_request, "change"),
         "can_mark": may(user, resource_request, "change_marking"),
         "can_offer": user.has_perm("response.add_offer")
-        and state in aid.OFFERABLE_REQUEST_STATES,
+        and state in OFFERABLE_REQUEST_STATES,
         "history": history_for(resource_request),
     })
 
@@ -120,7 +147,7 @@ def request_create(request):
     if request.GET.get("incident", "").isdigit():
         initial["incident"] = request.GET["incident"]
     form = RequestForm(request.POST or None, user=user, prefix="r", initial=initial)
-    return create_page(request, form, aid.create_request, "response/request_form.html",
+    return create_page(request, form, create_request, "response/request_form.html",
                        _("Request %(number)s saved as a draft."), resource_request=None)
 
 
@@ -128,9 +155,9 @@ def request_create(request):
 @require_http_methods(["GET", "POST"])
 def request_update(request, pk):
     user = request.user
-    resource_request = get_one(aid.requests_for(user, "change"), pk)
+    resource_request = get_one(selectors.requests_for(user, "change"), pk)
     form = RequestForm(request.POST or None, instance=resource_request, user=user, prefix="r")
-    return update_page(request, resource_request, form, aid.update_request,
+    return update_page(request, resource_request, form, update_request,
                        "response/request_form.html", _("Request updated."),
                        resource_request=resource_request)
 
@@ -138,8 +165,8 @@ def request_update(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_marking(request, pk):
-    resource_request = get_one(aid.requests_for(request.user, "change_marking"), pk)
-    return marking_page(request, resource_request, aid.change_request_marking,
+    resource_request = get_one(selectors.requests_for(request.user, "change_marking"), pk)
+    return marking_page(request, resource_request, change_request_marking,
                         "response/request_marking.html")
 
 
@@ -147,8 +174,8 @@ def request_marking(request, pk):
 @require_POST
 def request_transition(request, pk, name):
     """One lifecycle step; a refusal comes back as a message on the request's page."""
-    resource_request = get_one(aid.requests_for(request.user), pk)
-    return _transition(request, aid.transition_request, resource_request, name,
+    resource_request = get_one(selectors.requests_for(request.user), pk)
+    return _transition(request, transition_request, resource_request, name,
                        _("The request is now %(state)s."))
 
 
@@ -159,7 +186,7 @@ def offer_list(request):
     user = request.user
     form = OfferFilterForm(request.GET, user=user)
     return list_page(request, "response/offer_list.html", "response/_offers.html", form,
-                     aid.offers_for(user, **form.filters()),
+                     selectors.offers_for(user, **form.filters()),
                      prepare=lambda rows: with_shown(user, rows, "incident"),
                      can_add=user.has_perm("response.add_offer"))
 
@@ -173,7 +200,7 @@ def offer_export(request):
               _("Resources"), _("Headcount"), _("Self-sustaining"), _("Duration (days)"),
               _("Available from"), _("Cost terms"), _("Estimated cost"), _("Currency"),
               _("State"), _("Owner nation"), _("Releasable to"), _("Foreign disclosure")]
-    offers = with_shown(user, aid.offers_for(user, **form.filters()), "incident")
+    offers = with_shown(user, selectors.offers_for(user, **form.filters()), "incident")
     rows = ([str(o), o.request.number if o.request_visible else "", str(o.incident_shown),
              o.offering_organization.acronym,
              "; ".join(f"{line.quantity} × {line.kind.code} ({line.agency.acronym})"
@@ -189,7 +216,7 @@ def offer_export(request):
 @login_required
 def offer_detail(request, pk):
     user = request.user
-    offer = get_one(aid.offers_for(user), pk)
+    offer = get_one(selectors.offers_for(user), pk)
     lines = list(offer.lines.select_related("unit", "kind", "agency"))
     units = iter(shown_many(user, [line.unit for line in lines]))
     return render(request, "response/offer_detail.html", {
@@ -199,13 +226,13 @@ def offer_detail(request, pk):
         "lines": [{"line": line, "unit": next(units) if line.unit_id else None}
                   for line in lines],
         "headcount": sum(line.headcount for line in lines),
-        "agreements": aid.agreements_for(user, offer=pk),
-        "transitions": _transitions(aid.offer_transitions_for(user, offer),
+        "agreements": selectors.agreements_for(user, offer=pk),
+        "transitions": _transitions(offer_transitions_for(user, offer),
                                     "offer_transition", pk),
         "reason_form": ReasonForm(),
-        "can_draw_up": offer.state in aid.PENDING_OFFER_STATES and aid.may_draw_up(user, offer),
+        "can_draw_up": offer.state in PENDING_OFFER_STATES and may_draw_up(user, offer),
         "can_mark": may(user, offer, "change_marking"),
-        "can_update": aid.may_update_offer(user, offer),
+        "can_update": may_update_offer(user, offer),
         "history": history_for(offer),
     })
 
@@ -241,7 +268,7 @@ def offer_create(request):
     if data is not None and form.is_valid() and lines.is_valid() and (
             marking_form is None or marking_form.is_valid()):
         marking = marking_form.marking() if marking_form else {}
-        offer = run_service(form, aid.create_offer, user, lines=offer_lines(lines),
+        offer = run_service(form, create_offer, user, lines=offer_lines(lines),
                             **form.service_fields(), **marking)
         if offer is not None:
             messages.success(request, _("Offer made."))
@@ -257,17 +284,17 @@ def offer_create(request):
 def offer_update(request, pk):
     """Change an offer's terms and lines while it is offered or under review."""
     user = request.user
-    offer = get_one(aid.offers_for(user, "change"), pk)
+    offer = get_one(selectors.offers_for(user, "change"), pk)
     data = request.POST or None
     form = OfferForm(data, user=user, prefix="o", initial={
-        name: getattr(offer, name) for name in aid.OFFER_FIELDS})
+        name: getattr(offer, name) for name in OFFER_FIELDS})
     for name in ("request", "incident"):
         del form.fields[name]
     lines = OfferLineFormSet(data, prefix="l", form_kwargs={"user": user}, initial=[
         {"kind": line.kind, "quantity": line.quantity, "headcount": line.headcount,
          "agency": line.agency, "unit": line.unit} for line in offer.lines.all()])
     if data is not None and form.is_valid() and lines.is_valid():
-        if run_service(form, aid.update_offer, user, offer, lines=offer_lines(lines),
+        if run_service(form, update_offer, user, offer, lines=offer_lines(lines),
                        **form.cleaned_data) is not None:
             messages.success(request, _("Offer changed."))
             return redirect(offer)
@@ -278,15 +305,15 @@ def offer_update(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_marking(request, pk):
-    offer = get_one(aid.offers_for(request.user, "change_marking"), pk)
-    return marking_page(request, offer, aid.change_offer_marking, "response/offer_marking.html")
+    offer = get_one(selectors.offers_for(request.user, "change_marking"), pk)
+    return marking_page(request, offer, change_offer_marking, "response/offer_marking.html")
 
 
 @login_required
 @require_POST
 def offer_transition(request, pk, name):
-    offer = get_one(aid.offers_for(request.user), pk)
-    return _transition(request, aid.transition_offer, offer, name,
+    offer = get_one(selectors.offers_for(request.user), pk)
+    return _transition(request, transition_offer, offer, name,
                        _("The offer is now %(state)s."))
 
 
@@ -295,9 +322,9 @@ def offer_transition(request, pk, name):
 def offer_agreement(request, pk):
     """Draw up the agreement on the offer and go to it."""
     user = request.user
-    offer = get_one(aid.offers_for(user), pk)
+    offer = get_one(selectors.offers_for(user), pk)
     try:
-        agreement = aid.draw_up_agreement(user, offer)
+        agreement = draw_up_agreement(user, offer)
     except (ValidationError, PermissionDenied) as exc:
         show_refusal(request, exc)
         return redirect(offer)
@@ -312,7 +339,7 @@ def agreement_list(request):
     user = request.user
     form = AgreementFilterForm(request.GET, user=user)
     return list_page(request, "response/agreement_list.html", "response/_agreements.html", form,
-                     aid.agreements_for(user, **form.filters()).select_related(
+                     selectors.agreements_for(user, **form.filters()).select_related(
                          "offer__incident"))
 
 
@@ -336,20 +363,20 @@ def _parts(agreement):
 @login_required
 def agreement_detail(request, pk):
     user = request.user
-    agreement = get_one(aid.agreements_for(user).select_related("offer__incident"), pk)
+    agreement = get_one(selectors.agreements_for(user).select_related("offer__incident"), pk)
     language = _reading_language(request)
     amendment = getattr(agreement, "amended_by", None)
     return render(request, "response/agreement_detail.html", {
         "agreement": agreement,
         "parts": _parts(agreement),
-        "signable": aid.signable_parts(user, agreement),
-        "verified": aid.verify_agreement(agreement),
+        "signable": signable_parts(user, agreement),
+        "verified": verify_agreement(agreement),
         "language": language,
         "other_language": "es" if language == "en" else "en",
         "text": withhold(user, agreement.text_es if language == "es" else agreement.text_en,
                          linked(agreement)),
         "incident": shown(user, agreement.offer.incident),
-        "versions": aid.agreements_for(user, offer=agreement.offer_id).order_by("version"),
+        "versions": selectors.agreements_for(user, offer=agreement.offer_id).order_by("version"),
         "offer_visible": may(user, agreement.offer),
         "request_visible": agreement.request_id is not None
         and may(user, agreement.request),
@@ -370,8 +397,8 @@ def agreement_sign(request, pk, part):
     """Confirm, then sign: the page shows the exact text and its hash, and the signature is
     made only if the hash is still the one shown."""
     user = request.user
-    agreement = get_one(aid.agreements_for(user), pk)
-    if part not in aid.signable_parts(user, agreement):
+    agreement = get_one(selectors.agreements_for(user), pk)
+    if part not in signable_parts(user, agreement):
         messages.error(request, _("You may not sign this part of the agreement now."))
         return redirect(agreement)
     form = SignForm(request.POST or None, initial={"text_hash": agreement.text_hash})
@@ -379,7 +406,7 @@ def agreement_sign(request, pk, part):
         if form.cleaned_data["text_hash"] != agreement.text_hash:
             form.add_error(None, _("The agreement is not the one you read: read it again "
                                    "before signing."))
-        elif run_service(form, aid.sign_agreement, user, agreement, part) is not None:
+        elif run_service(form, sign_agreement, user, agreement, part) is not None:
             messages.success(request, _("You signed the %(part)s part.")
                              % {"part": Signature.Part(part).label.lower()})
             return redirect(agreement)
@@ -396,10 +423,10 @@ def agreement_sign(request, pk, part):
 @require_http_methods(["GET", "POST"])
 def agreement_amend(request, pk):
     user = request.user
-    agreement = get_one(aid.agreements_for(user), pk)
+    agreement = get_one(selectors.agreements_for(user), pk)
     form = AmendForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
-        amendment = run_service(form, aid.amend_agreement, user, agreement,
+        amendment = run_service(form, amend_agreement, user, agreement,
                                 reason=form.cleaned_data["reason"], **form.changes())
         if amendment is not None:
             messages.success(request, _("Amendment drawn up as version %(version)s: it awaits "

@@ -1,7 +1,7 @@
 """Pages of allocation proposals: the list, "Propose a plan", and a proposal — its progress
 while the job solves it (htmx polls a small fragment), then the plan to review, pin or exclude
 and solve again, accept (offers through the mutual-aid services) or discard. Every read comes
-through `allocation.proposals_for(user)` (restricted), every write through
+through `response.selectors.allocation` (restricted), every write through
 `response.services.allocation`."""
 
 from datetime import datetime
@@ -21,7 +21,9 @@ from core.humanize import grouped, when
 from core.views import attempt, get_one, list_page, run_service, show_refusal
 from response.forms.allocation import ProposalFilterForm, ProposalForm, ResolveForm
 from response.models import AllocationProposal, PortOfEntry
-from response.services import aid, allocation
+from response.selectors import allocation as selectors
+from response.selectors.aid import offers_for
+from response.services import allocation
 
 PS = AllocationProposal.State
 ACTIVE = (PS.QUEUED, PS.SOLVING)
@@ -116,7 +118,7 @@ def _plan_context(user, proposal):
     plan = proposal.plan
     if not plan:
         return {}
-    records = allocation.labels(user, proposal)
+    records = selectors.labels(user, proposal)
     ports = {p.key: p for p in PortOfEntry.objects.all()}
     pinned = {f"{p['resource']}|{p['request']}" for p in proposal.pins}
     assignments = _assignment_rows(plan, records, ports)
@@ -153,7 +155,7 @@ def proposal_list(request):
     user = request.user
     form = ProposalFilterForm(request.GET, user=user)
     return list_page(request, "response/proposal_list.html", "response/_proposals.html", form,
-                     allocation.proposals_for(user, **form.filters()),
+                     selectors.proposals_for(user, **form.filters()),
                      can_add=user.has_perm("response.add_allocationproposal"))
 
 
@@ -179,7 +181,7 @@ def proposal_create(request):
 @login_required
 def proposal_detail(request, pk):
     user = request.user
-    proposal = get_one(allocation.proposals_for(user).select_related("resolves"), pk)
+    proposal = get_one(selectors.proposals_for(user).select_related("resolves"), pk)
     steps = {o.name for o in allocation.PROPOSAL_LIFECYCLE.options(user, proposal)}
     return render(request, "response/proposal_detail.html", {
         "proposal": proposal,
@@ -188,8 +190,8 @@ def proposal_detail(request, pk):
         and allocation.may_act(user, proposal, "add_allocationproposal"),
         "can_accept": "accept" in steps,
         "can_discard": "discard" in steps,
-        "offers": aid.offers_for(user).filter(proposals=proposal).order_by("pk"),
-        "resolved_by": allocation.proposals_for(user).filter(resolves=proposal),
+        "offers": offers_for(user).filter(proposals=proposal).order_by("pk"),
+        "resolved_by": selectors.proposals_for(user).filter(resolves=proposal),
         "history": history_for(proposal),
         **_plan_context(user, proposal),
     })
@@ -199,7 +201,7 @@ def proposal_detail(request, pk):
 def proposal_progress(request, pk):
     """The progress fragment htmx polls every 2 s while the proposal is queued or solving;
     once it is not, the page reloads to show the plan (or the failure)."""
-    proposal = get_one(allocation.proposals_for(request.user), pk)
+    proposal = get_one(selectors.proposals_for(request.user), pk)
     if request.htmx and proposal.state not in ACTIVE:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -213,7 +215,7 @@ def proposal_progress(request, pk):
 def proposal_resolve(request, pk):
     """Solve again with the pins and exclusions ticked; go to the new proposal."""
     user = request.user
-    proposal = get_one(allocation.proposals_for(user), pk)
+    proposal = get_one(selectors.proposals_for(user), pk)
     form = ResolveForm(request.POST, choices=_resolve_choices(proposal))
     if not form.is_valid():
         messages.error(request, _("Tick only assignments of this plan."))
@@ -231,7 +233,7 @@ def proposal_resolve(request, pk):
 @login_required
 @require_POST
 def proposal_accept(request, pk):
-    proposal = get_one(allocation.proposals_for(request.user), pk)
+    proposal = get_one(selectors.proposals_for(request.user), pk)
     if attempt(request, allocation.accept, request.user, proposal):
         messages.success(request, _("Offers made: the requesting side decides on each."))
     return redirect(proposal)
@@ -240,7 +242,7 @@ def proposal_accept(request, pk):
 @login_required
 @require_POST
 def proposal_discard(request, pk):
-    proposal = get_one(allocation.proposals_for(request.user), pk)
+    proposal = get_one(selectors.proposals_for(request.user), pk)
     if attempt(request, allocation.discard, request.user, proposal):
         messages.success(request, _("Proposal discarded."))
     return redirect(proposal)

@@ -41,6 +41,7 @@ from response.models import (
     DeploymentCost,
     RosterMember,
 )
+from response.selectors import deployments as selectors
 from response.services import deployments as services
 
 DS = Deployment.State
@@ -49,7 +50,7 @@ DS = Deployment.State
 # ---- Reads ----------------------------------------------------------------------------------
 
 def _deployment(user, pk, action="view"):
-    return get_one(services.deployments_for(user, action), pk)
+    return get_one(selectors.deployments_for(user, action), pk)
 
 
 def _permissions(user, deployment):
@@ -86,7 +87,7 @@ def deployment_list(request):
     user = request.user
     form = DeploymentFilterForm(request.GET, user=user)
     return list_page(request, "response/deployment_list.html", "response/_deployment_list.html",
-                     form, services.deployments_for(user, **form.filters()),
+                     form, selectors.deployments_for(user, **form.filters()),
                      prepare=lambda records: with_shown(user, records, "incident"),
                      can_add=user.has_perm("response.add_deployment"))
 
@@ -102,7 +103,7 @@ def deployment_export(request):
               _("Returned"), _("Releasable to"), _("Foreign disclosure")]
 
     def rows():
-        records = services.deployments_for(user, **form.filters()).iterator(chunk_size=500)
+        records = selectors.deployments_for(user, **form.filters()).iterator(chunk_size=500)
         while chunk := with_shown(user, islice(records, 500), "incident"):
             for d in chunk:
                 yield [d.pk, d.name, d.get_state_display(), str(d.incident_shown),
@@ -384,7 +385,7 @@ def roster_remove(request, pk):
 def check_in(request, pk):
     user = request.user
     member = get_one(_members(user), pk)
-    deployment = get_one(services.deployments_for(user), member.deployment_id)
+    deployment = get_one(selectors.deployments_for(user), member.deployment_id)
     return update_page(request, member, CheckInForm(request.POST or None), services.check_in,
                        "response/deployment_check_in.html", _("Check-in recorded."),
                        then=reverse("response:roster_member", args=[pk]),

@@ -26,6 +26,7 @@ from response.models import (
     ResourceKind,
     ResourceRequest,
 )
+from response.selectors import incidents as selectors
 from response.services import incidents as services
 
 RELATED_SHOWN = 10  # records of each kind listed on an incident's page
@@ -38,7 +39,7 @@ def incident_list(request):
     user = request.user
     form = IncidentFilterForm(request.GET)
     return list_page(request, "response/incident_list.html", "response/_incidents.html", form,
-                     services.incidents_for(user, **form.filters()),
+                     selectors.incidents_for(user, **form.filters()),
                      can_add=user.has_perm("response.add_incident"))
 
 
@@ -46,7 +47,7 @@ def incident_list(request):
 def incident_export(request):
     """The incidents the user may see, filtered as on the list, as CSV."""
     form = IncidentFilterForm(request.GET)
-    incidents = services.incidents_for(request.user, **form.filters())
+    incidents = selectors.incidents_for(request.user, **form.filters())
     header = [_("ID"), _("Name (English)"), _("Name (Spanish)"), _("Kind"), _("Status"),
               _("Start"), _("Latitude"), _("Longitude"), _("Country"), _("State"),
               _("Municipality"), _("ICS incident number"), _("Host agency"),
@@ -85,7 +86,7 @@ def _related(user, incident):
 @login_required
 def incident_detail(request, pk):
     user = request.user
-    incident = get_one(services.incidents_for(user), pk)
+    incident = get_one(selectors.incidents_for(user), pk)
     return render(request, "response/incident_detail.html", {
         "incident": incident,
         "border": border.for_incident(incident),
@@ -110,7 +111,7 @@ def incident_create(request):
 @require_http_methods(["GET", "POST"])
 def incident_update(request, pk):
     user = request.user
-    incident = get_one(services.incidents_for(user, "change"), pk)
+    incident = get_one(selectors.incidents_for(user, "change"), pk)
     form = IncidentForm(request.POST or None, instance=incident, user=user, prefix="i")
     return update_page(request, incident, form, services.update_incident,
                        "response/incident_form.html", _("Incident updated."), incident=incident)
@@ -119,7 +120,7 @@ def incident_update(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_marking(request, pk):
-    incident = get_one(services.incidents_for(request.user, "change_marking"), pk)
+    incident = get_one(selectors.incidents_for(request.user, "change_marking"), pk)
     return marking_page(request, incident, services.change_incident_marking,
                         "response/incident_marking.html")
 
@@ -131,7 +132,7 @@ def unit_list(request):
     user = request.user
     form = UnitFilterForm(request.GET)
     return list_page(request, "response/unit_list.html", "response/_units.html", form,
-                     services.units_for(user, **form.filters()),
+                     selectors.units_for(user, **form.filters()),
                      can_add=user.has_perm("response.add_unit"))
 
 
@@ -139,7 +140,7 @@ def unit_list(request):
 def unit_export(request):
     """The units the user may see, filtered as on the list, as CSV."""
     form = UnitFilterForm(request.GET)
-    units = services.units_for(request.user, **form.filters())
+    units = selectors.units_for(request.user, **form.filters())
     header = [_("ID"), _("Name"), _("Organization"), _("Kind"), _("Home base"),
               _("Home latitude"), _("Home longitude"), _("Headcount"), _("Qualifications"),
               _("Languages"), _("Availability"), _("Available from"), _("Available until"),
@@ -160,7 +161,7 @@ def unit_export(request):
 @login_required
 def unit_detail(request, pk):
     user = request.user
-    unit = get_one(services.units_for(user), pk)
+    unit = get_one(selectors.units_for(user), pk)
     return render(request, "response/unit_detail.html", {
         "unit": unit,
         "languages": [code for code in unit.languages.split(",") if code],
@@ -183,7 +184,7 @@ def unit_create(request):
 @require_http_methods(["GET", "POST"])
 def unit_update(request, pk):
     user = request.user
-    unit = get_one(services.units_for(user, "change"), pk)
+    unit = get_one(selectors.units_for(user, "change"), pk)
     form = UnitForm(request.POST or None, instance=unit, user=user, prefix="u")
     return update_page(request, unit, form, services.update_unit, "response/unit_form.html",
                        _("Unit updated."), unit=unit)
@@ -192,7 +193,7 @@ def unit_update(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_marking(request, pk):
-    unit = get_one(services.units_for(request.user, "change_marking"), pk)
+    unit = get_one(selectors.units_for(request.user, "change_marking"), pk)
     return marking_page(request, unit, services.change_unit_marking)
 
 
@@ -202,21 +203,21 @@ def unit_marking(request, pk):
 def kind_list(request):
     form = KindFilterForm(request.GET)
     return list_page(request, "response/kind_list.html", "response/_kinds.html", form,
-                     services.resource_kinds(**form.filters()), per_page=50)
+                     selectors.resource_kinds(**form.filters()), per_page=50)
 
 
 @login_required
 def kind_detail(request, code):
     kind = get_object_or_404(ResourceKind.objects.prefetch_related("substitutes",
                                                                    "substitute_for"), code=code)
-    units = services.units_for(request.user, kind=kind.code)
+    units = selectors.units_for(request.user, kind=kind.code)
     return render(request, "response/kind_detail.html", {
         "kind": kind, "units": units[:RELATED_SHOWN], "unit_count": units.count()})
 
 
 @login_required
 def port_list(request):
-    return render(request, "response/port_list.html", {"ports": services.ports_of_entry()})
+    return render(request, "response/port_list.html", {"ports": selectors.ports_of_entry()})
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.views import get_one
 from response.api.geojson import outline_bbox
 from response.models import Deployment, Incident, Unit
-from response.services.allocation import proposals_for
+from response.selectors.allocation import proposals_for
 
 # The order of the layers control; the endpoint of each layer (the API's url names).
 LAYERS = [
