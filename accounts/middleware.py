@@ -41,8 +41,7 @@ class RequireMFAForRoleMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and user.mfa_required
-            and not user.authenticator_set.exists()
+            and user.mfa_pending()
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(error_body(_(

@@ -110,9 +110,22 @@ class User(AbstractUser):
     def roles(self):
         return Role.objects.filter(user=self)
 
-    @property
-    def mfa_required(self):
-        return self.roles.filter(mfa_required=True).exists()
+    # A user signed in through accounts.backends comes with `role_requires_mfa` and
+    # `has_authenticator` read in its own query; any other instance asks the database.
+
+    def mfa_enabled(self):
+        """Whether the user has set up an authenticator."""
+        if hasattr(self, "has_authenticator"):
+            return self.has_authenticator
+        return self.authenticator_set.exists()
+
+    def mfa_pending(self):
+        """Whether the user's role requires MFA and no authenticator is set up yet."""
+        if hasattr(self, "role_requires_mfa"):
+            required = self.role_requires_mfa
+        else:
+            required = self.roles.filter(mfa_required=True).exists()
+        return required and not self.mfa_enabled()
 
 
 def _hash(key: str) -> str:

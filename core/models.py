@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,11 +54,16 @@ class RestrictedQuerySet(models.QuerySet):
         """The nation half of `restrict()`, whatever a user's role: what the nation may see
         (`released_to`), and of that, for an action other than viewing, what it owns — or
         everything it sees when the model lists the action in PARTNER_ACTIONS."""
-        visible = self.released_to(nation_id)
+        return self.released_to(nation_id).filter(self.acting_beyond_seeing(nation_id, action))
+
+    def acting_beyond_seeing(self, nation_id, action):
+        """What `action` asks of a record the nation sees: that the nation owns it, unless the
+        model releases its records to other nations and the action is viewing or one of its
+        PARTNER_ACTIONS (Q(): nothing more)."""
         if not self.model.RELEASABLE_TO_OTHER_NATIONS or (
                 action != "view" and action not in self.model.PARTNER_ACTIONS):
-            visible = visible.filter(owner_nation_id=nation_id)
-        return visible
+            return Q(owner_nation_id=nation_id)
+        return Q()
 
     def released_to(self, nation_id):
         """What the marking lets the nation see: its own records, and those released to it with
@@ -100,6 +106,11 @@ def ancestor_paths(model, prefix="", between=()):
         yield from ancestor_paths(parent, f"{path}__", (*between, path))
 
 
+def nation_model():
+    """The model of the nations records are owned by and released to (settings.NATION_MODEL)."""
+    return apps.get_model(settings.NATION_MODEL)
+
+
 def marking_permissions(model_name):
     """The two marking permissions each marked model declares in its Meta."""
     return [
@@ -112,11 +123,11 @@ class MarkedModel(models.Model):
     """Base for every shareable record: owner nation, releasable-to nations, disclosure, TLP."""
 
     owner_nation = models.ForeignKey(
-        "accounts.Nation", on_delete=models.PROTECT, related_name="+",
+        settings.NATION_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("owner nation"),
     )
     rel_to = models.ManyToManyField(
-        "accounts.Nation", related_name="+", verbose_name=_("releasable to"),
+        settings.NATION_MODEL, related_name="+", verbose_name=_("releasable to"),
         help_text=_("Nations that may see this record. Always includes the owner."),
     )
     disclosure = models.CharField(

@@ -14,6 +14,7 @@ a PermissionDenied that says why.
 
 from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -42,13 +43,19 @@ def _role_refusal(user, perm):
 
 
 def _refusal(user, record, action, perm, nation_refusal=None):
+    """Why `user` may not take `action` on `record`, or None. One query: whether the record is
+    in restrict(user, "view") and, if so, whether the user's nation may also act on it."""
     model = type(record)
-    if not may(user, record, "view"):
+    beyond = model.objects.acting_beyond_seeing(getattr(user, "nation_id", None), action)
+    acts = ExpressionWrapper(beyond, output_field=BooleanField()) if beyond else Value(True)
+    nation_may_act = (model.objects.restrict(user, "view").prefetch_related(None)
+                      .filter(pk=record.pk).annotate(nation_may_act=acts)
+                      .values_list("nation_may_act", flat=True).first())
+    if nation_may_act is None:
         return Http404(_("No %(record)s you may see has this id.")
                        % {"record": model._meta.verbose_name})
     refusal = _role_refusal(user, perm or permission_name(model, action))
-    if refusal is None and not model.objects.acting_nation(user.nation_id, action).filter(
-            pk=record.pk).exists():
+    if refusal is None and not nation_may_act:
         refusal = PermissionDenied(nation_refusal
                                    or _("Only the owning nation may change this record."))
     return refusal

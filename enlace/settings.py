@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "personnel",
     "engagements",
     "response",
+    # Last: its commands (load_demo) gather every app's data, so it sits above them all.
+    "enlace",
 ]
 
 MIDDLEWARE = [
@@ -149,9 +151,16 @@ else:
             "filename": str(VAR_DIR / "huey.sqlite3"), "immediate": TESTING}
 
 AUTH_USER_MODEL = "accounts.User"
+# The nations records are owned by and released to: core marks records with it without
+# importing the app that defines it (core.models.nation_model).
+NATION_MODEL = "accounts.Nation"
+# Whose organizations a user may look up besides its own nation's: the nations it works with,
+# which partnerships decide (accounts sits below partnerships and does not import it).
+WORKING_NATIONS = "partnerships.selectors.working_nations"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the signed-in user with its MFA state in one query.
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
     # user.has_perm(perm, record): the record is in restrict(user, action).
     "core.permissions.ObjectPermissionBackend",
 ]

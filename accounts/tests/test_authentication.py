@@ -6,7 +6,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Organization, Role, User
@@ -80,6 +82,20 @@ def test_a_role_can_require_mfa(us_coordinator):
     Authenticator.objects.create(user=us_coordinator, type=Authenticator.Type.TOTP,
                                  data={"secret": "JBSWY3DPEHPK3PXP"})
     assert client.get(reverse("web:dashboard")).status_code == 200
+
+
+def test_the_mfa_check_costs_a_page_no_query_of_its_own(us_coordinator):
+    """The role's MFA rule and the user's authenticators are read with the user itself, once a
+    request, whichever backend signed the user in."""
+    through_the_form, forced = Client(), Client()
+    assert login(through_the_form, us_coordinator.username).status_code == 302
+    forced.force_login(us_coordinator)
+    for client in (through_the_form, forced):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("web:dashboard")).status_code == 200
+        mfa = [q["sql"] for q in queries if "mfa_authenticator" in q["sql"]]
+        assert len(mfa) == 1, mfa
+        assert 'FROM "accounts_user"' in mfa[0] and '"accounts_role"' in mfa[0]
 
 
 def test_a_required_mfa_closes_the_api_to_the_session_until_set_up(us_coordinator):

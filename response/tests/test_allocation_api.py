@@ -59,7 +59,7 @@ def test_list_filters_and_counts_queries(client_for, duty, scene,
         proposal = AllocationProposal(requested_by=duty, created_by=duty, instance={})
         apply_marking(proposal, owner=duty.nation, rel_to=())
     client = client_for(duty)
-    with django_assert_max_num_queries(9):  # with the role's MFA requirement
+    with django_assert_max_num_queries(8):
         page = client.get(API, {"limit": 50})
     assert page.status_code == 200 and page.json()["count"] == 6
     accepted = client.get(API, {"state": "accepted"}).json()["items"]

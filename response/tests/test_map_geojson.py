@@ -383,9 +383,9 @@ def test_deployments_layer_reads_in_a_constant_number_of_queries(
         deployment = make_deployment(us[0], agreement, name=f"Convoy {n}", port=port,
                                      transport=Deployment.Transport.GROUND)
         add_roster_member(deployment, f"Person {n}")
-    # session, user, the role's MFA requirement, the user's permissions (2), the deployments,
+    # session, user (with the role's MFA state), the user's permissions (2), the deployments,
     # the units on their offers
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         features = layer(mx[1], "deployments")
     assert len(features) == 12
 
@@ -398,8 +398,8 @@ def test_incidents_and_units_read_in_a_constant_number_of_queries(
         us, mx, name, make, django_assert_max_num_queries):
     for n in range(6):
         make(us[0], n)
-    # session, user, the role's MFA requirement, the user's permissions (2), the records
-    with django_assert_max_num_queries(6):
+    # session, user (with the role's MFA state), the user's permissions (2), the records
+    with django_assert_max_num_queries(5):
         assert len(layer(mx[1], name)) == 6
 
 
