@@ -1,9 +1,7 @@
-"""What the mutual-aid services share: the release check of a request or an offer, the one
-range of times they accept, language codes, the lookups of organizations and resource kinds by
-code, the guards the request, offer and agreement services share, and notices in both languages
-to the users who hold a permission."""
-
-from datetime import UTC, datetime
+"""What the mutual-aid services share: the release check of a request or an offer, the range
+of times they accept (core.validators'), language codes, the lookups of organizations and
+resource kinds by code, the guards the request, offer and agreement services share, and notices
+in both languages to the users who hold a permission."""
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -17,6 +15,7 @@ from accounts.models import Organization, User
 from core.audit import acting_as
 from core.lifecycle import refused_by_state
 from core.services import notify
+from core.validators import in_year_range, year_range_message
 from response.models import AidAgreement, Incident, ResourceKind
 
 # ISO 639-1 (the two-letter codes), as the Library of Congress registry lists them.
@@ -28,11 +27,6 @@ li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny
 os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta
 te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
 """.split())
-
-# Times a service accepts: wide enough for any plan or record, narrow enough that converting
-# between time zones never leaves the calendar.
-EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
-
 
 # ---- Who may (the permission rule itself is core.permissions) --------------------------------
 
@@ -58,14 +52,20 @@ def check_changeable(fields, allowed):
 
 def moment(value, field):
     """A time given to a service: one without a zone is read in the current time zone; it must
-    lie from EARLIEST up to LATEST, else a validation error on `field`. None stays None."""
+    lie in the years of core.validators (the forms' and the API's), else a validation error on
+    `field`. None stays None."""
     if value is None:
         return None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    if not EARLIEST <= value < LATEST:
-        raise ValidationError({field: _("Enter a time between %(first)s and %(last)s.") % {
-            "first": EARLIEST.year, "last": LATEST.year}})
+    return in_range(value, field)
+
+
+def in_range(value, field):
+    """`value` (a time or a day) if its year is in core.validators' range, else a validation
+    error on `field` in the words of that range."""
+    if not in_year_range(value):
+        raise ValidationError({field: year_range_message()})
     return value
 
 

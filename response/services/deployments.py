@@ -40,10 +40,9 @@ from response.models import (
     ShiftLog,
 )
 from response.services.common import (
-    EARLIEST,
-    LATEST,
     check_changeable,
     holders,
+    in_range,
     moment,
     notify_in_both,
     parse_languages,
@@ -145,13 +144,6 @@ def _require_state(deployment, states, message):
 def _not_future(moment, field, message):
     if moment > timezone.now():
         raise ValidationError({field: message})
-
-
-def _day(value, field="day"):
-    if not EARLIEST.date() <= value < LATEST.date():
-        raise ValidationError({field: _("Enter a day between %(first)s and %(last)s.") % {
-            "first": EARLIEST.year, "last": LATEST.year}})
-    return value
 
 
 def _to_the_minute(moment):
@@ -549,7 +541,7 @@ def record_daily_status(user, deployment, *, day, summary_en="", summary_es="",
     _require_state(deployment, DAILY_STATUS_STATES, _(
         "Daily status is reported from arrival until demobilization (this deployment is "
         "%(state)s)."))
-    if _day(day) > timezone.localdate():
+    if in_range(day, "day") > timezone.localdate():
         raise ValidationError({"day": _("A daily status cannot be for a day still to come.")})
     report = (DailyStatus.objects.filter(deployment=deployment, day=day).first()
               or DailyStatus(deployment=deployment, day=day))

@@ -4,16 +4,21 @@ database constraints stay as the last line. A request for 999,999,999,999 units,
 starting in 2099, a point in San Diego in "Nigeria", a request needed before its incident, and
 unlimited text are each refused."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Nation
 from core.bounds import LONG_TEXT, MAX_QUANTITY
 from core.testing import error
-from response.models import Incident, ResourceKind, ResourceRequest
+from core.validators import year_range_message
+from response.models import Deployment, Incident, ResourceKind, ResourceRequest
+from response.services import deployments as services
+from response.tests.factories import make_deployment
+from response.tests.test_deployments_services import us_to_mexico
 
 API = "/api/v1"
 JSON = "application/json"
@@ -153,3 +158,30 @@ class TestRequestBounds:
             incident, special_instructions=long), content_type=JSON), 422)
         assert "special_instructions" in api_errors(body)
         assert not ResourceRequest.objects.exists()
+
+
+# ---- Times and days given to the services: core.validators' one range ------------------------
+
+class TestOneDateRange:
+    """A service takes a time or a day in the one range of core.validators (the forms' and the
+    API's), refused on the field in its words: a crossing planned for 2150 is kept, one after
+    2200 and a daily status for 1899 are refused."""
+
+    def test_a_time_outside_the_range_is_refused_on_its_field(self, us_coordinator,
+                                                               mx_liaison):
+        deployment = make_deployment(us_coordinator, us_to_mexico(us_coordinator, mx_liaison))
+        later = datetime(2150, 6, 1, 12, tzinfo=UTC)
+        services.update_deployment(us_coordinator, deployment, planned_crossing_at=later)
+        deployment.refresh_from_db()
+        assert deployment.planned_crossing_at == later
+        with pytest.raises(ValidationError) as refused:
+            services.update_deployment(us_coordinator, deployment,
+                                       planned_crossing_at=datetime(2201, 1, 1, tzinfo=UTC))
+        assert refused.value.message_dict == {"planned_crossing_at": [year_range_message()]}
+
+    def test_a_day_outside_the_range_is_refused_on_its_field(self, us_coordinator, mx_liaison):
+        deployment = make_deployment(us_coordinator, us_to_mexico(us_coordinator, mx_liaison),
+                                     state=Deployment.State.ARRIVED)
+        with pytest.raises(ValidationError) as refused:
+            services.record_daily_status(us_coordinator, deployment, day=date(1899, 12, 31))
+        assert refused.value.message_dict == {"day": [year_range_message()]}
