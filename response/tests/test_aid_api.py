@@ -152,12 +152,12 @@ class TestRefusals:
         assert body["errors"][0]["field"] == "request"
 
 
-def test_spanish_errors(client_for, make_user, duty, mx_liaison, incident):
+def test_spanish_errors(client_for, persona_of, duty, mx_liaison, incident):
     spanish = client_for(mx_liaison, headers={"Accept-Language": "es"})
     body = error(post(spanish, "/api/v1/resource-requests", {"incident": incident.pk}), 422)
     assert body["detail"] == "La solicitud no es válida."
     assert {"field": "kind", "message": "Este campo es obligatorio."} in body["errors"]
-    viewer = client_for(make_user("mx.viewer", "DEFENSA", "viewer"),
+    viewer = client_for(persona_of("viewer", "MEX"),
                         headers={"Accept-Language": "es"})
     request = submitted(duty, incident)
     body = error(post(viewer, "/api/v1/offers", {
@@ -208,14 +208,14 @@ def test_lists_make_a_fixed_number_of_queries(client_for, duty, mx_liaison, inci
             assert len(ok(client.get(url))["items"]) == count
 
 
-def test_marking_endpoints(client_for, make_user, duty, mx_liaison, incident):
+def test_marking_endpoints(client_for, persona_of, duty, mx_liaison, incident):
     request = submitted(duty, incident, rel_to=[], disclosure=Disclosure.NOT_REVIEWED)
     marking = ok(client_for(duty).put(f"/api/v1/resource-requests/{request.pk}/marking",
                                       {"rel_to": ["MEX"], "disclosure": "approved"},
                                       content_type=JSON))
     assert marking["rel_to"] == ["MEX", "USA"]
     assert ok(client_for(mx_liaison).get(f"/api/v1/resource-requests/{request.pk}"))
-    mx_duty = make_user("mx.duty", "DEFENSA", "duty_officer")
+    mx_duty = persona_of("duty_officer", "MEX")
     offer = new_offer(mx_duty, request)
     body = error(client_for(mx_duty).put(f"/api/v1/offers/{offer.pk}/marking",
                                          {"rel_to": [], "disclosure": "in_review"},

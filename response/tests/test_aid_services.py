@@ -262,10 +262,10 @@ class TestRequestRefusals:
         with pytest.raises(PermissionDenied):
             new_request(outsider, incident)
 
-    def test_update_needs_the_role(self, duty, make_user, incident):
+    def test_update_needs_the_role(self, duty, persona_of, incident):
         request = new_request(duty, incident)
         with pytest.raises(PermissionDenied):
-            update_request(make_user("v", "CalGuard", "viewer"), request, quantity=3)
+            update_request(persona_of("viewer"), request, quantity=3)
 
     def test_update_only_by_owner_and_while_open(self, duty, mx_liaison, incident):
         request = new_request(duty, incident)
@@ -391,9 +391,9 @@ def test_notices_only_for_users_who_may_see(duty, make_user, mx_liaison, inciden
 
 
 def test_offer_and_signature_notices_reach_only_the_right_organization(
-        duty, make_user, mx_liaison, incident):
+        duty, make_user, mx_liaison, incident, persona_of):
     caloes = make_user("caloes", "CalOES", "duty_officer")
-    viewer = make_user("viewer", "CalGuard", "viewer")
+    viewer = persona_of("viewer")
     cnpc = make_user("mx.cnpc", "CNPC", "liaison")
     offer = new_offer(mx_liaison, submitted(duty, incident))
     assert any(n.startswith("Offer from DEFENSA") for n in notices(duty))
@@ -472,9 +472,9 @@ class TestOfferRefusals:
                              cost_terms="donated")
         assert "incident" in exc.value.message_dict
 
-    def test_role(self, duty, make_user, incident):
+    def test_role(self, duty, persona_of, incident):
         request = submitted(duty, incident)
-        viewer = make_user("mx.viewer", "DEFENSA", "viewer")
+        viewer = persona_of("viewer", "MEX")
         with pytest.raises(PermissionDenied):
             new_offer(viewer, request)
 
@@ -507,8 +507,8 @@ class TestOfferRefusals:
             transition_offer(mx_liaison, offer, "withdraw", reason="again")
         assert "withdrawn" in str(exc.value)
 
-    def test_marking_keeps_the_requester(self, duty, make_user, mx_liaison, incident):
-        mx_duty = make_user("mx.duty", "DEFENSA", "duty_officer")
+    def test_marking_keeps_the_requester(self, duty, persona_of, mx_liaison, incident):
+        mx_duty = persona_of("duty_officer", "MEX")
         offer = new_offer(mx_duty, submitted(duty, incident))
         with pytest.raises(ValidationError):
             change_offer_marking(mx_duty, offer, rel_to=[], disclosure="in_review")
@@ -565,12 +565,12 @@ class TestAgreementRefusals:
                 sign_agreement(user, drawn, part)
         assert not drawn.signatures.exists()
 
-    def test_signing_needs_the_permission_and_sight(self, make_user, drawn):
-        viewer = make_user("viewer", "CalGuard", "viewer")
+    def test_signing_needs_the_permission_and_sight(self, persona_of, drawn):
+        viewer = persona_of("viewer")
         with pytest.raises(PermissionDenied):
             sign_agreement(viewer, drawn, "request")
         AidAgreement.objects.filter(pk=drawn.pk).update(disclosure=Disclosure.IN_REVIEW)
-        liaison = make_user("mx2", "DEFENSA", "liaison")
+        liaison = persona_of("liaison", "MEX")
         with pytest.raises(Http404):  # not yet released to Mexico: not there at all
             sign_agreement(liaison, drawn, "offer")
 

@@ -265,7 +265,7 @@ def test_offer_list_filters(client_for, duty, mx_liaison, incident):
     assert "CREW-CONAFOR (CONAFOR)" in body.decode("utf-8-sig")
 
 
-def test_offer_transitions_and_draw_up(client_for, make_user, duty, mx_liaison, incident):
+def test_offer_transitions_and_draw_up(client_for, persona_of, duty, mx_liaison, incident):
     offer = new_offer(mx_liaison, submitted(duty, incident))
     client = client_for(duty)
     client.post(reverse("response:offer_transition", args=[offer.pk, "review"]))
@@ -274,7 +274,7 @@ def test_offer_transitions_and_draw_up(client_for, make_user, duty, mx_liaison, 
     draw_up = reverse("response:offer_agreement", args=[offer.pk])
     refused = client_for(mx_liaison).post(draw_up, follow=True)
     assert any("Only a user of the requesting organization" in m for m in messages_of(refused))
-    mx_duty = make_user("mx.duty", "DEFENSA", "duty_officer")
+    mx_duty = persona_of("duty_officer", "MEX")
     refused = client_for(mx_duty).post(draw_up, follow=True)
     assert any("requesting organization" in m for m in messages_of(refused))
     response = client.post(reverse("response:offer_agreement", args=[offer.pk]))
