@@ -161,7 +161,8 @@ def _offer_detail(request, offer_id):
 def list_offers(request, filters: Query[OfferFilter]):
     """Offers you may see, newest first, filtered by incident, state, nation (the offering
     nation), a kind offered or the request."""
-    return selectors.offers_for(request.user, **filters.dict())
+    user = request.user
+    return with_links_released(user, selectors.offers_for(user, **filters.dict()), "incident")
 
 
 @router.post("/offers", response={201: OfferDetailOut, **error_responses(403, 422)})

@@ -1,7 +1,6 @@
 """API shapes of resource requests, offers and the signed agreement. Names carry their domain
 (AidAgreement…, Offer…) because the OpenAPI document keys schemas by class name across apps."""
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -9,10 +8,11 @@ from typing import Literal
 from ninja import Field, Schema
 
 from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
-from core.related import linked, scrub, shown, withheld_names
-from core.schemas import MarkingIn, MarkingOut, Moment
+from core.related import shown, shown_id
+from core.schemas import MarkingIn, MarkingOut, Moment, TransitionOptionOut
 from response.models import MAX_OFFER_DAYS, AidAgreement, Offer, ResourceRequest, Signature
 from response.schemas.common import Acronym, Id, KindCode, NewMarking, attribute
+from response.selectors.aid import agreed_terms, agreed_text
 from response.services.agreements import verify_agreement
 
 RequestStateCode = Literal[tuple(ResourceRequest.State.values)]
@@ -21,12 +21,6 @@ OfferStateCode = Literal[tuple(Offer.State.values)]
 CostTermsCode = Literal[tuple(Offer.CostTerms.values)]
 AgreementStateCode = Literal[tuple(AidAgreement.State.values)]
 PartCode = Literal[tuple(Signature.Part.values)]
-
-
-class AidTransitionOptionOut(Schema):
-    name: str
-    label: str
-    needs_reason: bool
 
 
 # ---- Resource requests -----------------------------------------------------------------------
@@ -43,7 +37,7 @@ class ResourceRequestFilter(Schema):
 class ResourceRequestOut(Schema):
     id: int
     number: str
-    incident: int = Field(..., description="Incident id")
+    incident: int | None = Field(..., description="Incident id; null when not released to you")
     incident_name: str = Field(..., description="In your language")
     requesting_organization: str = Field(..., description="Acronym")
     requested_by: str = Field(..., description="Username")
@@ -61,7 +55,9 @@ class ResourceRequestOut(Schema):
     created_at: datetime
     marking: MarkingOut
 
-    resolve_incident = attribute("incident_id")
+    @staticmethod
+    def resolve_incident(obj, context):
+        return shown_id(context["request"].user, obj, "incident")
 
     @staticmethod
     def resolve_incident_name(obj, context):
@@ -80,7 +76,7 @@ class ResourceRequestOut(Schema):
 class ResourceRequestDetailOut(ResourceRequestOut):
     offers: list[int] = Field(..., description="Offers against it (ids) you may see")
     agreements: list[int] = Field(..., description="Agreements on it (ids) you may see")
-    transitions: list[AidTransitionOptionOut] = Field(
+    transitions: list[TransitionOptionOut] = Field(
         ..., description="The steps you may take now")
 
 
@@ -186,7 +182,7 @@ class OfferUpdate(Schema):
 class OfferOut(Schema):
     id: int
     request: int | None = Field(..., description="Resource request id, if released to you")
-    incident: int
+    incident: int | None = Field(..., description="Incident id; null when not released to you")
     offering_organization: str
     offered_by: str
     lines: list[OfferLineOut]
@@ -209,7 +205,10 @@ class OfferOut(Schema):
     def resolve_request(obj):
         return obj.request_id if getattr(obj, "request_visible", False) else None
 
-    resolve_incident = attribute("incident_id")
+    @staticmethod
+    def resolve_incident(obj, context):
+        return shown_id(context["request"].user, obj, "incident")
+
     resolve_offering_organization = attribute("offering_organization.acronym")
     resolve_offered_by = attribute("offered_by.username")
 
@@ -226,7 +225,7 @@ class OfferOut(Schema):
 
 class OfferDetailOut(OfferOut):
     agreements: list[int] = Field(..., description="Agreements on it (ids) you may see")
-    transitions: list[AidTransitionOptionOut]
+    transitions: list[TransitionOptionOut]
     may_draw_up: bool = Field(..., description="You may draw up its agreement now")
 
 
@@ -306,28 +305,18 @@ class AidAgreementOut(Schema):
         return verify_agreement(obj)
 
     # The agreed texts and terms name the incident and the request: a reader who may not see
-    # one of them reads "a record not released to you" there instead (core.related). A list
-    # says in `links_released` when every one is released, so those need no check each.
-    @staticmethod
-    def _withheld(obj, context):
-        if getattr(obj, "links_released", False):
-            return []
-        if "_withheld" not in obj.__dict__:
-            obj._withheld = withheld_names(context["request"].user, linked(obj))
-        return obj._withheld
-
+    # one of them reads "a record not released to you" there instead, as on the pages.
     @staticmethod
     def resolve_text_en(obj, context):
-        return scrub(obj.text_en, AidAgreementOut._withheld(obj, context))
+        return agreed_text(context["request"].user, obj, "en")
 
     @staticmethod
     def resolve_text_es(obj, context):
-        return scrub(obj.text_es, AidAgreementOut._withheld(obj, context))
+        return agreed_text(context["request"].user, obj, "es")
 
     @staticmethod
     def resolve_terms(obj, context):
-        names = AidAgreementOut._withheld(obj, context)
-        return json.loads(scrub(json.dumps(obj.terms, ensure_ascii=False), names))
+        return agreed_terms(context["request"].user, obj)
 
     resolve_marking = staticmethod(MarkingOut.of)
 

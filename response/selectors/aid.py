@@ -1,8 +1,12 @@
 """Reads of resource requests, offers and agreements: the restricted querysets the pages and the
-API share."""
+API share, and the agreed text as one reader reads it."""
+
+import json
 
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 
+from core.related import linked, scrub, withheld_names
 from response.models import AidAgreement, Offer, OfferLine, ResourceRequest
 from response.selectors.common import filtered, nation_code
 
@@ -40,3 +44,31 @@ def agreements_for(user, action="view", *, incident=None, state=None, nation=Non
             "amended_by").prefetch_related("signatures__organization", "signatures__signer"),
         offer__incident_id=incident, state=state, owner_nation__code=nation_code(nation),
         request_id=request, offer_id=offer)
+
+
+# ---- The agreed text as one reader reads it ---------------------------------------------------
+
+def _withheld(user, agreement):
+    """The names the agreement's text and terms may not show `user`: those of the records it
+    names (its incident, request, offer…) that they may not see. A list annotated by
+    `with_links_released` says when every one is released; else one check per agreement."""
+    if getattr(agreement, "links_released", False):
+        return []
+    if "_withheld" not in agreement.__dict__:
+        agreement._withheld = withheld_names(user, linked(agreement))
+    return agreement._withheld
+
+
+def agreed_text(user, agreement, language):
+    """The agreement's text in `language` ("en" or "es") as `user` reads it: each name of a
+    record they may not see reads "a record not released to you", in that language. Every path
+    that shows the text (its page, the signing page, the API) reads it here."""
+    with translation.override(language):
+        return scrub(agreement.text_es if language == "es" else agreement.text_en,
+                     _withheld(user, agreement))
+
+
+def agreed_terms(user, agreement):
+    """The agreement's terms as `user` reads them, names withheld as in `agreed_text`."""
+    return json.loads(scrub(json.dumps(agreement.terms, ensure_ascii=False),
+                            _withheld(user, agreement)))

@@ -72,3 +72,21 @@ def test_the_map_leaves_off_a_deployment_to_an_incident_not_released(narrowed, m
         ids = {feature["id"] for feature in ok(layer)["features"]}
         assert (f"deployment-{deployment.pk}" in ids) == drawn, user
         assert (SECRET in layer.content.decode()) == drawn, user
+
+
+def test_requests_and_offers_give_no_id_of_the_incident(make_user, mx_liaison, client_for):
+    """Mexico's own request and offer for a US fire, the fire narrowed since: the API names
+    neither the fire's id nor its name to Mexico, while the United States reads both."""
+    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
+    incident = make_incident(duty, name=SECRET, name_es=SECRET)
+    request = make_request(mx_liaison, incident, number="MX-2025-007", rel_to=("USA",))
+    offer = make_offer(mx_liaison, make_request(duty, incident))
+    change_incident_marking(duty, incident, rel_to=[Nation.objects.get(code="USA")],
+                            disclosure="approved")
+    for user, shown in ((duty, incident.pk), (mx_liaison, None)):
+        client = client_for(user)
+        for path, record in (("resource-requests", request), ("offers", offer)):
+            detail = ok(client.get(f"/api/v1/{path}/{record.pk}"))
+            (listed,) = [r for r in ok(client.get(f"/api/v1/{path}"))["items"]
+                         if r["id"] == record.pk]
+            assert detail["incident"] == listed["incident"] == shown, (user, path)

@@ -15,7 +15,7 @@ from core.exports import csv_response, marking_cells
 from core.forms import MarkingForm
 from core.history import history_for
 from core.permissions import may
-from core.related import linked, shown, shown_many, with_shown, withhold
+from core.related import shown, shown_many, with_shown
 from core.views import (
     attempt,
     create_page,
@@ -373,8 +373,7 @@ def agreement_detail(request, pk):
         "verified": verify_agreement(agreement),
         "language": language,
         "other_language": "es" if language == "en" else "en",
-        "text": withhold(user, agreement.text_es if language == "es" else agreement.text_en,
-                         linked(agreement)),
+        "text": selectors.agreed_text(user, agreement, language),
         "incident": shown(user, agreement.offer.incident),
         "versions": selectors.agreements_for(user, offer=agreement.offer_id).order_by("version"),
         "offer_visible": may(user, agreement.offer),
@@ -414,8 +413,7 @@ def agreement_sign(request, pk, part):
     return render(request, "response/agreement_sign.html", {
         "agreement": agreement, "form": form, "part": part,
         "part_label": Signature.Part(part).label,
-        "text": withhold(user, agreement.text_es if language == "es" else agreement.text_en,
-                         linked(agreement)),
+        "text": selectors.agreed_text(user, agreement, language),
         "language": language, "other_language": "es" if language == "en" else "en"})
 
 
