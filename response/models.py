@@ -95,7 +95,8 @@ class PortOfEntry(models.Model):
     latitude = models.FloatField(_("latitude"), validators=LATITUDE)
     longitude = models.FloatField(_("longitude"), validators=LONGITUDE)
     commercial = models.BooleanField(_("commercial (cargo)"), default=False)
-    hours_text = LongTextField(_("published hours"), blank=True)
+    hours_en = LongTextField(_("published hours (English)"), blank=True)
+    hours_es = LongTextField(_("published hours (Spanish)"), blank=True)
     opens = models.TimeField(_("opens"), null=True, blank=True)
     closes = models.TimeField(_("closes"), null=True, blank=True)
     days = models.CharField(_("days open"), max_length=8, choices=Days.choices,
@@ -118,13 +119,17 @@ class PortOfEntry(models.Model):
         return localized(self, "name")
 
     @property
+    def hours_text(self):
+        """The hours as the source publishes them, in the reader's language."""
+        return localized(self, "hours")
+
+    @property
     def open_all_day(self):
         return self.opens is None or self.closes is None
 
     @property
     def hours_label(self):
-        """The hours Enlace plans with, in the reader's language (the published `hours_text` is
-        the source's English)."""
+        """The hours Enlace plans with, in the reader's language."""
         hours = (_("Open 24 hours") if self.open_all_day
                  else f"{self.opens:%H:%M}–{self.closes:%H:%M}")
         return f"{hours}, {self.get_days_display().lower()}"

@@ -20,15 +20,21 @@ def _time(value):
 
 
 def load_ports(PortOfEntry):
+    # An earlier data migration passes the model as it was then: its English hours were
+    # `hours_text` and it had no Spanish ones.
+    columns = {field.name for field in PortOfEntry._meta.fields}
     for row in _rows("ports_of_entry.csv"):
-        PortOfEntry.objects.update_or_create(key=row["key"], defaults={
+        values = {
             "code": row["code"], "name_en": row["name_en"], "name_es": row["name_es"],
             "us_city": row["us_city"], "mx_city": row["mx_city"],
             "latitude": float(row["latitude"]), "longitude": float(row["longitude"]),
-            "commercial": row["commercial"] == "yes", "hours_text": row["hours"],
+            "commercial": row["commercial"] == "yes", "hours_en": row["hours"],
+            "hours_text": row["hours"], "hours_es": row["hours_es"],
             "opens": _time(row["opens"]), "closes": _time(row["closes"]), "days": row["days"],
             "hours_provisional": row["hours_provisional"] == "yes", "notes": row["notes"],
-        })
+        }
+        PortOfEntry.objects.update_or_create(key=row["key"], defaults={
+            name: value for name, value in values.items() if name in columns})
 
 
 SUBSTITUTE = re.compile(r"([A-Z0-9][A-Z0-9-]+[A-Z0-9])(?:\s*\(([^)]*)\))?")

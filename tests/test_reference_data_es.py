@@ -36,9 +36,20 @@ def test_port_hours_in_spanish(us_coordinator, client_for):
     assert f"{cargo.opens:%H:%M}–{cargo.closes:%H:%M}, de lunes a viernes" in page(
         spanish, reverse("response:port", args=[cargo.key]))
     assert "Abierta las 24 horas, todos los días" in page(spanish, reverse("response:ports"))
-    # The source's published text is English, and marked so.
-    assert f'lang="en">{cargo.hours_text}' in page(spanish,
-                                                   reverse("response:port", args=[cargo.key]))
+    # The published hours read in the reader's language, from the curated data's Spanish text.
+    english = client_for(us_coordinator, HTTP_ACCEPT_LANGUAGE="en")
+    url = reverse("response:port", args=[cargo.key])
+    assert ('<dd data-testid="published-hours">De 06:00 a 22:00, de lunes a viernes (reportado '
+            'en 2026); horario reducido los sábados (sin confirmar)</dd>') in page(spanish, url)
+    assert ('<dd data-testid="published-hours">06:00-22:00 Mon-Fri (reported 2026); Saturday '
+            'reduced hours (unconfirmed)</dd>') in page(english, url)
+    # The map's popups read them from the API in the reader's language too.
+    ports = spanish.get(reverse("api:map_ports")).json()["features"]
+    assert next(p["properties"]["hours_text"] for p in ports
+                if p["properties"]["key"] == "2582") == ("24 h (sin confirmar); solo pasajeros "
+                                                         "con boleto del aeropuerto de Tijuana")
+    # Every port has its Spanish hours.
+    assert not PortOfEntry.objects.filter(hours_es="").exists()
 
 
 def test_indicator_unit_in_the_readers_language(us_coordinator, client_for):

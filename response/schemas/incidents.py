@@ -279,7 +279,8 @@ class PortOut(Schema):
     latitude: float
     longitude: float
     commercial: bool
-    hours_text: str = Field(..., description="The hours as published")
+    hours_text: str = Field(..., description="The hours as published, in the reader's "
+                            "language")
     # Wall-clock times at the border (time_zone), not instants: RFC 3339 "time" would demand
     # an offset, which changes with daylight saving.
     opens: str | None = Field(..., pattern=r"^\d{2}:\d{2}$", examples=["06:00"],
