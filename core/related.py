@@ -34,25 +34,33 @@ def may_see(user, record):
     return record.pk in visible_pks(user, type(record), [record.pk])
 
 
-class Shown:
+class Shown(str):
     """A related record as one reader sees it: its name and link, or the not-released text.
-    `str()` is plain text (API, exports, notices); templates render `__html__`, a link when the
-    record has a page."""
+    As a string it is the plain text (API, exports, notices). It is a `str` so a template passes
+    it to escaping unchanged, and escaping renders `__html__`: a link when the record has a page.
+    A plain object would be turned into its text first and lose the link."""
 
-    def __init__(self, record, visible):
-        self.visible = visible
-        self.record = record if visible else None
-        self._record = record  # for withhold(); templates cannot read it
+    def __new__(cls, record, visible):
+        item = super().__new__(cls, str(record) if visible else str(NOT_RELEASED))
+        item.visible = visible
+        item.record = record if visible else None
+        item._record = record  # for withhold(); templates cannot read it
+        return item
 
-    def __str__(self):
-        return str(self.record) if self.visible else str(NOT_RELEASED)
+    def __getnewargs__(self):  # a copy or pickle makes it again from the record
+        return self._record, self.visible
 
     def __html__(self):
+        return self.html()
+
+    def html(self, text=None):
+        """The link to the record, reading `text` when given (else its name); a record not
+        released reads the withheld text whatever `text` is, so nothing of it shows."""
         if not self.visible:
             return format_html('<span class="not-released">{}</span>', NOT_RELEASED)
         url = getattr(self.record, "get_absolute_url", None)
-        return format_html('<a href="{}">{}</a>', url(), self.record) if url else format_html(
-            "{}", self.record)
+        text = str(self) if text is None else text
+        return format_html('<a href="{}">{}</a>', url(), text) if url else format_html("{}", text)
 
 
 def shown(user, record):

@@ -107,7 +107,7 @@ def measurements_for(user, action="view", *, partnership=None, indicator=None, v
                             for name in ("engagement", "after_action_report"))
     qs = (Measurement.objects.restrict(user, action)
           .select_related("indicator__objective__line_of_effort__partnership", "verified_by",
-                          "engagement", "after_action_report")
+                          "engagement", "after_action_report__engagement")
           .annotate(
               evidence_engagement_id=Case(When(
                   engagement__in=_pks(engagements),
@@ -196,9 +196,9 @@ def judge(indicator, latest):
 
 
 def with_evidence(user, measurements):
-    """`measurements` (with their engagement and report selected), each with
-    `engagement_shown` and `after_action_report_shown`: the evidence behind it as the reader
-    may see it (core.related), one query per kind however many measurements."""
+    """`measurements` (with their engagement, report and the report's engagement — its name —
+    selected), each with `engagement_shown` and `after_action_report_shown`: the evidence behind
+    it as the reader may see it (core.related), one query per kind however many measurements."""
     return with_shown(user, with_shown(user, measurements, "engagement"),
                       "after_action_report")
 
@@ -320,7 +320,7 @@ def indicator_progress(user, indicators):
         return []
     measurements = with_evidence(user, (
         Measurement.objects.restrict(user).filter(indicator__in=[i.pk for i in indicators])
-        .select_related("verified_by", "engagement", "after_action_report")
+        .select_related("verified_by", "engagement", "after_action_report__engagement")
         .order_by("as_of", "pk")))
     by_indicator = {}
     for m in measurements:

@@ -60,3 +60,10 @@ def money(amount, currency):
 def time_zone_name():
     """`{% time_zone_name %}`: the reader's time zone by the name they chose it by."""
     return humanize.time_zone_name(timezone.get_current_timezone_name())
+
+
+@register.filter
+def linked_as(item, text):
+    """`{{ evidence.report|linked_as:_("after-action report") }}`: a related record shown through
+    core.related (a Shown) as a link reading `text`, or the not-released text without it."""
+    return item.html(text)

@@ -182,8 +182,8 @@ def test_the_list_engagement_page_and_export_name_the_partnership(client_for, us
     partnership = mexico(us_coordinator)
     engagement = make_engagement(us_coordinator, partnership)
     client = client_for(us_coordinator)
-    assert f"<td>{partnership.name_en}</td>" in text(client.get(reverse("engagements:list")))
-    page = text(client.get(engagement.get_absolute_url()))
-    assert f'<a href="{partnership.get_absolute_url()}">{partnership.name_en}</a>' in page
+    link = f'<a href="{partnership.get_absolute_url()}">{partnership.name_en}</a>'
+    assert f"<td>{link}</td>" in text(client.get(reverse("engagements:list")))
+    assert link in text(client.get(engagement.get_absolute_url()))
     exported = b"".join(client.get(reverse("engagements:export")).streaming_content).decode()
     assert partnership.name_en in exported
