@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from core.bounds import LONG_TEXT, MAX_PEOPLE, MAX_QUANTITY, REASON
+from core.forms import FilterForm
 from core.pickers import Picker, register
 from personnel.forms import LocalDateTimeInput
 from response.forms.common import (
-    FilterForm,
     ServiceFieldsMixin,
     incident_choices,
     nation_choices,

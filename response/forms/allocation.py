@@ -4,7 +4,8 @@ decides what is allowed."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from response.forms.common import FilterForm, ServiceFieldsMixin, incident_choices, with_any
+from core.forms import FilterForm
+from response.forms.common import ServiceFieldsMixin, incident_choices, with_any
 from response.models import AllocationProposal, Incident
 
 SOLVER_CHOICES = [("auto", _("Automatic (the integer model with the liaison rule, else the "

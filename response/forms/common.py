@@ -1,5 +1,5 @@
 """What the mutual-aid forms share: the "any" choice of a filter, the nation and incident
-choices, the filter form that hands its valid filters to a service, and the search box."""
+choices and the search box. Their list filters are core.forms.FilterForm."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,18 +26,6 @@ def incident_choices(user):
 def search_field():
     return forms.CharField(label=_("Search"), required=False, max_length=100,
                            widget=forms.SearchInput)
-
-
-class FilterForm(forms.Form):
-    """A list's filters, read from the query string; `filters()` gives those that passed
-    validation (an invalid one is ignored and shown) under the names in FILTERS."""
-
-    FILTERS = ()
-
-    def filters(self):
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) or None for name in self.FILTERS}
 
 
 class ServiceFieldsMixin:

@@ -6,10 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.forms import FilterForm
 from personnel.forms import LocalDateTimeInput
 from response import accountability, workrest
 from response.forms.common import (
-    FilterForm,
     ServiceFieldsMixin,
     incident_choices,
     nation_choices,

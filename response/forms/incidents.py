@@ -5,10 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Nation, Organization
-from core.forms import JSONField, NationChoiceField
+from core.forms import FilterForm, JSONField, NationChoiceField
 from personnel.forms import LocalDateTimeInput
 from response.forms.common import (
-    FilterForm,
     ServiceFieldsMixin,
     nation_choices,
     search_field,
