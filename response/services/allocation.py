@@ -357,10 +357,9 @@ PROPOSAL_LIFECYCLE = Lifecycle(
     also_saves=("updated_at",),  # the solving job writes its progress meanwhile
 )
 
-
-def _state_error(proposal, action):
-    return ValidationError(_("“%(action)s” is not possible: the proposal is %(state)s.") % {
-        "action": action, "state": proposal.get_state_display().lower()})
+# Solving again leaves the proposal as it is (a new one is queued): not a step of the
+# lifecycle, but refused from any other state in the lifecycle's words.
+SOLVE_AGAIN = Transition("resolve", (PS.READY,), PS.READY, gettext_lazy("Solve again"))
 
 
 @transaction.atomic
@@ -370,8 +369,9 @@ def resolve(user, proposal, *, pins=(), exclusions=()):
     proposal that names this one in `resolves`."""
     require_role(user, "response.add_allocationproposal")
     proposal = _own(user, proposal, "add_allocationproposal")
-    if proposal.state != PS.READY:
-        raise _state_error(proposal, _("Solve again"))
+    if proposal.state not in SOLVE_AGAIN.sources:
+        _everywhere, message = PROPOSAL_LIFECYCLE.refused(proposal, SOLVE_AGAIN)
+        raise ValidationError(message)
     return _queue(user, incident=proposal.incident, solver=proposal.solver,
                   liaison_rule=proposal.liaison_rule, time_limit=proposal.time_limit,
                   data=proposal.instance, pins=pins, exclusions=exclusions, resolves=proposal)
