@@ -38,6 +38,19 @@ def officer_and_members(transactional_db):
     return officer, members
 
 
+def fill_federalization(page):
+    """The new order's own fields: a federalization effective an hour ago."""
+    page.select_option("#id_o-kind", "federalization")
+    page.fill("#id_o-title_en", "Federalization for border support")
+    page.fill("#id_o-title_es", "Federalización para apoyo fronterizo")
+    page.fill("#id_o-reference", "FED-T-07")
+    page.fill("#id_o-issued_by", "Secretary of Defense")
+    effective = timezone.localtime(timezone.now() - timedelta(hours=1))
+    page.fill("#id_o-effective_at", effective.strftime("%Y-%m-%dT%H:%M"))
+    page.select_option("#id_o-target_status", "t10_12406")
+    page.fill("#id_o-legal_basis", "10 U.S.C. 12406")
+
+
 def test_officer_federalizes_members_and_the_roster_follows(live_server, officer_and_members,
                                                             open_page):
     officer, members = officer_and_members
@@ -58,15 +71,7 @@ def test_officer_federalizes_members_and_the_roster_follows(live_server, officer
 
     page.get_by_role("link", name="New order").first.click()
     expect(page.locator("h1")).to_have_text("New order")
-    page.select_option("#id_o-kind", "federalization")
-    page.fill("#id_o-title_en", "Federalization for border support")
-    page.fill("#id_o-title_es", "Federalización para apoyo fronterizo")
-    page.fill("#id_o-reference", "FED-T-07")
-    page.fill("#id_o-issued_by", "Secretary of Defense")
-    effective = timezone.localtime(timezone.now() - timedelta(hours=1))
-    page.fill("#id_o-effective_at", effective.strftime("%Y-%m-%dT%H:%M"))
-    page.select_option("#id_o-target_status", "t10_12406")
-    page.fill("#id_o-legal_basis", "10 U.S.C. 12406")
+    fill_federalization(page)
     page.fill("#id_o-service_numbers", "\n".join(m.service_number for m in members))
     page.get_by_role("button", name="Save draft").click()
 

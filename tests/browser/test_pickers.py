@@ -2,16 +2,17 @@
 highlighted unit to the chosen list instead of submitting the form, a unit is removed with its
 button from the keyboard, and the order saved covers the members of the units left chosen."""
 
-from datetime import timedelta
-
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Nation
 from personnel.models import Order, Unit
 
 # The personnel order test's officer and members, a fixture shared by import.
-from tests.browser.test_personnel_order import PASSWORD, officer_and_members  # noqa: F401
+from tests.browser.test_personnel_order import (  # noqa: F401
+    PASSWORD,
+    fill_federalization,
+    officer_and_members,
+)
 
 
 def test_enter_in_the_search_box_chooses_and_never_submits(live_server, request, open_page):
@@ -55,14 +56,7 @@ def test_enter_in_the_search_box_chooses_and_never_submits(live_server, request,
     expect(chosen.locator("li")).to_have_text(["T-1-160IN 1st Battalion, 160th Infantry ×"])
     expect(search).to_be_focused()
 
-    page.select_option("#id_o-kind", "federalization")
-    page.fill("#id_o-title_en", "Federalization for border support")
-    page.fill("#id_o-title_es", "Federalización para apoyo fronterizo")
-    page.fill("#id_o-issued_by", "Secretary of Defense")
-    effective = timezone.localtime(timezone.now() - timedelta(hours=1))
-    page.fill("#id_o-effective_at", effective.strftime("%Y-%m-%dT%H:%M"))
-    page.select_option("#id_o-target_status", "t10_12406")
-    page.fill("#id_o-legal_basis", "10 U.S.C. 12406")
+    fill_federalization(page)
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator("h1")).to_have_text("Federalization for border support")
     assert set(Order.objects.get().members.all()) == set(members)
