@@ -384,8 +384,8 @@ def test_deployments_layer_reads_in_a_constant_number_of_queries(
                                      transport=Deployment.Transport.GROUND)
         add_roster_member(deployment, f"Person {n}")
     # session, user (with the role's MFA state), the user's permissions (2), the deployments,
-    # the units on their offers
-    with django_assert_max_num_queries(6):
+    # the incidents the reader may see, the units on their offers
+    with django_assert_max_num_queries(7):
         features = layer(mx[1], "deployments")
     assert len(features) == 12
 
