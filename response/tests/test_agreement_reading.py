@@ -20,10 +20,9 @@ SECRET = "Zeta Canyon Fire"
 
 
 @pytest.fixture
-def agreement(make_user, mx_liaison):
+def agreement(duty, mx_liaison):
     """An agreement awaiting signatures on a Mexican offer for a US fire, the fire narrowed to
     the United States after it was drawn up."""
-    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
     incident = make_incident(duty, name=SECRET, name_es=SECRET)
     request = make_request(duty, incident)
     agreement = make_agreement(duty, mx_liaison, request=request,

@@ -21,10 +21,9 @@ SECRET = "Zeta Canyon Fire"
 
 
 @pytest.fixture
-def narrowed(make_user, mx_liaison):
+def narrowed(duty, mx_liaison):
     """A Mexican deployment to a US fire, released to the United States; then the fire is
     narrowed to the United States."""
-    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
     incident = make_incident(duty, name=SECRET, name_es=SECRET)
     request = make_request(duty, incident)
     agreement = make_agreement(duty, mx_liaison, request=request,
@@ -74,10 +73,9 @@ def test_the_map_leaves_off_a_deployment_to_an_incident_not_released(narrowed, m
         assert (SECRET in layer.content.decode()) == drawn, user
 
 
-def test_requests_and_offers_give_no_id_of_the_incident(make_user, mx_liaison, client_for):
+def test_requests_and_offers_give_no_id_of_the_incident(duty, mx_liaison, client_for):
     """Mexico's own request and offer for a US fire, the fire narrowed since: the API names
     neither the fire's id nor its name to Mexico, while the United States reads both."""
-    duty = make_user("t.us.duty", "CalGuard", "duty_officer")
     incident = make_incident(duty, name=SECRET, name_es=SECRET)
     request = make_request(mx_liaison, incident, number="MX-2025-007", rel_to=("USA",))
     offer = make_offer(mx_liaison, make_request(duty, incident))
