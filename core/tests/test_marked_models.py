@@ -222,8 +222,9 @@ WRITES = {
 # Marked models with no write service of their own, and why.
 NO_WRITE_SERVICES = {
     # Both are written only as part of their after-action report (set_attendance,
-    # add_observation, remove_observation), jointly with the partner it is released to, and
-    # always carry its marking (change_aar_marking): the report's case proves those writes.
+    # add_observation, remove_observation), jointly with the partner it is released to; they
+    # start with its marking and are hidden wherever it is (MARKING_PARENTS): the report's
+    # case proves those writes.
     "engagements.attendance",
     "engagements.observation",
     # Loaded with the personnel files and only read by the members' import.
