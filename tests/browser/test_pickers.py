@@ -1,11 +1,15 @@
-"""A personnel officer picks an order's units by typing: Enter in the search box adds the
-highlighted unit to the chosen list instead of submitting the form, a unit is removed with its
-button from the keyboard, and the order saved covers the members of the units left chosen."""
+"""Pickers from the keyboard. A personnel officer picks an order's units by typing: Enter in
+the search box adds the highlighted unit to the chosen list instead of submitting the form, a
+unit is removed with its button, and the order saved covers the members of the units left
+chosen. In a single picker (a person's Guard member record) Enter chooses the first match."""
 
 from playwright.sync_api import expect
 
 from accounts.models import Nation
+from accounts.reference import load_reference
+from accounts.tests.personas import persona
 from personnel.models import Order, Unit
+from personnel.tests.factories import make_member
 
 # The personnel order test's officer and members, a fixture shared by import.
 from tests.browser.test_personnel_order import (  # noqa: F401
@@ -60,4 +64,28 @@ def test_enter_in_the_search_box_chooses_and_never_submits(live_server, request,
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator("h1")).to_have_text("Federalization for border support")
     assert set(Order.objects.get().members.all()) == set(members)
+    assert page.console_errors == []
+
+
+def test_enter_in_a_single_pickers_search_box_chooses_the_first_match(live_server, open_page,
+                                                                      transactional_db):
+    load_reference()
+    coordinator = persona("coordinator", "USA")
+    soto = make_member("T70001", last_name="Sotomayor")
+    make_member("T70002", last_name="Sotelo")
+    page = open_page("en-US")
+    page.goto(live_server.url + "/")
+    page.fill("#id_login", coordinator.username)
+    page.fill("#id_password", "correct horse battery")
+    page.get_by_test_id("login").click()
+    expect(page.locator("h1")).to_have_text("Dashboard")
+    page.goto(live_server.url + "/engagements/people/new/")
+    page.evaluate("window.stillHere = true")
+    picker = page.get_by_test_id("picker-p-guard_member")
+    search = picker.locator("input[type=search]")
+    search.fill("sotomayor")
+    expect(picker.locator("option[value]:not([value=''])")).to_have_count(1)
+    search.press("Enter")
+    expect(page.locator("#id_p-guard_member")).to_have_value(str(soto.pk))
+    assert page.evaluate("window.stillHere") is True
     assert page.console_errors == []

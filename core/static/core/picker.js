@@ -27,9 +27,11 @@
     options[next].selected = true;
   }
 
+  // The highlighted match, else the first one ("—", nothing, is chosen only on purpose).
   function highlighted(select) {
     var option = select.options[select.selectedIndex];
-    return option && !option.disabled ? option : selectable(select)[0];
+    if (option && !option.disabled) { return option; }
+    return selectable(select).filter(function (o) { return o.value !== ""; })[0];
   }
 
   function add(p, option) {
