@@ -23,7 +23,8 @@ def test_a_us_only_evidence_engagement_is_not_named(client_for, us_coordinator, 
                f"/api/v1/measurements/{measurement.pk}/history"])
     # The page's evidence itself says what it withholds, not only the history below it.
     page = client_for(mx_liaison).get(measurement.get_absolute_url()).content.decode()
-    assert '<span data-testid="evidence-engagement">a record not released to you</span>' in page
+    assert ('<span data-testid="evidence-engagement"><span class="not-released">'
+            "a record not released to you</span></span>") in page
 
 
 def test_progress_names_no_evidence_engagement_the_reader_may_not_see(us_coordinator,
