@@ -153,6 +153,11 @@ class MarkedModel(models.Model):
     # nation sees the record only where it may see each parent that is set, and its marking is
     # never wider than theirs (core.services.apply_marking); its owner always sees its own.
     MARKING_PARENTS = ()
+    # The one of MARKING_PARENTS whose marking this record carries, for rows written only as
+    # part of that parent, with no marking page of their own (a report's attendance): core
+    # gives them the parent's marking when made and again whenever the parent's changes
+    # (core.services.apply_marking). None: the record's marking is its own.
+    MARKING_FOLLOWS = None
     # Records no other nation sees yet, whatever their marking, as a filter (a request still
     # a draft); None: none.
     HELD_BACK = None

@@ -32,7 +32,8 @@ def _beyond_parents(record, owner, nations):
 
 def apply_marking(record, *, owner, rel_to, disclosure=Disclosure.NOT_REVIEWED, tlp=""):
     """Set a record's marking; the owner is always among the releasable nations, and no other
-    nation is added that the record's parents are not released to."""
+    nation is added that the record's parents are not released to. The rows that carry the
+    record's marking (MARKING_FOLLOWS) take the new one with it."""
     nations = {n.pk: n for n in rel_to}
     nations[owner.pk] = owner
     if not record.RELEASABLE_TO_OTHER_NATIONS and len(nations) > 1:
@@ -50,6 +51,31 @@ def apply_marking(record, *, owner, rel_to, disclosure=Disclosure.NOT_REVIEWED, 
     record.tlp = tlp or ""
     record.save()
     record.rel_to.set(nations.values())
+    for row in _following(record):
+        apply_marking_of(row, record)
+
+
+def apply_marking_of(record, source):
+    """Give `record` the marking `source` has now: its owner, nations, disclosure and TLP."""
+    apply_marking(record, owner=source.owner_nation, rel_to=list(source.rel_to.all()),
+                  disclosure=source.disclosure, tlp=source.tlp)
+
+
+def apply_parent_marking(row):
+    """A new row that carries its parent's marking (MARKING_FOLLOWS) takes it; apply_marking
+    keeps it so."""
+    apply_marking_of(row, getattr(row, row.MARKING_FOLLOWS))
+
+
+def _following(record):
+    """The rows that carry `record`'s marking: of each model whose MARKING_FOLLOWS is a foreign
+    key to the record's model, those of this record."""
+    for relation in record._meta.related_objects:
+        model = relation.related_model
+        if getattr(model, "MARKING_FOLLOWS", None) == relation.field.name:
+            for row in model.objects.filter(**{relation.field.name: record}):
+                setattr(row, relation.field.name, record)
+                yield row
 
 
 @transaction.atomic

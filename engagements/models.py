@@ -340,6 +340,7 @@ class AfterActionReport(MarkedModel):
 
 class Attendance(MarkedModel):
     MARKING_PARENTS = ("report",)
+    MARKING_FOLLOWS = "report"  # written only as part of the report
 
     report = models.ForeignKey(AfterActionReport, on_delete=models.CASCADE,
                                related_name="attendance", verbose_name=_("report"))
@@ -364,6 +365,7 @@ class Attendance(MarkedModel):
 
 class Observation(MarkedModel):
     MARKING_PARENTS = ("report",)
+    MARKING_FOLLOWS = "report"  # written only as part of the report
 
     class Kind(models.TextChoices):
         SUSTAIN = "sustain", pgettext_lazy("observation kind", "Sustain")
@@ -389,6 +391,7 @@ class Observation(MarkedModel):
 class FollowOnProposal(MarkedModel):
     """A proposed next event; one click turns it into a new engagement concept."""
     MARKING_PARENTS = ("report",)
+    MARKING_FOLLOWS = "report"  # written only as part of the report
 
     report = models.ForeignKey(AfterActionReport, on_delete=models.CASCADE,
                                related_name="proposals", verbose_name=_("report"))

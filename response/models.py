@@ -646,6 +646,7 @@ class RosterMember(MarkedModel):
     """A person on a deployment's roster, with credentials and languages. Released like the
     deployment."""
     MARKING_PARENTS = ("deployment",)
+    MARKING_FOLLOWS = "deployment"  # released exactly like the deployment
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE,
                                    related_name="roster", verbose_name=_("deployment"))
@@ -754,6 +755,7 @@ class ShiftLog(models.Model):
 class DeploymentCost(MarkedModel):
     """An actual cost of a deployment and where its reimbursement stands."""
     MARKING_PARENTS = ("deployment",)
+    MARKING_FOLLOWS = "deployment"  # released exactly like the deployment
 
     class Category(models.TextChoices):
         PERSONNEL = "personnel", pgettext_lazy("cost category", "Personnel")

@@ -223,8 +223,8 @@ WRITES = {
 NO_WRITE_SERVICES = {
     # Both are written only as part of their after-action report (set_attendance,
     # add_observation, remove_observation), jointly with the partner it is released to; they
-    # start with its marking and are hidden wherever it is (MARKING_PARENTS): the report's
-    # case proves those writes.
+    # carry its marking (MARKING_FOLLOWS) and are hidden wherever it is (MARKING_PARENTS): the
+    # report's case proves those writes.
     "engagements.attendance",
     "engagements.observation",
     # Loaded with the personnel files and only read by the members' import.

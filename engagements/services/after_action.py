@@ -14,7 +14,13 @@ from core.audit import acting_as
 from core.lifecycle import EVERYWHERE, Lifecycle, Transition
 from core.models import Disclosure
 from core.permissions import may, require, require_role
-from core.services import apply_marking, change_marking, check_new_marking
+from core.services import (
+    apply_marking,
+    apply_marking_of,
+    apply_parent_marking,
+    change_marking,
+    check_new_marking,
+)
 from engagements.fiscal import fiscal_year, fiscal_year_bounds
 from engagements.models import (
     AfterActionReport,
@@ -37,13 +43,6 @@ AAR_STARTS_FROM = (Engagement.State.EXECUTED, Engagement.State.AAR_SUBMITTED,
 AAR_DRAFT_FIELDS = ("summary_en", "summary_es", "partner_feedback_en", "partner_feedback_es",
                     "actual_cost", "currency")
 MAX_ATTENDANCE_ROWS = 200
-
-
-def _copy_marking(record, source):
-    """A new report or row starts with the marking of `source`, the record it belongs to (the
-    engagement, or the report); from then on the marking is its own."""
-    apply_marking(record, owner=source.owner_nation, rel_to=list(source.rel_to.all()),
-                  disclosure=source.disclosure, tlp=source.tlp)
 
 
 def _writable(user, report):
@@ -93,7 +92,7 @@ def start_aar(user, engagement):
         raise ValidationError(_("This engagement already has an after-action report."))
     report = AfterActionReport(engagement=engagement, created_by=user)
     with acting_as(user):
-        _copy_marking(report, engagement)
+        apply_marking_of(report, engagement)  # to start with: from then on it is its own
     return report
 
 
@@ -167,7 +166,7 @@ def set_attendance(user, report, rows):
     with acting_as(user):
         report.attendance.all().delete()
         for attendance in made:
-            _copy_marking(attendance, report)
+            apply_parent_marking(attendance)
         _touched(report)
     return made
 
@@ -183,7 +182,7 @@ def add_observation(user, report, *, kind, topic, text_en="", text_es=""):
                               text_en=text_en or "", text_es=text_es or "", created_by=user)
     observation.full_clean(exclude=["report", "owner_nation"])
     with acting_as(user):
-        _copy_marking(observation, report)
+        apply_parent_marking(observation)
         _touched(report)
     return observation
 
@@ -209,7 +208,7 @@ def add_follow_on(user, report, *, title_en, title_es, type, notes=""):
                                 notes=notes or "", created_by=user)
     proposal.full_clean(exclude=["report", "owner_nation", "engagement"])
     with acting_as(user):
-        _copy_marking(proposal, report)
+        apply_parent_marking(proposal)
         _touched(report)
     return proposal
 
@@ -271,8 +270,8 @@ def propose_follow_on(user, proposal, *, start_date=None, end_date=None):
 @transaction.atomic
 def change_aar_marking(user, report, *, rel_to, disclosure, tlp=""):
     """Change who may see the report (core.services.change_marking). Its attendance,
-    observations and proposals keep their own markings: a nation the report is no longer
-    released to sees none of them (MARKING_PARENTS), and sees them again once it is."""
+    observations and proposals carry its marking (MARKING_FOLLOWS): they are re-marked with
+    it."""
     return change_marking(report, user, rel_to=rel_to, disclosure=disclosure, tlp=tlp)
 
 

@@ -5,6 +5,7 @@ tests."""
 from datetime import date, timedelta
 
 from accounts.models import Nation
+from core.services import apply_parent_marking
 from engagements.models import AfterActionReport, Attendance, Engagement
 from partnerships.models import Indicator, LineOfEffort, Objective
 from partnerships.tests.factories import make_partnership
@@ -39,10 +40,8 @@ def make_report(engagement, *, state=AfterActionReport.State.DRAFT, attendance=0
         disclosure=engagement.disclosure, tlp=engagement.tlp, **fields)
     report.rel_to.set(engagement.rel_to.all())
     if attendance:
-        row = Attendance.objects.create(report=report, nation=engagement.owner_nation,
-                                        count=attendance, owner_nation=report.owner_nation,
-                                        disclosure=report.disclosure)
-        row.rel_to.set(report.rel_to.all())
+        apply_parent_marking(Attendance(report=report, nation=engagement.owner_nation,
+                                        count=attendance))
     return report
 
 
@@ -78,14 +77,11 @@ def add_aar_seeds(existing, us_user, mx_user):
     drafted = make_engagement(us_user, partnership, title="Fuzzed report",
                               tracking_reference="G-1")
     report = make_report(drafted, summary_en="Lessons.", attendance=5)
-    observation = Observation.objects.create(report=report, kind="sustain", topic="Radios",
-                                             text_en="Keep.", owner_nation=us_user.nation,
-                                             disclosure="approved")
-    proposal = FollowOnProposal.objects.create(report=report, title_en="Next", title_es="Otro",
-                                               type="workshop", owner_nation=us_user.nation,
-                                               disclosure="approved")
+    observation = Observation(report=report, kind="sustain", topic="Radios", text_en="Keep.")
+    proposal = FollowOnProposal(report=report, title_en="Next", title_es="Otro",
+                                type="workshop")
     for row in (observation, proposal):
-        row.rel_to.set(report.rel_to.all())
+        apply_parent_marking(row)
     unstarted = make_engagement(us_user, partnership, title="Fuzzed, no report")
     mexican = make_engagement(mx_user, partnership, title="Mexican only", rel_to=())
     for name, ids in {"engagement_id": [drafted.pk, unstarted.pk, mexican.pk],

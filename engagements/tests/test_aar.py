@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Nation, Organization
 from core.models import Disclosure
+from core.services import apply_parent_marking
 from core.testing import ReleasabilityCase, assert_releasability
 from engagements.fiscal import fiscal_year
 from engagements.models import (
@@ -350,27 +351,21 @@ def test_follow_on_from_the_page_opens_the_concept(client_for, us_coordinator, e
 
 # Rows and their markings ------------------------------------------------------------------
 
-def test_rows_keep_their_own_marking_when_the_report_is_marked_again(
+def test_rows_take_the_reports_marking_whenever_it_is_marked(
         client_for, us_coordinator, mx_liaison, engagement):
+    """A row has no marking of its own (MARKING_FOLLOWS): even one marked otherwise straight in
+    the database takes the report's marking the next time the report's is set."""
     report = make_report(engagement, summary_en="Done.")
-    shared = after_action.add_observation(us_coordinator, report, kind="sustain",
-                                          topic="Shared radios", text_en="Keep them.")
-    hidden = after_action.add_observation(us_coordinator, report, kind="improve",
-                                          topic="Internal staffing", text_en="US only.")
-    hidden.rel_to.set(nations("USA"))
-    page = client_for(mx_liaison).get(reverse("engagements:aar", args=[engagement.pk]))
-    assert "Shared radios" in page.content.decode()
-    assert "Internal staffing" not in page.content.decode()
-    api = client_for(mx_liaison).get(f"/api/v1/engagements/{engagement.pk}/aar/observations")
-    assert [o["id"] for o in api.json()["items"]] == [shared.pk]
-    after_action.change_aar_marking(us_coordinator, report, rel_to=nations("USA"),
-                                    disclosure="approved")
-    assert {n.code for n in fresh(shared).rel_to.all()} == {"USA", "MEX"}
-    assert not Observation.objects.restrict(mx_liaison).exists()
-    # Released again, the report shows the shared row, never the one marked US only.
+    row = after_action.add_observation(us_coordinator, report, kind="improve",
+                                       topic="Internal staffing", text_en="US only.")
+    row.rel_to.set(nations("USA"))
     after_action.change_aar_marking(us_coordinator, report, rel_to=nations("USA", "MEX"),
                                     disclosure="approved")
-    assert list(Observation.objects.restrict(mx_liaison)) == [shared]
+    assert {n.code for n in fresh(row).rel_to.all()} == {"USA", "MEX"}
+    page = client_for(mx_liaison).get(reverse("engagements:aar", args=[engagement.pk]))
+    assert "Internal staffing" in page.content.decode()
+    api = client_for(mx_liaison).get(f"/api/v1/engagements/{engagement.pk}/aar/observations")
+    assert [o["id"] for o in api.json()["items"]] == [row.pk]
 
 
 def test_after_action_reports_obey_releasability_on_every_read_path(us_coordinator,
@@ -465,10 +460,8 @@ def test_the_report_page_renders_in_every_state_and_language(client_for, us_coor
     if state:
         report = make_report(engagement, state=state, summary_en="Shared lessons", attendance=2,
                              indicator_values={str(indicator.pk): "5.00"})
-        proposal = FollowOnProposal.objects.create(
-            report=report, title_en="Next", title_es="Siguiente", type="workshop",
-            owner_nation=report.owner_nation, disclosure="approved")
-        proposal.rel_to.set(report.rel_to.all())
+        apply_parent_marking(FollowOnProposal(report=report, title_en="Next",
+                                              title_es="Siguiente", type="workshop"))
     client = client_for(us_coordinator, headers={"Accept-Language": language})
     page = client.get(reverse("engagements:aar", args=[engagement.pk]))
     assert page.status_code == 200
@@ -483,9 +476,8 @@ def test_the_report_page_renders_in_every_state_and_language(client_for, us_coor
 
 
 def _row(model, report, **fields):
-    row = model.objects.create(report=report, owner_nation=report.owner_nation,
-                               disclosure=report.disclosure, **fields)
-    row.rel_to.set(report.rel_to.all())
+    row = model(report=report, **fields)
+    apply_parent_marking(row)
     return row
 
 

@@ -1,10 +1,12 @@
-"""What belongs to an engagement (its participants, budget lines and after-action report) and to
-a report (attendance, observations, follow-on proposals) keeps its own marking when the parent's
-marking changes. The parent alone hides it (MARKING_PARENTS, honoured by restrict()): narrowed
-through its marking service, the MEX liaison sees none of it on any page, API or export; released
-again, all of it is back, the children untouched."""
+"""What belongs to an engagement (its participants, budget lines and after-action report) keeps
+its own marking when the engagement's changes: the parent alone hides it (MARKING_PARENTS,
+honoured by restrict()). Narrowed through its marking service, the MEX liaison sees none of it on
+any page, API or export; released again, all of it is back, the children untouched. A report's
+attendance, observations and follow-on proposals have no marking of their own: they carry the
+report's (MARKING_FOLLOWS) and are re-marked with it."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
@@ -130,19 +132,52 @@ def test_a_narrowed_engagement_hides_all_that_belongs_to_it(family):
     assert markings(family) == before
 
 
+ROWS = ("attendance", "observation", "proposal")
+
+
 def test_a_narrowed_report_hides_its_rows_and_nothing_else(family):
     us, mx = persona("coordinator", "USA"), persona("liaison", "MEX")
     before = markings(family)
-    report_and_rows = {"report", "attendance", "observation", "proposal"}
+    report_and_rows = {"report", *ROWS}
 
     after_action.change_aar_marking(us, family["report"], rel_to=nations("USA"),
                                     disclosure="approved")
     assert hidden(mx, family) == report_and_rows
     assert {name for name, all_found in seen(mx, family).items() if all_found} == (
         set(family) - report_and_rows)
-    assert {n: m for n, m in markings(family).items() if n != "report"} == {
-        n: m for n, m in before.items() if n != "report"}, "the rows were re-marked"
+    after = markings(family)
+    assert {name: after[name] for name in report_and_rows} == dict.fromkeys(
+        report_and_rows, ("approved", {"USA"})), (
+        "the rows were not re-marked with their report")
+    assert {n: m for n, m in after.items() if n not in report_and_rows} == {
+        n: m for n, m in before.items() if n not in report_and_rows}, (
+        "records with a marking of their own were re-marked")
 
     after_action.change_aar_marking(us, family["report"], rel_to=nations("USA", "MEX"),
                                     disclosure="approved")
     assert seen(mx, family) == dict.fromkeys(family, True)
+    assert markings(family) == before
+
+
+def test_rows_written_while_the_report_is_us_only_are_released_with_it(family):
+    """Attendance recorded while the report is US-only reaches Mexico once the report is
+    released to it for publishing (page and API), with history of the change, and is withdrawn
+    again when the report is narrowed."""
+    us, mx = persona("coordinator", "USA"), persona("liaison", "MEX")
+    report = family["report"]
+    after_action.change_aar_marking(us, report, rel_to=nations("USA"), disclosure="approved")
+    [family["attendance"]] = after_action.set_attendance(us, report, [
+        {"nation": nations("MEX")[0], "grade": GRADE, "count": 2}])
+    assert markings(family)["attendance"] == ("approved", {"USA"})
+    history = LogEntry.objects.get_for_object(family["attendance"]).filter(actor=us).count()
+
+    after_action.change_aar_marking(us, report, rel_to=nations("USA", "MEX"),
+                                    disclosure="approved")
+    assert seen(mx, family) == dict.fromkeys(family, True)
+    assert markings(family)["attendance"] == ("approved", {"USA", "MEX"})
+    assert LogEntry.objects.get_for_object(family["attendance"]).filter(
+        actor=us).count() > history, "the re-marking left no history"
+
+    after_action.change_aar_marking(us, report, rel_to=nations("USA"), disclosure="approved")
+    assert hidden(mx, family) == {"report", *ROWS}
+    assert markings(family)["attendance"] == ("approved", {"USA"})

@@ -25,7 +25,7 @@ from core.audit import acting_as
 from core.lifecycle import EVERYWHERE, Lifecycle, Transition, refused_by_state
 from core.models import Disclosure
 from core.permissions import may, require, require_role
-from core.services import apply_marking
+from core.services import apply_marking, apply_parent_marking
 from response import crossing, workrest
 from response.models import (
     AidAgreement,
@@ -156,12 +156,6 @@ def response_users(*nation_ids):
     """Active users of these nations whose role reports on deployments: the people who answer
     for teams sent and hosted."""
     return holders("report_deployment", nation_id__in=nation_ids)
-
-
-def _copy_marking(record, deployment):
-    """Roster members and costs are released exactly like their deployment."""
-    apply_marking(record, owner=deployment.owner_nation, rel_to=list(deployment.rel_to.all()),
-                  disclosure=deployment.disclosure, tlp=deployment.tlp)
 
 
 # ---- The crossing: port hours, the host-government notice, the checklist --------------------
@@ -477,7 +471,7 @@ def add_roster_member(user, deployment, *, full_name, organization, position="",
                           created_by=user)
     _check_member(user, member, deployment)
     with acting_as(user):
-        _copy_marking(member, deployment)
+        apply_parent_marking(member)
     return member
 
 
@@ -667,7 +661,7 @@ def add_cost(user, deployment, *, category, description, amount, currency="USD",
                           owner_nation=deployment.owner_nation, created_by=user)
     _check_cost(cost)
     with acting_as(user):
-        _copy_marking(cost, deployment)
+        apply_parent_marking(cost)
     return cost
 
 

@@ -5,7 +5,7 @@ services. Service tests make their records through the services instead."""
 from datetime import UTC, datetime, timedelta
 
 from accounts.models import Nation, Organization
-from core.services import apply_marking
+from core.services import apply_marking, apply_parent_marking
 from response.agreement_text import agreement_hash, compose_text
 from response.models import (
     AidAgreement,
@@ -125,8 +125,7 @@ def add_roster_member(deployment, name="Luis Pérez", *, organization=None, lang
                           organization=organization or deployment.sending_organization,
                           languages=languages, position="Combatiente")
     member.created_by = deployment.created_by
-    apply_marking(member, owner=deployment.owner_nation, rel_to=list(deployment.rel_to.all()),
-                  disclosure=deployment.disclosure)
+    apply_parent_marking(member)
     return member
 
 

@@ -4,9 +4,11 @@ who is where now."""
 
 from datetime import timedelta
 
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.services import change_marking
 from core.testing import ReleasabilityCase, assert_releasability
 from response.models import CheckIn, Deployment
 from response.services import deployments as services
@@ -96,6 +98,45 @@ def test_costs_obey_releasability(us_coordinator, mx_liaison):
         parents=lambda c: [c.deployment],
     )
     assert_releasability(case, us_user=us_coordinator, mx_user=mx_liaison)
+
+
+def test_roster_and_costs_carry_their_deployments_marking(us_coordinator, mx_liaison):
+    """A roster member and a cost have no marking of their own (MARKING_FOLLOWS): added while
+    the deployment is US-only, they reach Mexico when the deployment is released to it (page
+    and API) and are withdrawn with it; the deployment's own parents keep their markings."""
+    us, mx = us_coordinator, mx_liaison
+    deployment = make_deployment(us, us_to_mexico(us, mx), rel_to=("USA",))
+    member = services.add_roster_member(us, deployment, full_name="Zamorano Quintero",
+                                        organization=deployment.sending_organization)
+    cost = services.add_cost(us, deployment, category="equipment",
+                             description="Sierra generator rental", amount="4200.00")
+    client = Client()
+    client.force_login(mx)
+
+    def marked(record):
+        record = type(record).objects.get(pk=record.pk)
+        return record.disclosure, {n.code for n in record.rel_to.all()}
+
+    def found():
+        return {url: client.get(url).status_code == 200 for url in (
+            reverse("response:roster_member", args=[member.pk]),
+            f"/api/v1/roster-members/{member.pk}",
+            reverse("response:cost", args=[cost.pk]), f"/api/v1/deployment-costs/{cost.pk}")}
+
+    assert marked(member) == marked(cost) == ("approved", {"USA"})
+    assert not any(found().values())
+    agreement = marked(deployment.agreement)
+
+    change_marking(deployment, us, rel_to=nations("USA", "MEX"), disclosure="approved")
+    assert marked(member) == marked(cost) == ("approved", {"USA", "MEX"})
+    assert all(found().values())
+    assert "Zamorano Quintero" in text(client.get(
+        reverse("response:deployment", args=[deployment.pk])))
+    assert marked(deployment.agreement) == agreement
+
+    change_marking(deployment, us, rel_to=nations("USA"), disclosure="approved")
+    assert marked(member) == marked(cost) == ("approved", {"USA"})
+    assert not any(found().values())
 
 
 def test_pages_of_an_invisible_deployment_are_404(client_for, us_coordinator, mx_liaison):
