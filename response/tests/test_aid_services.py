@@ -232,7 +232,7 @@ class TestRequestRefusals:
 
     def test_field_guards(self, duty, make_user, incident):
         cases = [({"quantity": 0}, "quantity"), ({"needed_by": None}, "needed_by"),
-                 ({"needed_by": START.replace(year=2150)}, "needed_by"),
+                 ({"needed_by": START.replace(year=2201)}, "needed_by"),
                  ({"kind": "NOPE"}, "kind"),
                  ({"requesting_organization": organization("DEFENSA")},
                   "requesting_organization")]
