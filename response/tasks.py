@@ -1,7 +1,9 @@
 """Mutual-aid jobs: the daily 14-day notices and solving allocation proposals."""
 
 import zoneinfo
+from functools import partial
 
+from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from huey import crontab
@@ -63,3 +65,10 @@ def assignment_limit_notices():
 @db_task()
 def solve_proposal(proposal_id):
     run_proposal(proposal_id)
+
+
+def solve_when_committed(proposal):
+    """Have the job solve a proposal just queued (`allocation.propose` or `resolve`) once the
+    transaction that saved it commits, since the job reads it from the database. The pages
+    and the API call this after the service; the services never import jobs."""
+    transaction.on_commit(partial(solve_proposal, proposal.pk))

@@ -23,7 +23,7 @@ DEPLOYED_NOW = (Deployment.State.IN_TRANSIT, Deployment.State.ARRIVED,
                 Deployment.State.DEMOBILIZING)
 
 
-def _mutual_aid(user):
+def mutual_aid_card(user):
     """The "Mutual aid" card: active incidents, deployments in progress, and the people deployed
     now by sending nation — each counted through restrict(), so only what the user may see.
     None for users who may not see incidents."""
@@ -59,7 +59,7 @@ def dashboard(request):
                     if user.has_perm("engagements.view_engagement") else None)
     return render(request, "web/dashboard.html", {
         "not_recorded_count": not_recorded,
-        "mutual_aid": _mutual_aid(user),
+        "mutual_aid": mutual_aid_card(user),
         "partnerships": partnerships[:10],
         "partnership_count": partnerships.count(),
         "activity": recent_activity(user),

@@ -12,16 +12,17 @@ from ninja.pagination import paginate
 from core.api import Pagination, error_responses
 from core.schemas import MarkingOut
 from core.views import get_one
+from response import tasks
 from response.api.geojson import (
     BOOL,
     INT,
     NUM,
     OPT_STR,
     STR,
-    _collection,
-    _documented,
-    _feature,
-    _position,
+    feature,
+    feature_collection,
+    layer_schema,
+    position,
 )
 from response.models import AllocationProposal, PortOfEntry
 from response.selectors import allocation as selectors
@@ -187,6 +188,7 @@ def create_proposal(request, payload: AllocationProposalCreate):
         request.user, incident=data["incident"], solver=data["solver"],
         liaison_rule=data["liaison_rule"], time_limit=data["time_limit"], pins=data["pins"],
         exclusions=data["exclusions"])
+    tasks.solve_when_committed(proposal)
     return Status(201, _proposal(request, proposal.pk))
 
 
@@ -216,6 +218,7 @@ def resolve_proposal(request, proposal_id: int, payload: AllocationResolveIn):
     data = payload.dict()
     new = allocation.resolve(request.user, _proposal(request, proposal_id), pins=data["pins"],
                              exclusions=data["exclusions"])
+    tasks.solve_when_committed(new)
     return Status(201, _proposal(request, new.pk))
 
 
@@ -250,7 +253,7 @@ MOVE_PROPERTIES = {
 
 @router.get("/map/proposals/{proposal_id}", url_name="map_proposal",
             response=error_responses(404, 422),
-            openapi_extra=_documented(
+            openapi_extra=layer_schema(
                 "The moves a proposal makes: home base → port of entry (ground crossings) → "
                 "incident", ["LineString"], MOVE_PROPERTIES))
 def proposal_layer(request, proposal_id: int):
@@ -269,8 +272,8 @@ def proposal_layer(request, proposal_id: int):
         crossing = a["route"]["crossing"]
         via = [crossings[crossing["port"]]] if crossing else []
         unit, resource_request = records.get(a["resource"]), records.get(a["request"])
-        features.append(_feature(
-            {"type": "LineString", "coordinates": [_position(*v) for v in (
+        features.append(feature(
+            {"type": "LineString", "coordinates": [position(*v) for v in (
                 homes[a["resource"]], *via, sites[a["request"]])]},
             {"proposal": proposal.pk, "unit": unit.name if unit else a["resource"],
              "unit_id": a["resource"],
@@ -282,4 +285,4 @@ def proposal_layer(request, proposal_id: int):
              "distance_km": a["route"]["distance_km"], "international": a["international"],
              "pinned": a["pinned"], "url": unit.get_absolute_url() if unit else None},
             f"proposal-{proposal.pk}-{a['resource']}"))
-    return _collection(features)
+    return feature_collection(features)

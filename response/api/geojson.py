@@ -30,12 +30,12 @@ OUTLINE_FILE = DATA / "outline.geojson"
 
 # ---- Geometry helpers ------------------------------------------------------------------------
 
-def _position(longitude, latitude):
+def position(longitude, latitude):
     return [round(longitude, 6), round(latitude, 6)]
 
 
 def _point(longitude, latitude):
-    return {"type": "Point", "coordinates": _position(longitude, latitude)}
+    return {"type": "Point", "coordinates": position(longitude, latitude)}
 
 
 def _signed_area(ring):
@@ -80,14 +80,14 @@ def _area_geometry(value):
     return None
 
 
-def _feature(geometry, properties, feature_id=None):
-    feature = {"type": "Feature", "geometry": geometry, "properties": properties}
+def feature(geometry, properties, feature_id=None):
+    made = {"type": "Feature", "geometry": geometry, "properties": properties}
     if feature_id is not None:
-        feature["id"] = feature_id
-    return feature
+        made["id"] = feature_id
+    return made
 
 
-def _collection(features):
+def feature_collection(features):
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
     return HttpResponse(body, content_type=f"{GEOJSON}; charset=utf-8")
 
@@ -126,8 +126,8 @@ STR, INT, NUM, BOOL = ({"type": "string"}, {"type": "integer"}, {"type": "number
 OPT_STR, OPT_INT = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
 
 
-def _documented(description, geometry_types, properties):
-    feature = {
+def layer_schema(description, geometry_types, properties):
+    one = {
         "type": "object", "required": ["type", "geometry", "properties"],
         "properties": {
             "type": {"const": "Feature"},
@@ -141,7 +141,7 @@ def _documented(description, geometry_types, properties):
         },
     }
     collection = {"type": "object", "required": ["type", "features"], "properties": {
-        "type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": feature}}}
+        "type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": one}}}
     return {"responses": {200: {"description": description,
                                 "content": {GEOJSON: {"schema": collection}}}}}
 
@@ -196,7 +196,7 @@ class UnitLayerQuery(Schema):
 # ---- Layers ----------------------------------------------------------------------------------
 
 @router.get("/map/incidents", url_name="map_incidents", response=error_responses(422),
-            openapi_extra=_documented(
+            openapi_extra=layer_schema(
                 "Incidents you may see: a location point each, and the perimeter where drawn",
                 ["Point", "Polygon", "MultiPolygon"], INCIDENT_PROPERTIES))
 def incidents_layer(request, query: Query[IncidentLayerQuery]):
@@ -221,16 +221,16 @@ def incidents_layer(request, query: Query[IncidentLayerQuery]):
         }
         perimeter = _area_geometry(incident.perimeter)
         if perimeter:
-            features.append(_feature(perimeter, {**properties, "feature": "perimeter"},
-                                     f"incident-{incident.pk}-perimeter"))
-        features.append(_feature(_point(incident.longitude, incident.latitude),
-                                 {**properties, "feature": "location"},
-                                 f"incident-{incident.pk}"))
-    return _collection(features)
+            features.append(feature(perimeter, {**properties, "feature": "perimeter"},
+                                    f"incident-{incident.pk}-perimeter"))
+        features.append(feature(_point(incident.longitude, incident.latitude),
+                                {**properties, "feature": "location"},
+                                f"incident-{incident.pk}"))
+    return feature_collection(features)
 
 
 @router.get("/map/boundary", url_name="map_boundary", response=error_responses(),
-            openapi_extra=_documented(
+            openapi_extra=layer_schema(
                 "The California–Baja California boundary line", ["LineString"],
                 {"name": STR, "length_km": NUM, "accuracy": STR, "datum": STR}))
 def boundary_layer(request):
@@ -238,31 +238,32 @@ def boundary_layer(request):
     about 200 m of the true line: not for legal or survey use)."""
     points, about = geo.boundary()
     name = (about.get("name_es") if _spanish() else None) or about["name"]
-    return _collection([_feature(
+    return feature_collection([feature(
         {"type": "LineString", "coordinates": [list(p) for p in points]},
         {"name": name, "length_km": about["length_km"], "accuracy": about["accuracy"],
          "datum": about["datum"]}, "boundary")])
 
 
 @router.get("/map/border-zone", url_name="map_border_zone", response=error_responses(),
-            openapi_extra=_documented(
+            openapi_extra=layer_schema(
                 "The 16 km border zone of the 1999 wildfire agreement", ["Polygon"],
                 {"name": STR, "zone_km": NUM}))
 def border_zone_layer(request):
     """The border zone: 16 km (10 miles) each side of the line, inside which neighbouring
     agencies may ask each other for help directly."""
     zone = _area_geometry(geo.border_zone_polygon())
-    return _collection([_feature(zone, {"name": _("Border zone (16 km each side of the line)"),
-                                        "zone_km": geo.BORDER_ZONE_KM}, "border-zone")])
+    return feature_collection([feature(
+        zone, {"name": _("Border zone (16 km each side of the line)"),
+               "zone_km": geo.BORDER_ZONE_KM}, "border-zone")])
 
 
 @router.get("/map/ports-of-entry", url_name="map_ports", response=error_responses(),
-            openapi_extra=_documented("Land ports of entry with their hours", ["Point"],
-                                      PORT_PROPERTIES))
+            openapi_extra=layer_schema("Land ports of entry with their hours", ["Point"],
+                                       PORT_PROPERTIES))
 def ports_layer(request):
     """The land ports of entry on the California–Baja California border, with the hours Enlace
     plans crossings with (local time of the border; `open_all_day` when open 24 hours)."""
-    features = [_feature(_point(port.longitude, port.latitude), {
+    features = [feature(_point(port.longitude, port.latitude), {
         "id": port.pk, "key": port.key, "code": port.code, "name": port.name,
         "us_city": port.us_city, "mx_city": port.mx_city, "commercial": port.commercial,
         "open_all_day": port.open_all_day,
@@ -272,19 +273,19 @@ def ports_layer(request):
         "hours_provisional": port.hours_provisional, "hours_text": port.hours_text,
         "time_zone": PortOfEntry.TIME_ZONE, "url": reverse("response:port", args=[port.key]),
     }, f"port-{port.pk}") for port in PortOfEntry.objects.all()]
-    return _collection(features)
+    return feature_collection(features)
 
 
 @router.get("/map/units", url_name="map_units", response=error_responses(422),
-            openapi_extra=_documented("Home bases of the units you may see", ["Point"],
-                                      UNIT_PROPERTIES))
+            openapi_extra=layer_schema("Home bases of the units you may see", ["Point"],
+                                       UNIT_PROPERTIES))
 def units_layer(request, query: Query[UnitLayerQuery]):
     """Units releasable to your nation, each at its home base, with its availability."""
     units = (Unit.objects.restrict(request.user).select_related("organization", "kind")
              .prefetch_related(None))
     if query.availability:
         units = units.filter(availability=query.availability)
-    features = [_feature(_point(unit.home_longitude, unit.home_latitude), {
+    features = [feature(_point(unit.home_longitude, unit.home_latitude), {
         "id": unit.pk, "name": unit.name, "organization": unit.organization.acronym,
         "nation": unit.owner_nation.code, "kind": unit.kind.code, "kind_name": unit.kind.name,
         "home_base": unit.home_base, "headcount": unit.headcount,
@@ -294,7 +295,7 @@ def units_layer(request, query: Query[UnitLayerQuery]):
         "cross_border_eligible": unit.cross_border_eligible, "air_capable": unit.air_capable,
         "url": unit.get_absolute_url(),
     }, f"unit-{unit.pk}") for unit in units]
-    return _collection(features)
+    return feature_collection(features)
 
 
 def _origins(user, deployments):
@@ -311,7 +312,7 @@ def _origins(user, deployments):
 
 
 @router.get("/map/deployments", url_name="map_deployments", response=error_responses(422),
-            openapi_extra=_documented(
+            openapi_extra=layer_schema(
                 "Deployments you may see: the route where known and a point at the incident",
                 ["LineString", "Point"], DEPLOYMENT_PROPERTIES))
 def deployments_layer(request, query: Query[DeploymentLayerQuery]):
@@ -359,16 +360,16 @@ def deployments_layer(request, query: Query[DeploymentLayerQuery]):
         vertices = [v for v in (origins.get(deployment.agreement.offer_id), via, target) if v]
         vertices = [v for i, v in enumerate(vertices) if i == 0 or v != vertices[i - 1]]
         if len(vertices) > 1:
-            features.append(_feature(
-                {"type": "LineString", "coordinates": [_position(*v) for v in vertices]},
+            features.append(feature(
+                {"type": "LineString", "coordinates": [position(*v) for v in vertices]},
                 {**properties, "feature": "route"}, f"deployment-{deployment.pk}-route"))
-        features.append(_feature(_point(*target), {**properties, "feature": "position"},
-                                 f"deployment-{deployment.pk}"))
-    return _collection(features)
+        features.append(feature(_point(*target), {**properties, "feature": "position"},
+                                f"deployment-{deployment.pk}"))
+    return feature_collection(features)
 
 
 @router.get("/map/outline", url_name="map_outline", response=error_responses(),
-            openapi_extra=_documented(
+            openapi_extra=layer_schema(
                 "Land and coastlines of the California–Baja California region",
                 ["MultiPolygon", "MultiLineString"],
                 {"layer": {"enum": ["land", "coast_and_borders"]}}))
@@ -377,9 +378,9 @@ def outline_layer(request):
     United States and Mexico (`layer: land`, with `nation` and `name`) and their coastlines and
     land borders (`layer: coast_and_borders`). The map's base when there are no tiles."""
     features = []
-    for feature in _outline()["features"]:
-        properties = dict(feature["properties"])
+    for shape in _outline()["features"]:
+        properties = dict(shape["properties"])
         if "name_en" in properties:
             properties["name"] = properties["name_es" if _spanish() else "name_en"]
-        features.append({**feature, "properties": properties})
-    return _collection(features)
+        features.append({**shape, "properties": properties})
+    return feature_collection(features)

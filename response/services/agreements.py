@@ -54,6 +54,8 @@ def _party(organization):
 
 
 def compose_terms(offer, requesting_organization):
+    """The agreed terms of an offer as plain values: what `compose_text` writes out and the
+    hash covers."""
     request = offer.request
     assisting = offer.offering_organization
     lines = [{"kind": line.kind.code, "kind_en": line.kind.name_en, "kind_es": line.kind.name_es,

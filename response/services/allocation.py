@@ -16,7 +16,7 @@ import logging
 import re
 from collections import defaultdict
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -289,12 +289,6 @@ def _pairs(data, pins, exclusions):
     return pins, exclusions
 
 
-def _enqueue(pk):
-    from response.tasks import solve_proposal
-
-    solve_proposal(pk)
-
-
 def _queue(user, *, incident, solver, liaison_rule, time_limit, data, pins, exclusions,
            resolves):
     pins, exclusions = _pairs(data, pins, exclusions)
@@ -305,7 +299,6 @@ def _queue(user, *, incident, solver, liaison_rule, time_limit, data, pins, excl
     with acting_as(user):
         # It lists the nation's own units: for that nation only.
         apply_marking(proposal, owner=user.nation, rel_to=())
-    transaction.on_commit(partial(_enqueue, proposal.pk))
     return proposal
 
 
@@ -314,9 +307,9 @@ def propose(user, *, incident=None, solver="auto", liaison_rule=True, time_limit
             exclusions=(), resolves=None):
     """A proposal for the open requests of `incident` (an incident the user may see; None:
     every active incident) and the user's nation's available units. The instance is built
-    now and saved with the proposal; the huey job `solve_proposal` solves it once the
-    transaction commits. `solver`: auto (milp with the liaison rule, else flow), flow, milp
-    or greedy; `time_limit` in seconds (0.1–300); `pins` and `exclusions` as
+    now and saved with the proposal, queued: the caller has the job solve it
+    (`response.tasks.solve_when_committed`). `solver`: auto (milp with the liaison rule, else
+    flow), flow, milp or greedy; `time_limit` in seconds (0.1–300); `pins` and `exclusions` as
     [{"resource": "unit:…", "request": "request:…"}] (an exclusion without a request keeps
     the unit home); `resolves`: the proposal this one follows."""
     require_role(user, "response.add_allocationproposal")

@@ -14,7 +14,7 @@ from response.tests.factories import (
     make_incident,
     make_request,
 )
-from web.views import _mutual_aid
+from web.views import mutual_aid_card
 
 
 def card(client):
@@ -81,7 +81,7 @@ def test_the_card_reads_in_a_few_queries(picture, django_assert_max_num_queries)
     us.get_all_permissions()  # cached on the user for the request, as every page does
     # active incidents (count and the first five), deployments in progress, people by nation
     with django_assert_max_num_queries(4):
-        summary = _mutual_aid(us)
+        summary = mutual_aid_card(us)
         assert summary["people_total"] == 5
 
 

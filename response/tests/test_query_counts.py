@@ -31,7 +31,7 @@ from response.tests.factories import (
     make_request,
     make_unit,
 )
-from web.views import _mutual_aid
+from web.views import mutual_aid_card
 
 API = "/api/v1"
 
@@ -211,7 +211,7 @@ def test_the_dashboard_card_reads_in_as_many_queries_with_more_rows(world, us_co
     for _round in range(2):
         for user in (us_coordinator, mx_liaison):
             with CaptureQueriesContext(connection) as ctx:
-                card = _mutual_aid(user)
+                card = mutual_aid_card(user)
             counts.append((user.username, len(ctx.captured_queries), card["people_total"]))
         grow(4)
     (us_small, mx_small), (us_large, mx_large) = counts[:2], counts[2:]

@@ -15,7 +15,7 @@ from response.tests.factories import make_incident
 from response.tests.test_aid_services import new_offer, submitted
 from response.tests.test_allocation_services import make_scene, solved
 from response.tests.test_deployments_services import deploy
-from response.views.allocation import _why
+from response.views.allocation import why_this_unit
 
 
 def page(client, url, language):
@@ -68,8 +68,8 @@ def assignment(cost, runner_cost, eta="2026-03-07T10:00:00+00:00"):
     ("es", "costaría 3,590 puntos más del objetivo", "no cuesta más (1,200 puntos)")])
 def test_the_runner_up_cost_has_its_unit(language, more, same):
     with translation.override(language):
-        assert more in _why(assignment(1000, 4590), {})
-        assert same in _why(assignment(1200, 1200), {})
+        assert more in why_this_unit(assignment(1000, 4590), {})
+        assert same in why_this_unit(assignment(1200, 1200), {})
 
 
 @pytest.mark.parametrize(("language", "late"), [

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.history import history_for
 from core.humanize import grouped, when
 from core.views import attempt, get_one, list_page, run_service, show_refusal
+from response import tasks
 from response.forms.allocation import ProposalFilterForm, ProposalForm, ResolveForm
 from response.models import AllocationProposal, PortOfEntry
 from response.selectors import allocation as selectors
@@ -53,7 +54,7 @@ def _name(records, identifier):
     return str(record.number if hasattr(record, "number") else record) if record else identifier
 
 
-def _why(assignment, records):
+def why_this_unit(assignment, records):
     """Why this unit and not the runner-up, in the reader's language. The library explains in
     English; the structured runner-up gives the names and costs, and its text only which of
     its fixed reasons applied (allocation.plan._why)."""
@@ -102,7 +103,7 @@ def _assignment_rows(plan, records, ports):
             "eta": _moment(a["eta"]), "needed_by": _moment(a["needed_by"]),
             "late_minutes": a["late_minutes"], "international": a["international"],
             "bilingual": a["bilingual"], "pinned": a["pinned"], "headcount": a["headcount"],
-            "cost": a["cost"]["total"], "why": _why(a, records)})
+            "cost": a["cost"]["total"], "why": why_this_unit(a, records)})
     return rows
 
 
@@ -172,6 +173,7 @@ def proposal_create(request):
     if request.method == "POST" and form.is_valid():
         proposal = run_service(form, allocation.propose, user, **form.service_fields())
         if proposal is not None:
+            tasks.solve_when_committed(proposal)
             messages.success(request, _("Proposal %(number)s queued for the solver.")
                              % {"number": proposal.pk})
             return redirect(proposal)
@@ -225,6 +227,7 @@ def proposal_resolve(request, pk):
     except (ValidationError, PermissionDenied) as exc:
         show_refusal(request, exc)
         return redirect(proposal)
+    tasks.solve_when_committed(new)
     messages.success(request, _("Proposal %(number)s queued: the same instance solved again.")
                      % {"number": new.pk})
     return redirect(new)
