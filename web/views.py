@@ -63,7 +63,7 @@ def dashboard(request):
         "partnerships": partnerships[:10],
         "partnership_count": partnerships.count(),
         "activity": recent_activity(user),
-        "mfa_enabled": user.authenticator_set.exists(),
+        "mfa_enabled": user.mfa_enabled(),
         "active_tokens": user.api_tokens.active().count(),
         "roles": list(user.roles),
     })
