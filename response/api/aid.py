@@ -162,7 +162,8 @@ def list_offers(request, filters: Query[OfferFilter]):
     """Offers you may see, newest first, filtered by incident, state, nation (the offering
     nation), a kind offered or the request."""
     user = request.user
-    return with_links_released(user, selectors.offers_for(user, **filters.dict()), "incident")
+    return with_links_released(user, selectors.offers_for(user, **filters.dict()), "incident",
+                               "request")
 
 
 @router.post("/offers", response={201: OfferDetailOut, **error_responses(403, 422)})

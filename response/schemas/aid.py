@@ -202,8 +202,8 @@ class OfferOut(Schema):
     marking: MarkingOut
 
     @staticmethod
-    def resolve_request(obj):
-        return obj.request_id if getattr(obj, "request_visible", False) else None
+    def resolve_request(obj, context):
+        return shown_id(context["request"].user, obj, "request")
 
     @staticmethod
     def resolve_incident(obj, context):

@@ -3,10 +3,9 @@ API share, and the agreed text as one reader reads it."""
 
 import json
 
-from django.db.models import Exists, OuterRef
 from django.utils import translation
 
-from core.related import linked, scrub, withheld_names
+from core.related import linked, scrub, with_shown, withheld_names
 from response.models import AidAgreement, Offer, OfferLine, ResourceRequest
 from response.selectors.common import filtered, nation_code
 
@@ -22,18 +21,22 @@ def requests_for(user, action="view", *, incident=None, state=None, nation=None,
 
 def offers_for(user, action="view", *, incident=None, state=None, nation=None, kind=None,
                request=None):
-    # The request an offer answers is named only to readers it is released to.
     found = filtered(
         Offer.objects.restrict(user, action).select_related(
-            "incident", "request", "offering_organization", "offered_by").prefetch_related(
-            "lines__kind", "lines__agency").annotate(request_visible=Exists(
-                ResourceRequest.objects.restrict(user).filter(pk=OuterRef("request_id")))),
+            "incident", "request__kind", "offering_organization", "offered_by").prefetch_related(
+            "lines__kind", "lines__agency"),
         incident_id=incident, state=state, owner_nation__code=nation_code(nation),
         request_id=request)
     if kind:
         found = found.filter(pk__in=OfferLine.objects.filter(
             kind__code=str(kind).upper()).values("offer_id"))
     return found
+
+
+def with_offer_links(user, offers):
+    """A page of offers, each with `incident_shown` and `request_shown` (None when unsolicited):
+    what it answers, named only to a reader the record is released to (core.related)."""
+    return with_shown(user, with_shown(user, offers, "incident"), "request")
 
 
 def agreements_for(user, action="view", *, incident=None, state=None, nation=None,

@@ -88,3 +88,24 @@ def test_requests_and_offers_give_no_id_of_the_incident(duty, mx_liaison, client
             (listed,) = [r for r in ok(client.get(f"/api/v1/{path}"))["items"]
                          if r["id"] == record.pk]
             assert detail["incident"] == listed["incident"] == shown, (user, path)
+
+
+def test_an_offer_names_its_request_only_where_the_request_is_released(duty, mx_liaison,
+                                                                       client_for):
+    """Mexico's offer answering a US request, the request narrowed since: Mexico's offer list,
+    export and API no longer name the request or give its id; the United States reads both."""
+    from response.services.requests import change_request_marking
+
+    request = make_request(duty, make_incident(duty), number="US-2025-113")
+    offer = make_offer(mx_liaison, request)
+    change_request_marking(duty, request, rel_to=[Nation.objects.get(code="USA")],
+                           disclosure="approved")
+    assert_related_hidden(owner=duty, reader=mx_liaison, secret="US-2025-113",
+                          paths=[reverse("response:offers")],
+                          exports=[reverse("response:offer_export")])
+    for user, request_id in ((duty, request.pk), (mx_liaison, None)):
+        client = client_for(user)
+        (listed,) = [o for o in ok(client.get("/api/v1/offers"))["items"]
+                     if o["id"] == offer.pk]
+        assert listed["request"] == ok(client.get(f"/api/v1/offers/{offer.pk}"))["request"] \
+            == request_id, user

@@ -187,7 +187,7 @@ def offer_list(request):
     form = OfferFilterForm(request.GET, user=user)
     return list_page(request, "response/offer_list.html", "response/_offers.html", form,
                      selectors.offers_for(user, **form.filters()),
-                     prepare=lambda rows: with_shown(user, rows, "incident"),
+                     prepare=lambda rows: selectors.with_offer_links(user, rows),
                      can_add=user.has_perm("response.add_offer"))
 
 
@@ -200,8 +200,9 @@ def offer_export(request):
               _("Resources"), _("Headcount"), _("Self-sustaining"), _("Duration (days)"),
               _("Available from"), _("Cost terms"), _("Estimated cost"), _("Currency"),
               _("State"), _("Owner nation"), _("Releasable to"), _("Foreign disclosure")]
-    offers = with_shown(user, selectors.offers_for(user, **form.filters()), "incident")
-    rows = ([str(o), o.request.number if o.request_visible else "", str(o.incident_shown),
+    offers = selectors.with_offer_links(user, selectors.offers_for(user, **form.filters()))
+    rows = ([str(o), o.request.number if o.request_shown and o.request_shown.visible else "",
+             str(o.incident_shown),
              o.offering_organization.acronym,
              "; ".join(f"{line.quantity} × {line.kind.code} ({line.agency.acronym})"
                        for line in o.lines.all()),

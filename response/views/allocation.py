@@ -23,7 +23,7 @@ from response import tasks
 from response.forms.allocation import ProposalFilterForm, ProposalForm, ResolveForm
 from response.models import AllocationProposal, PortOfEntry
 from response.selectors import allocation as selectors
-from response.selectors.aid import offers_for
+from response.selectors.aid import offers_for, with_offer_links
 from response.services import allocation
 
 PS = AllocationProposal.State
@@ -192,7 +192,8 @@ def proposal_detail(request, pk):
         and allocation.may_act(user, proposal, "add_allocationproposal"),
         "can_accept": "accept" in steps,
         "can_discard": "discard" in steps,
-        "offers": offers_for(user).filter(proposals=proposal).order_by("pk"),
+        "offers": with_offer_links(user, offers_for(user).filter(proposals=proposal)
+                                   .order_by("pk")),
         "resolved_by": selectors.proposals_for(user).filter(resolves=proposal),
         "history": history_for(proposal),
         **_plan_context(user, proposal),
