@@ -76,9 +76,11 @@ def test_propose_review_map_and_accept(live_server, duty, open_page):
 
     page.get_by_test_id("accept").click()
     expect(page.get_by_test_id("state")).to_have_text("Accepted")
-    offers = page.get_by_test_id("offers").locator("a")
+    offers = page.get_by_test_id("offers").locator("li")
     expect(offers).to_have_count(1)
-    offers.first.click()
+    # Each offer links itself and, for a reader who may see it, the request it answers.
+    expect(offers.first.locator("a").nth(1)).to_have_text("MEX-2026-0001")
+    offers.first.locator("a").first.click()
     expect(page.get_by_test_id("offer-lines")).to_contain_text("Generator team")
     expect(page.get_by_test_id("state").first).to_have_text("Offered")
     offer = Offer.objects.get()
