@@ -7,7 +7,7 @@ carry no marking (nations, organizations, users, resource kinds, ports) are refe
 signed-in user reads.
 """
 
-from django.db.models import CharField
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -189,8 +189,6 @@ def with_links_released(user, queryset, *paths):
     """`queryset` annotated with `links_released`: whether `user` may see every record at
     `paths` (foreign-key paths such as "offer__incident") — the rule run in the database for a
     whole list, so a text naming them need not be checked record by record."""
-    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
-
     released = Q()
     for path in paths:
         model = queryset.model

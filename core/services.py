@@ -51,8 +51,8 @@ def apply_marking(record, *, owner, rel_to, disclosure=Disclosure.NOT_REVIEWED, 
     record.tlp = tlp or ""
     record.save()
     record.rel_to.set(nations.values())
-    for row in _following(record):
-        apply_marking_of(row, record)
+    for row in _following(record):  # the marking just set, not read back once per row
+        apply_marking(row, owner=owner, rel_to=nations.values(), disclosure=disclosure, tlp=tlp)
 
 
 def apply_marking_of(record, source):

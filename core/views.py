@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.forms import MarkingForm
+from core.history import history_for
+from core.permissions import may
 
 
 def run_service(form, service, *args, **kwargs):
@@ -146,9 +148,6 @@ def marking_page(request, record, service, template="core/marking.html", **conte
 def record_page(request, template, record, **context):
     """A marked record's page: `template` shows `record`, its `history`, and offers its edit
     (`can_change`) and marking (`can_mark`) buttons to those who may use them."""
-    from core.history import history_for
-    from core.permissions import may
-
     user = request.user
     return render(request, template, {
         "record": record, "history": history_for(record),
