@@ -3,7 +3,21 @@ may see them."""
 
 from response.models import AllocationProposal, ResourceRequest, Unit
 from response.selectors.common import filtered
-from response.services.allocation import record_pk, request_id, unit_id
+
+
+# A plan names records by these ids ("unit:12"); the services write them into the instance.
+def unit_id(pk):
+    return f"unit:{pk}"
+
+
+def request_id(pk):
+    return f"request:{pk}"
+
+
+def record_pk(identifier):
+    """The primary key an instance id names ("unit:12" → 12), or None."""
+    _prefix, _sep, pk = str(identifier).partition(":")
+    return int(pk) if pk.isdigit() else None
 
 
 def proposals_for(user, action="view", *, incident=None, state=None):

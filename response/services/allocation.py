@@ -43,6 +43,7 @@ from response.models import (
     ResourceRequest,
     Unit,
 )
+from response.selectors.allocation import record_pk, request_id, unit_id
 from response.services.agreements import accepted_quantity
 from response.services.offers import create_offer
 from response.services.requests import OFFERABLE_REQUEST_STATES
@@ -75,20 +76,6 @@ NOTE_SOLVING = gettext_noop("Building the network and solving")
 NOTE_CHECKING = gettext_noop("Checking the plan against every constraint")
 NOTE_READY = gettext_noop("Plan ready")
 NOTE_FAILED = gettext_noop("The solver failed")
-
-
-def unit_id(pk):
-    return f"unit:{pk}"
-
-
-def request_id(pk):
-    return f"request:{pk}"
-
-
-def record_pk(identifier):
-    """The primary key an instance id names ("unit:12" → 12), or None."""
-    _prefix, _sep, pk = str(identifier).partition(":")
-    return int(pk) if pk.isdigit() else None
 
 
 # ---- The instance ----------------------------------------------------------------------------

@@ -328,7 +328,7 @@ def test_accepting_some_assignments(duty, scene):
 @pytest.mark.parametrize("change", ["held", "committed", "offered", "cancelled", "filled"])
 def test_an_out_of_date_or_refused_acceptance_stores_nothing(duty, mx_liaison, scene, change):
     proposal = solved(duty, incident=scene["incident"])
-    unit = Unit.objects.get(pk=allocation.record_pk(proposal.plan["assignments"][-1]["resource"]))
+    unit = Unit.objects.get(pk=selectors.record_pk(proposal.plan["assignments"][-1]["resource"]))
     if change == "held":  # refused by create_offer itself
         Unit.objects.filter(pk=unit.pk).update(held_for_home_coverage=True)
         expected = "held for home coverage"
