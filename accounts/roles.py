@@ -10,7 +10,8 @@ from fnmatch import fnmatch
 
 from django.utils.translation import gettext_noop
 
-ENLACE_APPS = ("accounts", "core", "partnerships", "personnel", "engagements", "response")
+ENLACE_APPS = ("accounts", "core", "partnerships", "personnel", "engagements", "response",
+               "border")
 
 # (code, English name, Spanish name, permission patterns)
 # Passport data is for the personnel officer (and administrators) alone.
@@ -19,9 +20,10 @@ NO_PASSPORTS = "!*.view_passport_*"
 ROLES = [
     ("administrator", gettext_noop("Administrator"), "Administrador", ["*"]),
     ("coordinator", gettext_noop("Partnership coordinator"), "Coordinador de la asociación",
-     ["*.view_*", "partnerships.*", "engagements.*", "response.*", NO_PASSPORTS]),
+     ["*.view_*", "partnerships.*", "engagements.*", "response.*", "border.*",
+      NO_PASSPORTS]),
     ("duty_officer", gettext_noop("Duty officer"), "Oficial de guardia",
-     ["*.view_*", "response.*", NO_PASSPORTS]),
+     ["*.view_*", "response.*", "border.*", NO_PASSPORTS]),
     ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
      ["*.view_*", "personnel.*"]),
     # A partner's liaison registers its own nation's participants and writes after-action
@@ -47,6 +49,10 @@ ROLES = [
       "response.add_rostermember", "response.change_rostermember",
       "response.add_deploymentcost", "response.change_deploymentcost",
       "response.add_allocationproposal", "response.change_allocationproposal",
+      # Border events: a liaison reports its own side's events, moves them along, writes on
+      # any event's timeline it may see and releases its nation's events to the partner.
+      "border.add_borderevent", "border.change_borderevent", "border.transition_borderevent",
+      "border.add_timelineentry", "border.review_disclosure_*",
       "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),

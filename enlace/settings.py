@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "personnel",
     "engagements",
     "response",
+    "border",
     # Last: its commands (load_demo) gather every app's data, so it sits above them all.
     "enlace",
 ]
@@ -343,6 +344,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
                         "progress_note"]},
     *(f"response.{name}" for name in ("offerline", "signature", "onboardingitem", "checkin",
                                       "dailystatus", "shiftlog")),
+    *({"model": f"border.{name}", "m2m_fields": ["rel_to"],
+       "exclude_fields": ["created_at", "updated_at"]}
+      for name in ("borderevent", "timelineentry")),
+    "border.bordereventkind",
 )
 # Links to other marked records are logged with their ids (core.audit.log_links), so history
 # names each one only to a reader who may see it.
