@@ -840,6 +840,10 @@ class AllocationProposal(MarkedModel):
     pins = models.JSONField(_("pinned assignments"), default=list, blank=True)
     exclusions = models.JSONField(_("excluded assignments"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    timings = models.JSONField(
+        _("time taken (seconds)"), default=dict, blank=True,
+        help_text=_("Seconds spent in each step: building the instance, saving it, reading it "
+                    "in the job, the solver's phases, the independent check and storing."))
     resolves = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="resolved_by", verbose_name=_("solved again from"))
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
