@@ -346,8 +346,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
                                       "dailystatus", "shiftlog")),
     *({"model": f"border.{name}", "m2m_fields": ["rel_to"],
        "exclude_fields": ["created_at", "updated_at"]}
-      for name in ("borderevent", "timelineentry")),
-    "border.bordereventkind",
+      for name in ("borderevent", "timelineentry", "notice")),
+    "border.bordereventkind", "border.contactrule",
 )
 # Links to other marked records are logged with their ids (core.audit.log_links), so history
 # names each one only to a reader who may see it.
