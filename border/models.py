@@ -3,6 +3,7 @@ once (a wildfire crossing the line, sewage in the Tijuana River, a port closed�
 timeline, and the counterpart notification protocol."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +182,126 @@ class TimelineEntry(MarkedModel):
 # ---- Counterpart notification protocol -------------------------------------------------------
 # ContactRule (the binational contact matrix) and Notice (each counterpart notified about an
 # event, its deadline, acknowledgement and escalation) live here.
+
+class Channel(models.TextChoices):
+    """How a counterpart is reached. Every notice is recorded and shown in Enlace; the channel
+    says how the duty contact must also be reached."""
+    ENLACE = "enlace", pgettext_lazy("notification channel", "Enlace")
+    PHONE = "phone", pgettext_lazy("notification channel", "Phone")
+    RADIO = "radio", pgettext_lazy("notification channel", "Radio")
+    EMAIL = "email", pgettext_lazy("notification channel", "Email")
+
+
+class ContactRule(models.Model):
+    """A row of the binational contact matrix (reference data, the same for every nation): for
+    an event kind on a side of the line, one level of a chain of counterpart contacts — who is
+    told, how, within how many minutes. Level 1 is the first duty contact; a notice left
+    unacknowledged escalates to the next level of its chain (the next contact, then the
+    national channel). Loaded from border/data/contact_matrix.csv by `enlace
+    load_contact_matrix` (and the demo); an administrator edits it in the admin."""
+
+    kind = models.ForeignKey(BorderEventKind, on_delete=models.CASCADE,
+                             related_name="contact_rules", verbose_name=_("event kind"))
+    side = models.CharField(_("side of the line"), max_length=3, choices=Side.choices,
+                            help_text=_("The side of the line the event is on."))
+    chain = models.SlugField(_("chain"), max_length=32,
+                             help_text=_("Contacts of one chain are tried in order of level."))
+    level = models.PositiveSmallIntegerField(
+        _("level"), help_text=_("1 is the first duty contact; higher levels are tried when the "
+                                "level below does not acknowledge in time."))
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("organization notified"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices,
+                               default=Channel.ENLACE)
+    minutes = models.PositiveIntegerField(
+        _("minutes to acknowledge"),
+        validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)])
+    national = models.BooleanField(_("national channel"), default=False)
+    duty_role_en = models.CharField(_("duty contact (English)"), max_length=200)
+    duty_role_es = models.CharField(_("duty contact (Spanish)"), max_length=200)
+    contact = models.CharField(_("contact"), max_length=200, blank=True,
+                               help_text=_("Name, desk or call sign of the duty contact."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind__order", "side", "chain", "level"]
+        verbose_name = _("contact rule")
+        verbose_name_plural = _("contact rules")
+        constraints = [models.UniqueConstraint(fields=["kind", "side", "chain", "level"],
+                                               name="one_contact_rule_per_level")]
+
+    def __str__(self):
+        return f"{self.kind.code}/{self.side}/{self.chain}/{self.level}: {self.organization}"
+
+    @property
+    def duty_role(self):
+        return localized(self, "duty_role")
+
+
+class Notice(MarkedModel):
+    """A counterpart organization told of a border event under the contact matrix: when it was
+    sent, by when it must be acknowledged, who acknowledged and when, and whether it escalated.
+    Carries its event's marking (core.services.apply_marking)."""
+    MARKING_PARENTS = ("event",)
+    MARKING_FOLLOWS = "event"
+    PARTNER_ACTIONS = frozenset({"acknowledge"})
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("notice state", "Waiting for acknowledgement")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("notice state", "Acknowledged")
+        ESCALATED = "escalated", pgettext_lazy("notice state", "Escalated")
+        UNANSWERED = "unanswered", pgettext_lazy("notice state", "Unanswered")
+
+    event = models.ForeignKey(BorderEvent, on_delete=models.CASCADE, related_name="notices",
+                              verbose_name=_("border event"))
+    rule = models.ForeignKey(ContactRule, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="notices", verbose_name=_("contact rule"))
+    # Copied from the rule when sent, so a later edit of the matrix leaves the record intact.
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("organization notified"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    chain = models.SlugField(_("chain"), max_length=32)
+    level = models.PositiveSmallIntegerField(_("level"))
+    national = models.BooleanField(_("national channel"), default=False)
+    duty_role_en = models.CharField(_("duty contact (English)"), max_length=200, blank=True)
+    duty_role_es = models.CharField(_("duty contact (Spanish)"), max_length=200, blank=True)
+    escalated_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="+",
+                                       verbose_name=_("escalated from"))
+    sent_at = models.DateTimeField(_("sent"))
+    due_at = models.DateTimeField(_("due"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices,
+                             default=State.PENDING)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                        null=True, blank=True, related_name="+",
+                                        verbose_name=_("acknowledged by"))
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "chain", "level", "pk"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        permissions = [*marking_permissions("notice"),
+                       ("acknowledge_notice", "Can acknowledge a notice for their organization")]
+        constraints = [models.UniqueConstraint(fields=["event", "chain", "level"],
+                                               name="one_notice_per_chain_level")]
+        indexes = [models.Index(fields=["state", "due_at"]),
+                   models.Index(fields=["organization", "state"])]
+
+    def __str__(self):
+        return f"{self.organization} — {self.event}"
+
+    @property
+    def duty_role(self):
+        return localized(self, "duty_role")
+
+    @property
+    def late(self):
+        """Acknowledged after its deadline, or still waiting past it."""
+        if self.acknowledged_at is not None:
+            return self.acknowledged_at > self.due_at
+        return self.state != self.State.PENDING
+
+    def get_absolute_url(self):
+        return reverse("border:event", args=[self.event_id]) + f"#notice-{self.pk}"
