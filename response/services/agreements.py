@@ -219,13 +219,20 @@ def signable_parts(user, agreement):
 def accepted_quantity(request):
     """What in-force agreements give the request: quantities of its kind, and of acceptable
     substitutes when it takes them."""
-    kinds = {request.kind.code}
-    if request.substitutes_acceptable:
-        kinds |= set(request.kind.substitutes.values_list("code", flat=True))
-    return sum(line["quantity"]
-               for terms in AidAgreement.objects.filter(request=request, state=AS.IN_FORCE)
-               .values_list("terms", flat=True)
-               for line in terms["lines"] if line["kind"] in kinds)
+    return accepted_quantities([request])[request.pk]
+
+
+def accepted_quantities(requests):
+    """accepted_quantity of each request, {pk: quantity}, with one query for the agreements
+    whatever their number (prefetch the kinds' substitutes of many requests)."""
+    kinds = {request.pk: {request.kind.code} | (
+        {kind.code for kind in request.kind.substitutes.all()}
+        if request.substitutes_acceptable else set()) for request in requests}
+    given = dict.fromkeys(kinds, 0)
+    for pk, terms in AidAgreement.objects.filter(request__in=list(kinds), state=AS.IN_FORCE) \
+            .values_list("request_id", "terms"):
+        given[pk] += sum(line["quantity"] for line in terms["lines"] if line["kind"] in kinds[pk])
+    return given
 
 
 def _accept(user, agreement):
