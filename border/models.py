@@ -14,6 +14,16 @@ from core.models import MarkedModel, localized, marking_permissions
 from core.validators import validate_year
 from response.models import LATITUDE, LONGITUDE, Incident
 
+# What every page and notice of an exercise event says, in the reader's language; notices
+# that carry both languages take EXERCISE_WORD's.
+EXERCISE_BANNER = pgettext_lazy("exercise banner", "EXERCISE EXERCISE EXERCISE")
+EXERCISE_WORD = {"en": "EXERCISE", "es": "EJERCICIO"}
+
+
+def exercise_banner(language):
+    """The banner in `language` ("en" or "es"), whatever the reader's."""
+    return " ".join([EXERCISE_WORD[language]] * 3)
+
 
 class Side(models.TextChoices):
     """The side of the California–Baja California line."""
