@@ -53,6 +53,8 @@ ROLES = [
       # any event's timeline it may see and releases its nation's events to the partner.
       "border.add_borderevent", "border.change_borderevent", "border.transition_borderevent",
       "border.add_timelineentry", "border.review_disclosure_*",
+      # A notice sent to the liaison's organization is acknowledged by it.
+      "border.acknowledge_notice",
       "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),
