@@ -14,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from allocation import validation
+
 FORMAT = "enlace-allocation-instance/1"
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "docs" / "allocation-instance.schema.json"
+SCHEMA_FILE = validation.INSTANCE_SCHEMA
 NATIONS = ("USA", "MEX")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_UNMET_PENALTY = 10_000
@@ -182,7 +184,7 @@ class Instance:
         return to_minutes(when, self.reference_time)
 
     def instant(self, minutes):
-        return iso(self.reference_time + timedelta(minutes=minutes))
+        return _instant(self.reference_time, minutes)
 
 
 def parse_time(text):
@@ -196,30 +198,32 @@ def to_minutes(text, reference):
     return round((parse_time(text) - reference).total_seconds() / 60)
 
 
+@lru_cache(maxsize=1 << 16)
+def _instant(reference_time, minutes):
+    # A plan names the same few thousand minutes many times over (ETAs, deadlines, crossings).
+    return iso(reference_time + timedelta(minutes=minutes))
+
+
 def iso(moment):
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@lru_cache(maxsize=2)
-def _validator(schema_file):
-    import jsonschema
-
-    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
 def schema_errors(data, schema_file=SCHEMA_FILE):
     """JSON Schema errors as 'path: message' strings, in document order."""
-    errors = sorted(_validator(str(schema_file)).iter_errors(data), key=lambda e: list(e.path))
-    return [f"{'/'.join(str(p) for p in e.path) or '(root)'}: {e.message}" for e in errors]
+    return validation.errors(data, schema_file)
+
+
+def check_schema(data):
+    """Raise InstanceError naming the first problems when `data` breaks the schema."""
+    errors = schema_errors(data)
+    if errors:
+        raise InstanceError("; ".join(errors[:5]))
 
 
 def from_json(data, validate=True):
     """Build an Instance from parsed JSON; InstanceError names the first problems found."""
     if validate:
-        errors = schema_errors(data)
-        if errors:
-            raise InstanceError("; ".join(errors[:5]))
+        check_schema(data)
     ref = parse_time(data["reference_time"])
     travel = Travel(**data.get("travel", {}))
     objective = data.get("objective", {})
