@@ -34,97 +34,86 @@ UNMET_ORDER = (
 )
 
 
-def solve(instance, solver="auto", time_limit=None, pins=None, exclusions=None):
-    """Solve and explain. `solver`: "flow" (exact min-cost flow; a liaison breach is repaired),
-    "milp" (the flow first, then the integer model when the flow's optimum breaks the liaison
-    rule), "auto" (the same as "milp") or "greedy" (the baseline). `time_limit` in seconds
-    bounds the whole solve; when it runs out the best plan found so far is returned with its
-    gap. `pins` and `exclusions` ([{"resource", "request"}], request optional for exclusions)
-    add to the instance's own. Never raises for infeasible demand: it comes back unmet."""
+# Why the returned plan's method made it (`method_reason`), as codes a caller translates.
+METHOD_REASONS = (
+    "flow_exact",     # the flow optimum obeys every rule
+    "repair_free",    # it broke the liaison rule, and repairing that cost nothing: optimal
+    "escalated",      # it broke the liaison rule: the integer model made the plan
+    "greedy_asked",   # the greedy baseline was asked for
+    "solver_failed",  # a solver failed: the best plan found before it is returned
+    "time_limit",     # the time limit passed: the best plan found so far is returned
+)
+ON_BREACH = ("escalate", "refuse")
+METHODS = ("greedy", "flow+repair", "flow", "milp")  # weakest first
+
+
+class LiaisonBreach(ValueError):
+    """The flow optimum breaks the liaison rule and the caller asked to be told, not escalated."""
+
+
+def solve(instance, solver="auto", time_limit=None, pins=None, exclusions=None,
+          on_breach="escalate"):
+    """Solve and explain. `solver`: "flow" (the exact min-cost flow), "milp" and "auto" (the
+    same flow, then the integer model when the flow's optimum breaks the liaison rule) or
+    "greedy" (the baseline). When the flow's optimum breaks the liaison rule and repairing it
+    costs anything, "flow" escalates to the integer model as well, or with
+    `on_breach="refuse"` raises LiaisonBreach: a user who asked for an exact solver never gets
+    a worse plan without being told. The greedy plan is made only when asked for or as the
+    fallback when a solver fails or the time runs out; `method` and `method_reason` say which.
+    `time_limit` in seconds bounds the whole solve; when it runs out the best plan found so
+    far is returned with its gap. `pins` and `exclusions` ([{"resource", "request"}], request
+    optional for exclusions) add to the instance's own. Never raises for infeasible demand: it
+    comes back unmet."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {', '.join(SOLVERS)}")
+    if on_breach not in ON_BREACH:
+        raise ValueError(f"on_breach must be one of {', '.join(ON_BREACH)}")
     started = perf_counter()
     timings = {}
+    clock = [started]
 
-    def lap(name, since):
-        timings[name] = round(perf_counter() - since, 4)
-        return perf_counter()
+    def lap(name):
+        now = perf_counter()
+        timings[name] = round(now - clock[0], 4)
+        clock[0] = now
 
     def left():
         return None if time_limit is None else time_limit - (perf_counter() - started)
 
-    now = perf_counter()
     net = Network(instance, pins, exclusions)
-    now = lap("network", now)
-    x_greedy = greedy.solve(net)
-    now = lap("greedy", now)
-    notes, stopped = [], False
-    candidates = {"greedy": x_greedy}
+    lap("network")
+    candidates, notes = {}, []
+
+    def greedy_plan():
+        if "greedy" not in candidates:
+            candidates["greedy"] = greedy.solve(net)
+            lap("greedy")
+        return candidates["greedy"]
+
     if solver == "greedy":
-        bound = net.relaxation_bound()
+        greedy_plan()
+        bound, stopped, failed = net.relaxation_bound(), False, False
         notes.append("bound: each request's cheapest resources as if nothing competed for them")
     elif left() is not None and left() <= 0:
-        bound, stopped = net.relaxation_bound(), True
+        greedy_plan()
+        bound, stopped, failed = net.relaxation_bound(), True, False
         notes.append("time limit reached before the flow: the greedy plan is returned")
     else:
-        from allocation import flow
-
-        x_flow, status = flow.solve(net)
-        now = lap("flow", now)
-        breached = None if x_flow is None else net.liaison_violations(x_flow)
-        if x_flow is None:
-            # Cannot happen with a well-formed network (the unmet arcs make it feasible), but
-            # a plan is still owed: the greedy one, with the cheap bound.
-            bound = net.relaxation_bound()
-            notes.append(f"the flow solver failed ({status}): the greedy plan is returned")
-        elif not breached:
-            bound = net.total(x_flow)
-            candidates = {"flow": x_flow}
-            if net.instance.liaison:
-                notes.append("the flow optimum already obeys the liaison rule")
-        else:
-            bound = net.total(x_flow)
-            notes.append(f"the flow optimum breaks the liaison rule at {len(breached)} "
-                         "incident(s); its cost is the lower bound")
-            candidates["flow+repair"] = net.repair_liaison(x_flow)
-            if net.total(candidates["flow+repair"]) == bound:
-                notes.append("the repair costs nothing: the repaired plan is optimal")
-            elif solver == "flow":
-                notes.append("the flow solver repairs the breach; the integer model may do "
-                             "better")
-            elif left() is not None and left() <= 0:
-                stopped = True
-                notes.append("time limit reached before the integer model")
-            else:
-                from allocation import milp
-
-                full = net.n_arcs <= FULL_MILP_ARCS
-                arcs = None if full else milp.candidate_arcs(
-                    net, solutions=(x_greedy, x_flow, candidates["flow+repair"]))
-                result = milp.solve(net, arcs, time_limit=left())
-                now = lap("milp", now)
-                timings["milp_variables"] = result["variables"]
-                if result["status"] == "time_limit":
-                    stopped = True
-                if result["x"] is not None and net.feasible(result["x"]):
-                    candidates["milp"] = result["x"]
-                notes.append(
-                    f"integer model on {'all' if full else len(arcs)} arcs: {result['status']}")
-                if full and result["bound"] is not None:
-                    bound = max(bound, result["bound"])
-    # The best feasible plan found; on equal cost the later (stronger) method wins.
+        bound, stopped, failed = _exact(net, solver, on_breach, candidates, notes, greedy_plan,
+                                        left, lap, timings)
+    # The best feasible plan found; on equal cost the stronger method wins.
     totals = {name: net.total(x) for name, x in candidates.items()}
-    best = min(totals.values())
-    method = [name for name, total in totals.items() if total == best][-1]
+    method = min(totals, key=lambda name: (totals[name], -METHODS.index(name)))
     x = candidates[method]
     seconds = perf_counter() - started
     plan = explain(net, x)
-    lap("explain", now)
+    lap("explain")
     objective = plan["objective"]["total"]
     gap = 0.0 if objective == 0 else (objective - bound) / objective
     plan.update({
         "solver": solver,
         "method": method,
+        "method_reason": _method_reason(solver, method, stopped, failed),
         "status": "optimal" if gap == 0 else ("time_limit" if stopped else "feasible"),
         "bound": bound,
         "gap": round(gap, 6),
@@ -133,6 +122,76 @@ def solve(instance, solver="auto", time_limit=None, pins=None, exclusions=None):
         "timings": timings,
     })
     return plan
+
+
+def _exact(net, solver, on_breach, candidates, notes, greedy_plan, left, lap, timings):
+    """The flow, and the integer model when the flow's optimum breaks the liaison rule.
+    Fills `candidates` and `notes`; returns (bound, stopped by the time limit, a solver
+    failed)."""
+    from allocation import flow
+
+    x_flow, status = flow.solve(net)
+    lap("flow")
+    if x_flow is None:
+        # Cannot happen with a well-formed network (the unmet arcs make it feasible), but a
+        # plan is still owed: the greedy one, with the cheap bound.
+        greedy_plan()
+        notes.append(f"the flow solver failed ({status}): the greedy plan is returned")
+        return net.relaxation_bound(), False, True
+    bound = net.total(x_flow)
+    breached = net.liaison_violations(x_flow)
+    if not breached:
+        candidates["flow"] = x_flow
+        if net.instance.liaison:
+            notes.append("the flow optimum already obeys the liaison rule")
+        return bound, False, False
+    notes.append(f"the flow optimum breaks the liaison rule at {len(breached)} incident(s); "
+                 "its cost is the lower bound")
+    repaired = candidates["flow+repair"] = net.repair_liaison(x_flow)
+    if net.total(repaired) == bound:
+        notes.append("the repair costs nothing: the repaired plan is optimal")
+        return bound, False, False
+    if solver == "flow" and on_breach == "refuse":
+        raise LiaisonBreach(
+            f"the liaison rule binds at {len(breached)} incident(s): the flow's optimum breaks "
+            "it and the best repair costs more, so only the integer model can give the optimum")
+    if left() is not None and left() <= 0:
+        greedy_plan()
+        notes.append("time limit reached before the integer model")
+        return bound, True, False
+    from allocation import milp
+
+    full = net.n_arcs <= FULL_MILP_ARCS
+    arcs = None if full else milp.candidate_arcs(
+        net, solutions=(greedy_plan(), x_flow, repaired))
+    result = milp.solve(net, arcs, time_limit=left())
+    lap("milp")
+    timings["milp_variables"] = result["variables"]
+    notes.append(f"integer model on {'all' if full else len(arcs)} arcs: {result['status']}")
+    if full and result["bound"] is not None:
+        bound = max(bound, result["bound"])
+    stopped = result["status"] == "time_limit"
+    if result["x"] is not None and net.feasible(result["x"]):
+        candidates["milp"] = result["x"]
+        return bound, stopped, False
+    greedy_plan()
+    notes.append("the integer model found no plan: the best one found before it is returned")
+    return bound, stopped, not stopped
+
+
+def _method_reason(solver, method, stopped, failed):
+    """The METHOD_REASONS code for the method that made the returned plan."""
+    if method == "flow":
+        return "flow_exact"
+    if method == "milp":
+        return "escalated"
+    if method == "greedy" and solver == "greedy":
+        return "greedy_asked"
+    if stopped:
+        return "time_limit"
+    if failed or method == "greedy":
+        return "solver_failed"
+    return "repair_free"
 
 
 def _iso(net, minutes):
