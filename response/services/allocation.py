@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from datetime import datetime
 from functools import lru_cache
+from time import perf_counter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,7 +45,7 @@ from response.models import (
     Unit,
 )
 from response.selectors.allocation import record_pk, request_id, unit_id
-from response.services.agreements import accepted_quantity
+from response.services.agreements import accepted_quantities
 from response.services.offers import create_offer
 from response.services.requests import OFFERABLE_REQUEST_STATES
 
@@ -68,6 +69,13 @@ PORT_WAIT_MINUTES = 60
 # Units already named on a live offer are not proposed twice.
 LIVE_OFFER_STATES = (Offer.State.OFFERED, Offer.State.UNDER_REVIEW, Offer.State.ACCEPTED)
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+# The steps a proposal's `timings` records, in order, with the seconds each took: building the
+# instance from the database and saving the queued proposal (propose), waiting for the job,
+# reading and validating the saved instance, solving (its phases as the solver times them:
+# SOLVER_PHASES, inside "solve"), the independent check and storing the plan.
+STEPS = ("build", "save", "wait", "read", "solve", "check", "store")
+SOLVER_PHASES = ("network", "greedy", "flow", "milp", "explain")
 
 # Progress notes, stored in English and shown in the reader's language.
 NOTE_QUEUED = gettext_noop("Waiting for the solver")
@@ -103,24 +111,33 @@ def _open_requests(user, incident):
         found = found.filter(incident=incident)
     else:
         found = found.filter(incident__status=Incident.Status.ACTIVE)
-    return (found.select_related("incident", "kind").prefetch_related("kind__substitutes")
-            .order_by("incident_id", "needed_by", "pk"))
+    return (found.select_related("incident", "kind").prefetch_related(None)
+            .prefetch_related("kind__substitutes").order_by("incident_id", "needed_by", "pk"))
+
+
+# What the instance takes of a unit, read as plain values: thousands of units are read without
+# making a model (and its organization, nation and kind) of each.
+UNIT_FIELDS = ("pk", "kind__code", "home_latitude", "home_longitude", "organization_id",
+               "organization__acronym", "organization__nation__code", "headcount",
+               "available_from", "cross_border_eligible", "languages",
+               "held_for_home_coverage", "air_capable")
 
 
 def _available_units(user, now):
-    """The user's own nation's units that are available now or later and on no live offer."""
+    """The user's own nation's units that are available now or later and on no live offer, as
+    dicts of UNIT_FIELDS."""
     busy = OfferLine.objects.filter(unit__isnull=False, offer__state__in=LIVE_OFFER_STATES)
     return (Unit.objects.restrict(user)
             .filter(owner_nation_id=user.nation_id, availability=Unit.Availability.AVAILABLE)
             .exclude(available_until__lte=now)
             .exclude(pk__in=busy.values("unit_id"))
-            .select_related("organization__nation", "kind")
-            .prefetch_related(None).order_by("pk"))
+            .prefetch_related(None).order_by("pk").values(*UNIT_FIELDS))
 
 
+@lru_cache(maxsize=256)
 def _languages(value):
-    return list(dict.fromkeys(c for c in (part.strip().lower() for part in value.split(","))
-                              if LANGUAGE.match(c)))
+    return tuple(dict.fromkeys(c for c in (part.strip().lower() for part in value.split(","))
+                               if LANGUAGE.match(c)))
 
 
 def _ports():
@@ -147,17 +164,19 @@ def build_instance(user, *, incident=None, liaison_rule=True, now=None):
     substitutes when the request accepts them; and the user's nation's available units, one
     resource each, under their organization's drawdown limit (ALLOCATION_KEEP_AT_HOME).
 
-    Returns (instance, records): records maps each instance id to its unit or request."""
+    Its ids name the records: "unit:12", "request:34" (response.selectors.allocation)."""
     now = (now or timezone.now()).replace(second=0, microsecond=0)
     nation = user.nation.code if getattr(user, "nation_id", None) else None
     if nation not in instances.NATIONS:
         raise ValidationError(_("The optimizer plans moves across the California–Baja "
                                 "California border: it takes units of the United States and "
                                 "Mexico only."))
-    records, requests, substitutions = {}, [], {}
+    requests, substitutions = [], {}
     penalties = _substitution_penalties()
-    for request in _open_requests(user, incident):
-        remaining = request.quantity - accepted_quantity(request)
+    found = list(_open_requests(user, incident))
+    given = accepted_quantities(found)
+    for request in found:
+        remaining = request.quantity - given[request.pk]
         if remaining <= 0:
             continue
         kind = request.kind.code
@@ -166,38 +185,36 @@ def build_instance(user, *, incident=None, liaison_rule=True, now=None):
         for substitute in substitutes:
             substitutions[(kind, substitute)] = penalties.get((kind, substitute),
                                                               SUBSTITUTION_PENALTY)
-        identifier = request_id(request.pk)
-        records[identifier] = request
         requests.append({
-            "id": identifier, "incident": f"incident:{request.incident_id}", "kind": kind,
+            "id": request_id(request.pk), "incident": f"incident:{request.incident_id}",
+            "kind": kind,
             "quantity": remaining, "priority": PRIORITY_WEIGHTS[request.priority],
             "lat": request.incident.latitude, "lon": request.incident.longitude,
             "needed_by": instances.iso(request.needed_by), "substitutes": substitutes})
     resources, jurisdictions = [], {}
+    reference = instances.iso(now)
     for unit in _available_units(user, now):
-        organization = unit.organization
-        jurisdiction = f"organization:{organization.pk}"
+        jurisdiction = f"organization:{unit['organization_id']}"
         jurisdictions.setdefault(jurisdiction, {
-            "id": jurisdiction, "name": organization.acronym,
-            "nation": organization.nation.code,
+            "id": jurisdiction, "name": unit["organization__acronym"],
+            "nation": unit["organization__nation__code"],
             "keep_share": settings.ALLOCATION_KEEP_AT_HOME})
-        identifier = unit_id(unit.pk)
-        records[identifier] = unit
-        start = max(unit.available_from, now) if unit.available_from else now
+        start = unit["available_from"]
         resources.append({
-            "id": identifier, "kind": unit.kind.code, "lat": unit.home_latitude,
-            "lon": unit.home_longitude, "nation": nation, "jurisdiction": jurisdiction,
-            "headcount": unit.headcount, "available_from": instances.iso(start),
-            "cross_border_eligible": unit.cross_border_eligible,
+            "id": unit_id(unit["pk"]), "kind": unit["kind__code"],
+            "lat": unit["home_latitude"], "lon": unit["home_longitude"], "nation": nation,
+            "jurisdiction": jurisdiction, "headcount": unit["headcount"],
+            "available_from": instances.iso(start) if start and start > now else reference,
+            "cross_border_eligible": unit["cross_border_eligible"],
             "credential_delay_minutes": CREDENTIAL_DELAY_MINUTES,
-            "languages": _languages(unit.languages),
-            "held_for_home_coverage": unit.held_for_home_coverage,
-            "air_capable": unit.air_capable})
+            "languages": list(_languages(unit["languages"])),
+            "held_for_home_coverage": unit["held_for_home_coverage"],
+            "air_capable": unit["air_capable"]})
     data = {
         "format": instances.FORMAT,
-        "name": (f"Enlace {nation} {instances.iso(now)}"
+        "name": (f"Enlace {nation} {reference}"
                  + (f" incident:{incident.pk}" if incident is not None else "")),
-        "reference_time": instances.iso(now),
+        "reference_time": reference,
         "rules": {"liaison": bool(liaison_rule)},
         "substitutions": [{"kind": k, "substitute": s, "penalty": p}
                           for (k, s), p in sorted(substitutions.items())],
@@ -207,7 +224,7 @@ def build_instance(user, *, incident=None, liaison_rule=True, now=None):
         "requests": requests,
     }
     try:
-        return instances.from_json(data), records
+        return instances.from_json(data)
     except instances.InstanceError as exc:
         raise ValidationError(_("The optimizer cannot plan with these records: %(error)s")
                               % {"error": exc}) from exc
@@ -276,8 +293,13 @@ def _pairs(data, pins, exclusions):
     return pins, exclusions
 
 
+def _seconds(since):
+    return round(perf_counter() - since, 4)
+
+
 def _queue(user, *, incident, solver, liaison_rule, time_limit, data, pins, exclusions,
-           resolves):
+           resolves, timings):
+    started = perf_counter()
     pins, exclusions = _pairs(data, pins, exclusions)
     proposal = AllocationProposal(
         incident=incident, requested_by=user, solver=solver, liaison_rule=liaison_rule,
@@ -286,6 +308,10 @@ def _queue(user, *, incident, solver, liaison_rule, time_limit, data, pins, excl
     with acting_as(user):
         # It lists the nation's own units: for that nation only.
         apply_marking(proposal, owner=user.nation, rel_to=())
+    # Saving is timed once saved: its time is added by a small update of its own.
+    proposal.timings, proposal.updated_at = {**timings, "save": _seconds(started)}, timezone.now()
+    AllocationProposal.objects.filter(pk=proposal.pk).update(timings=proposal.timings,
+                                                             updated_at=proposal.updated_at)
     return proposal
 
 
@@ -305,14 +331,16 @@ def propose(user, *, incident=None, solver="auto", liaison_rule=True, time_limit
     incident = _incident(user, incident)
     stored = _solver(solver, liaison_rule)
     seconds = _time_limit(time_limit)
-    instance, _records = build_instance(user, incident=incident, liaison_rule=liaison_rule)
+    started = perf_counter()
+    instance = build_instance(user, incident=incident, liaison_rule=liaison_rule)
     if not instance.requests:
         raise ValidationError({"incident": _(
             "No submitted or partially filled request with anything left to fill is visible "
             "to you there: there is nothing to plan.")})
+    data = instances.to_json(instance)
     return _queue(user, incident=incident, solver=stored, liaison_rule=bool(liaison_rule),
-                  time_limit=seconds, data=instances.to_json(instance), pins=pins,
-                  exclusions=exclusions, resolves=resolves)
+                  time_limit=seconds, data=data, pins=pins, exclusions=exclusions,
+                  resolves=resolves, timings={"build": _seconds(started)})
 
 
 def _own(user, proposal, codename):
@@ -354,7 +382,8 @@ def resolve(user, proposal, *, pins=(), exclusions=()):
         raise ValidationError(message)
     return _queue(user, incident=proposal.incident, solver=proposal.solver,
                   liaison_rule=proposal.liaison_rule, time_limit=proposal.time_limit,
-                  data=proposal.instance, pins=pins, exclusions=exclusions, resolves=proposal)
+                  data=proposal.instance, pins=pins, exclusions=exclusions, resolves=proposal,
+                  timings={})
 
 
 def _solve(instance, proposal):
@@ -370,36 +399,59 @@ def replay(proposal):
 
 def run_proposal(proposal_id):
     """The job's work: solve a queued proposal, recording progress as it goes, and store the
-    plan with the independent checker's verdict. Any failure is recorded on the proposal
-    (state failed, the error), never raised. A proposal discarded meanwhile is left alone.
-    Returns the plan, or None."""
+    plan with the independent checker's verdict and the seconds each step took (`timings`,
+    added to what propose recorded). Any failure is recorded on the proposal (state failed,
+    the error), never raised. A proposal discarded meanwhile is left alone. Returns the plan,
+    or None."""
+    started, begun = perf_counter(), timezone.now()
     active = AllocationProposal.objects.filter(pk=proposal_id, state__in=(PS.QUEUED,
                                                                            PS.SOLVING))
     proposal = active.filter(state=PS.QUEUED).first()
     if proposal is None:
         return None  # solved already, or discarded
+    # Each step runs from the end of the one before, so together they are the job's time.
+    timings = {**(proposal.timings or {}),
+               "wait": round(max((begun - proposal.updated_at).total_seconds(), 0), 4)}
+
+    def lap(name, since):
+        timings[name] = _seconds(since)
+        return perf_counter()
 
     def step(progress, note, **fields):
         return active.update(progress=progress, progress_note=note, updated_at=timezone.now(),
                              **fields)
 
+    def total():
+        return round(sum(timings.get(name, 0) for name in STEPS), 4)
+
+    now = started
     try:
         step(10, NOTE_READING, state=PS.SOLVING)
         instance = instances.from_json(proposal.instance)
+        now = lap("read", now)
         step(30, NOTE_SOLVING)
         plan = _solve(instance, proposal)
+        now = lap("solve", now)
+        timings.update({name: plan["timings"][name] for name in SOLVER_PHASES
+                        if name in plan.get("timings", {})})
         step(90, NOTE_CHECKING)
         verdict = check(instance, plan)
         plan["check"] = {"feasible": verdict["feasible"],
                          "violations": verdict["violations"][:20],
                          "objective": verdict["objective"]}
+        now = lap("check", now)
         if not step(100, NOTE_READY, state=PS.READY, plan=plan, solved_at=timezone.now()):
             return None
+        lap("store", now)
     except Exception as exc:  # the job must record any failure, not lose it
         logger.exception("allocation proposal %s failed", proposal_id)
         step(100, NOTE_FAILED, state=PS.FAILED,
-             error=(str(exc) or exc.__class__.__name__)[:2000])
+             error=(str(exc) or exc.__class__.__name__)[:2000],
+             timings={**timings, "total": total()})
         return None
+    # Storing is timed once stored: the timings follow in a small update of their own.
+    AllocationProposal.objects.filter(pk=proposal_id).update(
+        timings={**timings, "total": total()})
     return plan
 
 
@@ -434,8 +486,9 @@ def accept(user, proposal, *, assignment_ids=None):
     by_request = defaultdict(list)
     for assignment in chosen:
         by_request[record_pk(assignment["request"])].append(assignment)
-    requests = ResourceRequest.objects.restrict(user).select_related("incident", "kind").in_bulk(
-        list(by_request))
+    requests = (ResourceRequest.objects.restrict(user).select_related("incident", "kind")
+                .prefetch_related("kind__substitutes").in_bulk(list(by_request)))
+    given = accepted_quantities(requests.values())
     unit_pks = [record_pk(a["resource"]) for a in chosen]
     units = Unit.objects.restrict(user).select_related("organization", "kind").in_bulk(unit_pks)
     busy = set(OfferLine.objects.filter(unit_id__in=unit_pks, offer__state__in=LIVE_OFFER_STATES)
@@ -454,7 +507,7 @@ def accept(user, proposal, *, assignment_ids=None):
         if request.state not in OFFERABLE_REQUEST_STATES:
             refuse(_("it is %(state)s now, no longer open for offers.")
                    % {"state": request.get_state_display().lower()})
-        remaining = request.quantity - accepted_quantity(request)
+        remaining = request.quantity - given[request.pk]
         if len(assignments) > remaining:
             refuse(_("%(left)s still to fill, %(count)s proposed.")
                    % {"left": max(remaining, 0), "count": len(assignments)})

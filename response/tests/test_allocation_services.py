@@ -94,7 +94,7 @@ def test_instance_has_what_is_left_to_fill_and_only_own_available_units(duty, mx
     make_request(mx_liaison, scene["incident"], number="MEX-2026-0004", kind="GENERATOR",
                  rel_to=())  # not released to the United States
 
-    inst, records = allocation.build_instance(duty, incident=scene["incident"])
+    inst = allocation.build_instance(duty, incident=scene["incident"])
 
     requests = {q.id: q for q in inst.requests}
     generators = requests[f"request:{scene['generators'].pk}"]
@@ -115,8 +115,8 @@ def test_instance_has_what_is_left_to_fill_and_only_own_available_units(duty, mx
     first = resources[f"unit:{scene['units'][0].pk}"]
     assert first.nation == "USA" and first.languages == ("en", "es") and first.bilingual
     assert first.credential_delay == allocation.CREDENTIAL_DELAY_MINUTES
-    assert records[first.id] == scene["units"][0]
-    assert records[generators.id] == scene["generators"]
+    assert first.id == f"unit:{scene['units'][0].pk}"
+    assert first.jurisdiction == f"organization:{duty.organization_id}"
 
     [jurisdiction] = inst.jurisdictions  # the duty officer's organization (CalGuard)
     assert jurisdiction.name == duty.organization.acronym and jurisdiction.keep_share == 0.2
@@ -131,7 +131,7 @@ def test_instance_ports_substitute_penalties_and_settings(duty, scene):
                         substitutes_acceptable=True,
                         needed_by=timezone.now() + timedelta(days=1))
     with override_settings(ALLOCATION_KEEP_AT_HOME=0.5):
-        inst, _records = allocation.build_instance(duty, liaison_rule=False)
+        inst = allocation.build_instance(duty, liaison_rule=False)
     assert inst.jurisdictions[0].keep_share == 0.5 and not inst.liaison
     assert f"request:{crew.pk}" in {q.id for q in inst.requests}  # every active incident
     table = inst.substitution_table()
@@ -150,9 +150,9 @@ def test_instance_ports_substitute_penalties_and_settings(duty, scene):
 
 def test_active_incidents_only_without_an_incident(duty, scene):
     Incident.objects.filter(pk=scene["incident"].pk).update(status=Incident.Status.CONTAINED)
-    inst, _records = allocation.build_instance(duty)
+    inst = allocation.build_instance(duty)
     assert inst.requests == []
-    inst, _records = allocation.build_instance(duty, incident=scene["incident"])
+    inst = allocation.build_instance(duty, incident=scene["incident"])
     assert len(inst.requests) == 2
 
 
@@ -306,7 +306,7 @@ def test_accepting_makes_offers_through_the_aid_services(duty, scene):
     etas = sorted(a["eta"] for a in proposal.plan["assignments"])
     assert offer.available_from.isoformat().startswith(etas[0][:16])
     # Accepted units are on an offer now: the next plan leaves them out.
-    inst, _records = allocation.build_instance(duty, incident=scene["incident"])
+    inst = allocation.build_instance(duty, incident=scene["incident"])
     assert not {r.id for r in inst.resources} & set(sent)
     with pytest.raises(ValidationError, match="accepted"):
         allocation.accept(duty, proposal)
