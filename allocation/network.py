@@ -12,7 +12,8 @@ A solution is an integer vector `x` over the arcs (units sent along each arc); p
 assignments are held apart in `pinned`.
 """
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,11 +56,12 @@ class Network:
         self.travel = TravelModel(instance)
         self.resources = instance.resources
         self.requests = instance.requests
-        self.res_index = {r.id: i for i, r in enumerate(self.resources)}
+        self.res_index = dict(zip([r.id for r in self.resources], range(len(self.resources)),
+                                  strict=True))
         self.req_index = {q.id: i for i, q in enumerate(self.requests)}
         self.jurisdictions = {j.id: j for j in instance.jurisdictions}
         self.pins, self.exclusions = merge_pins(instance, pins, exclusions)
-        self.accepted = [instance.accepted_kinds(q) for q in self.requests]
+        self.accepted = self._accepted()
         self.incidents = sorted({q.incident for q in self.requests})
         inc_index = {name: i for i, name in enumerate(self.incidents)}
         self.r_incident = np.array([inc_index[q.incident] for q in self.requests], dtype=np.int64)
@@ -67,6 +69,8 @@ class Network:
             if self.requests else np.zeros(0, dtype=bool)
         self.r_priority = np.array([q.priority for q in self.requests], dtype=np.int64)
         self.r_needed = np.array([q.needed_by for q in self.requests], dtype=np.int64)
+        self.r_lat = np.array([q.lat for q in self.requests], dtype=float)
+        self.r_lon = np.array([q.lon for q in self.requests], dtype=float)
         self.r_unmet_cost = self.r_priority * instance.unmet_penalty
         self.res_usa = sides([r.lat for r in self.resources], [r.lon for r in self.resources]) \
             if self.resources else np.zeros(0, dtype=bool)
@@ -75,6 +79,18 @@ class Network:
         self._group()
         self._drawdown()
         self._arcs()
+
+    def _accepted(self):
+        """instance.accepted_kinds for every request, worked out once per (kind, substitutes);
+        each request gets its own dict."""
+        seen = {}
+        out = []
+        for q in self.requests:
+            key = (q.kind, q.substitutes)
+            if key not in seen:
+                seen[key] = self.instance.accepted_kinds(q)
+            out.append(dict(seen[key]))
+        return out
 
     # --- exclusions and pins ---------------------------------------------------------------
 
@@ -186,30 +202,61 @@ class Network:
 
     def _drawdown_caps(self):
         """How many of each (jurisdiction, kind) may leave home, pins included."""
-        counts = defaultdict(int)
-        for r in self.resources:
-            counts[(r.jurisdiction, r.kind)] += 1
-        return {jk: n - self.jurisdictions[jk[0]].keep_at_home(jk[1], n)
-                for jk, n in counts.items()}
+        if not hasattr(self, "_caps"):
+            counts = Counter(zip([r.jurisdiction for r in self.resources],
+                                 [r.kind for r in self.resources], strict=True))
+            self._caps = {jk: n - self.jurisdictions[jk[0]].keep_at_home(jk[1], n)
+                          for jk, n in counts.items()}
+        return self._caps
 
     def _group(self):
-        pinned = {p.resource for p in self.pinned}
+        res = self.resources
+        skip = {p.resource for p in self.pinned} | self.excluded_resources
+        skip.update(i for i, r in enumerate(res) if r.held_for_home_coverage)
+        speaks = {}
+        for r in res:
+            if r.languages not in speaks:
+                speaks[r.languages] = r.bilingual
+        no_exclusions = frozenset()
+        excluded = [no_exclusions] * len(res)
+        for i, reqs in self.excluded_pairs.items():
+            excluded[i] = frozenset(reqs)
+        keys = zip([r.kind for r in res], [r.jurisdiction for r in res],
+                   [r.nation for r in res], [r.lat for r in res], [r.lon for r in res],
+                   [max(r.available_from, 0) for r in res], [r.credential_delay for r in res],
+                   [r.cross_border_eligible for r in res], [r.air_capable for r in res],
+                   [speaks[r.languages] for r in res], excluded, strict=True)
         groups = {}
-        for i, r in enumerate(self.resources):
-            if r.held_for_home_coverage or i in self.excluded_resources or i in pinned:
-                continue
-            key = (r.kind, r.jurisdiction, r.nation, r.lat, r.lon, max(r.available_from, 0),
-                   r.credential_delay, r.cross_border_eligible, r.air_capable, r.bilingual,
-                   frozenset(self.excluded_pairs.get(i, ())))
-            groups.setdefault(key, []).append(i)
+        for i, key in enumerate(keys):
+            if i not in skip:
+                members = groups.get(key)
+                if members is None:
+                    groups[key] = [i]
+                else:
+                    members.append(i)
         self.group_keys = list(groups)  # insertion order: by each group's first resource
-        self.members = [groups[k] for k in self.group_keys]
+        self.members = list(groups.values())
         self.g_size = np.array([len(m) for m in self.members], dtype=np.int64)
-        first = [self.resources[m[0]] for m in self.members]
+        first = [res[m[0]] for m in self.members]
         self.g_kind = [r.kind for r in first]
-        self.g_bilingual = np.array([r.bilingual for r in first], dtype=bool)
+        self.g_bilingual = np.array([k[9] for k in self.group_keys], dtype=bool)
         self.g_excluded = [k[-1] for k in self.group_keys]
         self.g_first = first
+        # What the travel model and the arcs read, one entry per group.
+        self.g_columns = {
+            "lat": np.array([r.lat for r in first], dtype=float),
+            "lon": np.array([r.lon for r in first], dtype=float),
+            "usa": self.res_usa[[m[0] for m in self.members]].astype(bool)
+            if first else np.zeros(0, dtype=bool),
+            "nation_usa": np.array([r.nation == "USA" for r in first], dtype=bool),
+            "available_from": np.array([r.available_from for r in first], dtype=np.int64),
+            "credential_delay": np.array([r.credential_delay for r in first], dtype=np.int64),
+            "air": np.array([r.air_capable for r in first], dtype=bool),
+            "eligible": np.array([r.cross_border_eligible for r in first], dtype=bool),
+        }
+        # Groups that travel alike (same home, nation, departure and air capability) have the
+        # same ETA to every request: the travel model is asked once for each.
+        self.g_travel = [(k[3], k[4], k[2], k[5], k[6], k[8]) for k in self.group_keys]
 
     def _drawdown(self):
         caps = self._drawdown_caps()
@@ -229,42 +276,60 @@ class Network:
     # --- arcs ------------------------------------------------------------------------------
 
     def group_arrays(self, groups):
-        first = [self.g_first[g] for g in groups]
-        return {
-            "lat": np.array([r.lat for r in first], dtype=float),
-            "lon": np.array([r.lon for r in first], dtype=float),
-            "usa": np.array([self.res_usa[self.members[g][0]] for g in groups], dtype=bool),
-            "nation_usa": np.array([r.nation == "USA" for r in first], dtype=bool),
-            "available_from": np.array([r.available_from for r in first], dtype=np.int64),
-            "credential_delay": np.array([r.credential_delay for r in first], dtype=np.int64),
-            "air": np.array([r.air_capable for r in first], dtype=bool),
-            "eligible": np.array([r.cross_border_eligible for r in first], dtype=bool),
-        }
+        groups = np.asarray(groups, dtype=np.int64)
+        return {name: column[groups] for name, column in self.g_columns.items()}
 
     def request_arrays(self, reqs):
         reqs = np.asarray(reqs, dtype=np.int64)
-        return {"lat": np.array([self.requests[i].lat for i in reqs], dtype=float),
-                "lon": np.array([self.requests[i].lon for i in reqs], dtype=float),
-                "usa": self.r_usa[reqs]}
+        return {"lat": self.r_lat[reqs], "lon": self.r_lon[reqs], "usa": self.r_usa[reqs]}
+
+    def _travel_classes(self, groups):
+        """(group row -> class, one representative group per class) for groups that share a
+        travel key (see _group)."""
+        index = {}
+        inverse = np.array([index.setdefault(self.g_travel[g], len(index)) for g in groups],
+                           dtype=np.int64)
+        reps = np.zeros(len(index), dtype=np.int64)
+        reps[inverse[::-1]] = np.asarray(groups, dtype=np.int64)[::-1]
+        return inverse, reps
+
+    def _pairs(self, groups, reqs, penalties):
+        """ETA, cost and arc test for every (group, request) pair, worked out once per travel
+        class: (class of each group row, per class × request: eta, intl, air, port, late,
+        cost, and `ok`, true where the cost beats leaving the unit unmet and a route exists).
+        """
+        reqs = np.asarray(reqs, dtype=np.int64)
+        inverse, reps = self._travel_classes(groups)
+        eta, intl, air, port = self.travel.eta_block(self.group_arrays(reps),
+                                                     self.request_arrays(reqs))
+        late = np.maximum(0, eta - self.r_needed[reqs][None, :])
+        cost = self.r_priority[reqs][None, :] * late + np.asarray(penalties)[None, :]
+        ok = (cost < self.r_unmet_cost[reqs][None, :]) & (eta < UNREACHABLE)
+        return inverse, {"eta": eta, "intl": intl, "air": air, "port": port, "late": late,
+                         "cost": cost, "ok": ok}
+
+    def _excluded_mask(self, groups, reqs):
+        """True where the duty officer excluded the group from the request."""
+        mask = np.zeros((len(groups), len(reqs)), dtype=bool)
+        for row, g in enumerate(groups):
+            if self.g_excluded[g]:
+                mask[row] = np.isin(reqs, list(self.g_excluded[g]))
+        return mask
 
     def pair_block(self, groups, reqs, penalties):
         """Everything about the (group, request) pairs of one kind: ETA, cost and why a pair
         has no arc ("ineligible", "excluded", "unreachable", "too_late" or "" for an arc)."""
-        ga, ra = self.group_arrays(groups), self.request_arrays(reqs)
-        eta, intl, air, port = self.travel.eta_block(ga, ra)
         reqs = np.asarray(reqs, dtype=np.int64)
-        late = np.maximum(0, eta - self.r_needed[reqs][None, :])
-        cost = self.r_priority[reqs][None, :] * late + np.asarray(penalties)[None, :]
-        why = np.full(eta.shape, "", dtype=object)
-        why[cost >= self.r_unmet_cost[reqs][None, :]] = "too_late"
-        why[eta >= UNREACHABLE] = "unreachable"
-        why[intl & ~ga["eligible"][:, None]] = "ineligible"
-        for row, g in enumerate(groups):
-            if self.g_excluded[g]:
-                col = np.isin(reqs, list(self.g_excluded[g]))
-                why[row, col] = "excluded"
-        return {"eta": eta, "intl": intl, "air": air, "port": port, "late": late,
-                "cost": cost, "why": why}
+        inverse, block = self._pairs(groups, reqs, penalties)
+        block = {name: values[inverse] for name, values in block.items()}
+        eligible = self.g_columns["eligible"][np.asarray(groups, dtype=np.int64)]
+        why = np.full(block["eta"].shape, "", dtype=object)
+        why[block["cost"] >= self.r_unmet_cost[reqs][None, :]] = "too_late"
+        why[block["eta"] >= UNREACHABLE] = "unreachable"
+        why[block["intl"] & ~eligible[:, None]] = "ineligible"
+        why[self._excluded_mask(groups, reqs)] = "excluded"
+        del block["ok"]
+        return {**block, "why": why}
 
     def _arcs(self):
         by_kind = defaultdict(list)
@@ -275,24 +340,33 @@ class Network:
             if self.r_quantity[r] > 0:
                 for kind, penalty in kinds.items():
                     wanted[kind].append((r, penalty))
+        names = ("eta", "intl", "air", "port", "late", "cost")
         parts = defaultdict(list)
         for kind in sorted(set(by_kind) & set(wanted)):
-            groups = by_kind[kind]
-            reqs = [r for r, _p in wanted[kind]]
-            pens = [p for _r, p in wanted[kind]]
-            block = self.pair_block(groups, reqs, pens)
-            rows, cols = np.nonzero(block["why"] == "")
-            parts["g"].append(np.asarray(groups, dtype=np.int64)[rows])
-            parts["r"].append(np.asarray(reqs, dtype=np.int64)[cols])
-            parts["penalty"].append(np.asarray(pens, dtype=np.int64)[cols])
-            for name in ("eta", "intl", "air", "port", "late", "cost"):
-                parts[name].append(block[name][rows, cols])
+            groups = np.asarray(by_kind[kind], dtype=np.int64)
+            reqs = np.asarray([r for r, _p in wanted[kind]], dtype=np.int64)
+            pens = np.asarray([p for _r, p in wanted[kind]], dtype=np.int64)
+            inverse, block = self._pairs(groups, reqs, pens)
+            # Per group: the class's arcs, less crossings the group is not eligible for and
+            # the duty officer's exclusions.
+            ok = block["ok"][inverse]
+            ineligible = ~self.g_columns["eligible"][groups]
+            if ineligible.any():
+                ok[ineligible] &= ~block["intl"][inverse[ineligible]]
+            if any(self.g_excluded[g] for g in groups):
+                ok &= ~self._excluded_mask(groups, reqs)
+            rows, cols = np.nonzero(ok)
+            flat = inverse[rows] * len(reqs) + cols
+            parts["g"].append(groups[rows])
+            parts["r"].append(reqs[cols])
+            parts["penalty"].append(pens[cols])
+            for name in names:
+                parts[name].append(block[name].ravel()[flat])
         if not parts:
             empty = np.zeros(0, dtype=np.int64)
-            parts = {k: [empty] for k in ("g", "r", "penalty", "eta", "intl", "air", "port",
-                                          "late", "cost")}
+            parts = {k: [empty] for k in ("g", "r", "penalty", *names)}
         cat = {k: np.concatenate(v) for k, v in parts.items()}
-        order = np.lexsort((cat["g"], cat["eta"], cat["cost"], cat["r"]))
+        order = _order(cat["r"], cat["cost"], cat["eta"], cat["g"])
         self.a_group = cat["g"][order]
         self.a_request = cat["r"][order]
         self.a_penalty = cat["penalty"][order]
@@ -428,3 +502,20 @@ class Network:
                 need -= take
             bound += need * int(self.r_unmet_cost[r])
         return bound
+
+
+def _order(*keys):
+    """The permutation that sorts by the keys, the first most significant (non-negative
+    integer arrays whose combination is unique): one argsort of a packed int64 key when it
+    fits, np.lexsort otherwise."""
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.int64)
+    lows = [int(k.min()) for k in keys]
+    spans = [int(k.max()) - low + 1 for k, low in zip(keys, lows, strict=True)]
+    if math.prod(spans) >= 2**63:
+        return np.lexsort(keys[::-1])
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    for k, low, span in zip(keys, lows, spans, strict=True):
+        packed *= span
+        packed += k - low
+    return np.argsort(packed)

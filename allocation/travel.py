@@ -223,36 +223,75 @@ class TravelModel:
         nation_usa, available_from, credential_delay, air; req has lat, lon, usa. Returns
         (eta, international, mode_air, port_index) as arrays of shape (rows, columns); eta is
         whole minutes, UNREACHABLE where no route exists, port_index -1 where no port is used.
+
+        Every entry is computed from its own row and column alone, with the same operations in
+        the same order as `route`, so rows may be deduplicated by the caller. Distances are
+        computed once per home site (rows sharing lat and lon), and a border crossing once per
+        row and port: on its side of the border a row's crossing columns share its departure.
         """
         p = self.params
-        km = great_circle_matrix(res["lat"], res["lon"], req["lat"], req["lon"])
-        international = res["nation_usa"][:, None] != req["usa"][None, :]
+        req_usa = np.asarray(req["usa"], dtype=bool)
+        site, site_lat, site_lon = _sites(res["lat"], res["lon"])
+        km = great_circle_matrix(site_lat, site_lon, req["lat"], req["lon"])
+        road = self.road_minutes(km)[site]
+        nation_usa = np.asarray(res["nation_usa"], dtype=bool)
+        international = nation_usa[:, None] != req_usa[None, :]
         avail = np.maximum(res["available_from"], 0).astype(float)
-        depart = avail[:, None] + np.where(international, res["credential_delay"][:, None], 0)
-        crossing = res["usa"][:, None] != req["usa"][None, :]
-        eta = np.where(crossing, np.inf, depart + self.road_minutes(km))
+        dep_home = avail + 0
+        dep_intl = avail + res["credential_delay"]
+        depart = np.where(international, dep_intl[:, None], dep_home[:, None])
+        home_usa = np.asarray(res["usa"], dtype=bool)
+        crossing = home_usa[:, None] != req_usa[None, :]
+        eta = depart + road
+        eta[crossing] = np.inf
         port_index = np.full(eta.shape, -1, dtype=np.int16)
-        if crossing.any() and self.ports:
-            rows, cols = np.nonzero(crossing)
-            leg1 = great_circle_matrix(res["lat"], res["lon"], self.port_lat, self.port_lon)
-            leg2 = great_circle_matrix(self.port_lat, self.port_lon, req["lat"], req["lon"])
-            best = np.full(len(rows), np.inf)
-            best_port = np.full(len(rows), -1, dtype=np.int16)
-            dep = depart[rows, cols]
-            for k in range(len(self.ports)):
-                arrive = dep + self.road_minutes(leg1[rows, k])
-                done = self._next_open_array(k, arrive) + self.port_wait[k]
-                cand = done + self.road_minutes(leg2[k, cols])
-                better = cand < best
-                best[better] = cand[better]
-                best_port[better] = k
-            eta[rows, cols] = best
-            port_index[rows, cols] = best_port
-        air = res["air"][:, None] & (km > p.air_threshold_km)
-        eta_air = depart + p.air_overhead_minutes + km / p.air_speed_kmh * 60
-        use_air = air & (eta_air < eta)
-        eta = np.where(use_air, eta_air, eta)
-        port_index[use_air] = -1
-        whole = np.where(np.isfinite(eta), np.ceil(np.where(np.isfinite(eta), eta, 0) - EPS),
-                         UNREACHABLE).astype(np.int64)
+        if self.ports and crossing.any():
+            road1 = self.road_minutes(
+                great_circle_matrix(site_lat, site_lon, self.port_lat, self.port_lon))[site]
+            road2 = self.road_minutes(
+                great_circle_matrix(self.port_lat, self.port_lon, req["lat"], req["lon"]))
+            for side in (True, False):
+                rows = np.flatnonzero(home_usa == side)
+                cols = np.flatnonzero(req_usa != side)
+                if not len(rows) or not len(cols):
+                    continue
+                # Across the border the request is on the other side from home: the move is
+                # international exactly when the resource's nation is its home side's.
+                dep = np.where(nation_usa[rows] == side, dep_intl[rows], dep_home[rows])
+                best = np.full((len(rows), len(cols)), np.inf)
+                best_port = np.full(best.shape, -1, dtype=np.int16)
+                for k in range(len(self.ports)):
+                    arrive = dep + road1[rows, k]
+                    done = self._next_open_array(k, arrive) + self.port_wait[k]
+                    cand = done[:, None] + road2[k, cols][None, :]
+                    better = cand < best
+                    np.minimum(best, cand, out=best)
+                    best_port[better] = k
+                block = np.ix_(rows, cols)
+                eta[block] = best
+                port_index[block] = best_port
+        air_rows = np.asarray(res["air"], dtype=bool)
+        if air_rows.any():
+            air_minutes = (km / p.air_speed_kmh * 60)[site]
+            far = (km > p.air_threshold_km)[site]
+            eta_air = depart + p.air_overhead_minutes + air_minutes
+            use_air = air_rows[:, None] & far & (eta_air < eta)
+            eta = np.where(use_air, eta_air, eta)
+            port_index[use_air] = -1
+        else:
+            use_air = np.zeros(eta.shape, dtype=bool)
+        finite = np.isfinite(eta)
+        whole = np.full(eta.shape, UNREACHABLE, dtype=np.int64)
+        whole[finite] = np.ceil(eta[finite] - EPS)
         return whole, international, use_air, port_index
+
+
+def _sites(lats, lons):
+    """(row -> site index, site lats, site lons): the distinct home points of a block's rows."""
+    lats = np.asarray(lats, dtype=float)
+    lons = np.asarray(lons, dtype=float)
+    if len(lats) < 2:
+        return np.arange(len(lats)), lats, lons
+    points, first, inverse = np.unique(np.stack([lats, lons], axis=1), axis=0,
+                                       return_index=True, return_inverse=True)
+    return inverse.reshape(-1), lats[first], lons[first]
