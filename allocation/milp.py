@@ -8,8 +8,8 @@ incident i receives international units (binary). Constraints: group sizes, draw
 request quantities (sum x + u = q), and for each incident: the non-speakers sent across to each
 of its requests are at most q·y[i], the speakers sent across are at least y[i].
 
-scipy's milp takes no starting solution, so the caller keeps the greedy and repaired-flow
-plans as fallbacks and restricts the arcs (`candidate_arcs`) to keep large models quick.
+scipy's milp takes no starting solution, so the caller keeps the repaired flow as a fallback
+and restricts the arcs (`candidate_arcs`) to keep large models quick.
 """
 
 import math

@@ -162,8 +162,7 @@ def _exact(net, solver, on_breach, candidates, notes, greedy_plan, left, lap, ti
     from allocation import milp
 
     full = net.n_arcs <= FULL_MILP_ARCS
-    arcs = None if full else milp.candidate_arcs(
-        net, solutions=(greedy_plan(), x_flow, repaired))
+    arcs = None if full else milp.candidate_arcs(net, solutions=(x_flow, repaired))
     result = milp.solve(net, arcs, time_limit=left())
     lap("milp")
     timings["milp_variables"] = result["variables"]
