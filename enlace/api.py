@@ -4,6 +4,9 @@ from ninja import NinjaAPI
 
 from accounts.api import BearerTokenAuth, for_users
 from accounts.api import router as accounts_router
+from border.api import map_router as border_map_router
+from border.api import router as border_router
+from border.notice_api import router as border_notices_router
 from core.api import BrowserSessionAuth, RequestParser, install_error_handlers
 from engagements.api import router as engagements_router
 from partnerships.api import router as partnerships_router
@@ -32,3 +35,6 @@ api.add_router("/", partnerships_router)
 api.add_router("/", engagements_router)
 api.add_router("/", personnel_router)
 api.add_router("/", response_router)
+api.add_router("/", border_router)
+api.add_router("/", border_map_router)
+api.add_router("/", border_notices_router)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("personnel/", include("personnel.urls")),
     path("engagements/", include("engagements.urls")),
     path("response/", include("response.urls")),
+    path("border/", include("border.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

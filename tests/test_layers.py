@@ -14,8 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "accounts", "partnerships", "personnel", "engagements", "response",
-            "allocation", "web", "enlace")
-DOMAIN = ("partnerships", "engagements", "personnel", "response", "allocation")
+            "border", "allocation", "web", "enlace")
+DOMAIN = ("partnerships", "engagements", "personnel", "response", "border", "allocation")
 
 
 def _is_test(path):

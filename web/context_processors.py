@@ -23,6 +23,8 @@ def navigation(request):
         if user.has_perm("response.view_incident"):
             items.append((reverse("response:incidents"), _("Mutual aid"), "response"))
             items.append((reverse("response:map"), _("Map"), "map"))
+        if user.has_perm("border.view_borderevent"):
+            items.append((reverse("border:events"), _("Border"), "border"))
         if user.has_perm("personnel.view_member"):
             items.append((reverse("personnel:roster"), _("Personnel"), "personnel"))
         items.append((reverse("accounts:organizations"), _("Organizations"), "organizations"))

@@ -80,6 +80,10 @@ def _area_geometry(value):
     return None
 
 
+# Other apps' layers draw their areas (a border event's perimeter) the same way.
+area_geometry = _area_geometry
+
+
 def feature(geometry, properties, feature_id=None):
     made = {"type": "Feature", "geometry": geometry, "properties": properties}
     if feature_id is not None:

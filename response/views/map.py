@@ -21,6 +21,7 @@ LAYERS = [
     ("ports", "api:map_ports"),
     ("units", "api:map_units"),
     ("incidents", "api:map_incidents"),
+    ("border_events", "api:map_border_events"),
     ("deployments", "api:map_deployments"),
 ]
 
@@ -34,6 +35,7 @@ def _labels():
             "ports": _("Ports of entry"),
             "units": _("Units (home bases)"),
             "incidents": _("Incidents and perimeters"),
+            "border_events": _("Border events (real)"),
             "deployments": _("Deployments by state"),
         },
         "tiles": _("Map tiles"),
@@ -42,6 +44,9 @@ def _labels():
         "availabilities": {code: str(label) for code, label in Unit.Availability.choices},
         "legend": _("Legend"),
         "perimeter": _("Perimeter"),
+        "border_event": _("Border event"),
+        "severity": _("Severity"),
+        "side": _("Side of the line"),
         "border": _("Border"),
         "open": _("Open the record"),
         "people": _("People"),

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accounts.reference import load_reference
+from border import demo as border_demo
 from engagements import demo as engagements_demo
 from partnerships import demo as partnerships_demo
 from personnel import demo as personnel_demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         personnel_demo.load(users)
         engagements_demo.load(users)
         response_demo.load(users)
+        border_demo.load(users)
         if not options["verbosity"]:
             return
         self.stdout.write(f"Demo accounts (password: {accounts_demo.DEMO_PASSWORD}):")

@@ -200,6 +200,27 @@
         ]));
       }
     }),
+    // Border events (border/): real ones only; a diamond, its perimeter dashed.
+    border_events: L.geoJSON(null, {
+      pointToLayer: function (f, latlng) {
+        var svg = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22",
+                                  "aria-hidden": "true", "class": "map-symbol"});
+        svgNode("path", {d: "M11 1L21 11L11 21L1 11Z",
+                         "class": "border-event state-" + f.properties.state}, svg);
+        return L.marker(latlng, {icon: L.divIcon({html: svg, className: "border-event-marker",
+                                                  iconSize: [22, 22]}),
+                                 title: f.properties.name + " — " + f.properties.state_label});
+      },
+      style: function () { return {className: "border-event-perimeter"}; },
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        layer.bindPopup(popup(p.name, p.url, [
+          [labels.kind, p.kind_label], [labels.state, p.state_label],
+          [labels.severity, p.severity_label], [labels.side, p.side],
+          [labels.distance, p.border_distance_km]
+        ]));
+      }
+    }),
     deployments: L.geoJSON(null, {
       pointToLayer: function (f, latlng) {
         var icon = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22"});
@@ -285,6 +306,12 @@
     return svg;
   }
 
+  function borderEventSwatch() {
+    var svg = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22", "aria-hidden": "true"});
+    svgNode("path", {d: "M11 1L21 11L11 21L1 11Z", "class": "border-event"}, svg);
+    return svg;
+  }
+
   // [title, [[symbol, label], ...]] for every kind of symbol the map draws.
   function legendGroups() {
     function each(choices, symbol) {
@@ -294,6 +321,9 @@
       [labels.layers.incidents, each(labels.statuses, function (status) {
         return symbol("incident", status);
       }).concat([[swatch("rect", "incident-perimeter"), labels.perimeter]])],
+      [labels.layers.border_events, [[borderEventSwatch(), labels.border_event],
+                                     [swatch("rect", "border-event-perimeter"),
+                                      labels.perimeter]]],
       [labels.layers.deployments, each(labels.states, deploymentSwatch)],
       [labels.layers.units, each(labels.availabilities, function (availability) {
         return symbol("unit", availability);
