@@ -224,14 +224,17 @@ def overdue_notices(now):
     return Notice.objects.filter(state=NS.PENDING, due_at__lte=now).filter(~Exists(acknowledged))
 
 
-def escalate_overdue(now=None):
-    """One escalation run: every overdue notice escalates to the next contact of its chain,
-    then the national channel; with nobody left it is unanswered (border.protocol). One
-    transaction per event, so a failure leaves the others done. Returns (escalated,
-    unanswered, sent)."""
+def escalate_overdue(now=None, *, event=None):
+    """One escalation run: every overdue notice (of `event` only, if given) escalates to the
+    next contact of its chain, then the national channel; with nobody left it is unanswered
+    (border.protocol). One transaction per event, so a failure leaves the others done. Returns
+    (escalated, unanswered, sent)."""
     now = now or timezone.now()
     counts = [0, 0, 0]
-    event_ids = sorted(set(overdue_notices(now).values_list("event_id", flat=True)))
+    overdue = overdue_notices(now)
+    if event is not None:
+        overdue = overdue.filter(event=event)
+    event_ids = sorted(set(overdue.values_list("event_id", flat=True)))
     for event_id in event_ids:
         escalated, unanswered, sent = _escalate_event(event_id, now)
         counts[0] += escalated

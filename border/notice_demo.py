@@ -1,0 +1,67 @@
+"""The demo's counterpart notices, told through the notice services with explicit times: the
+contact matrix is loaded, then each demo event notifies its counterparts as of the moment it
+was reported. On the Otay Mountain fire, Baja California civil protection acknowledges in 12
+minutes; DEFENSA's 2nd Military Zone does not answer within its hour, the notice escalates to
+the national channel (CNPC), and DEFENSA acknowledges late. Cal OES acknowledges the Tijuana
+River notice, Baja California the Otay Mesa closure, and the US side the Laguna Salada exercise
+(which never counts in the figures). Idempotent: an event with notices is left as it is."""
+
+from datetime import timedelta
+
+from border.contact_matrix import load_contact_matrix
+from border.models import BorderEvent, Notice
+from border.services import notices
+from core.demo import happened_at
+
+# (English title of the demo event, [(username acknowledging, minutes after the report)]).
+ACKNOWLEDGEMENTS = {
+    "Otay Mountain Fire crossing the line": [("mx.bc", 12), ("mx.liaison", 74)],
+    "Tijuana River sewage overflow after a collector break": [("us.caloes", 21)],
+    "Otay Mesa port closed: suspicious package": [("mx.bc", 9)],
+    "M6.8 earthquake on the Laguna Salada fault (exercise)": [("us.duty", 6),
+                                                               ("us.caloes", 11)],
+}
+
+
+def load(users):
+    load_contact_matrix()
+    for title, acknowledgements in ACKNOWLEDGEMENTS.items():
+        event = BorderEvent.objects.filter(title_en=title).first()
+        if event is None or event.notices.filter(acknowledged_at__isnull=False).exists():
+            continue
+        reported = event.created_at
+        with happened_at(reported):
+            made = notices.notify_counterparts(event, now=reported)
+        for notice in made or event.notices.all():
+            _redate(notice, reported)
+        last = reported
+        for username, minutes in acknowledgements:
+            moment = reported + timedelta(minutes=minutes)
+            # Whatever fell due before this acknowledgement escalated on the job's schedule.
+            _escalate_until(event, moment)
+            user = users[username]
+            notice = event.notices.filter(organization_id=user.organization_id,
+                                          acknowledged_at__isnull=True).order_by("level").first()
+            if notice is not None:
+                with happened_at(moment):
+                    notices.acknowledge(user, notice, now=moment)
+            last = moment
+        _escalate_until(event, last)
+
+
+def _redate(notice, sent):
+    """A notice made when the event was reported during the load carries the report's time."""
+    if notice.sent_at != sent:
+        Notice.objects.filter(pk=notice.pk).update(
+            sent_at=sent, due_at=sent + (notice.due_at - notice.sent_at))
+
+
+def _escalate_until(event, moment):
+    """Run the escalation job at every deadline of the event's notices up to `moment`."""
+    while True:
+        due = (notices.overdue_notices(moment).filter(event=event).order_by("due_at")
+               .values_list("due_at", flat=True).first())
+        if due is None:
+            return
+        with happened_at(due):
+            notices.escalate_overdue(now=due, event=event)
