@@ -55,6 +55,8 @@ ROLES = [
       "border.add_timelineentry", "border.review_disclosure_*",
       # A notice sent to the liaison's organization is acknowledged by it.
       "border.acknowledge_notice",
+      # Its own side's lanes on the port-of-entry status board.
+      "border.add_portstatusreport",
       "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),

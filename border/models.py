@@ -315,3 +315,66 @@ class Notice(MarkedModel):
 
     def get_absolute_url(self):
         return reverse("border:event", args=[self.event_id]) + f"#notice-{self.pk}"
+
+
+# ---- Port-of-entry status board ---------------------------------------------------------------
+# Each side reports its own lanes of a port (open, restricted, closed; lanes; waits; why). The
+# rows are the history; the current status of a (port, side) is its latest report
+# (border.port_selectors.current_board, the one read every page, the API, the map and the
+# optimizer use).
+
+class PortStatusReport(MarkedModel):
+    """A side's report of its lanes at a port of entry: owned by that side's nation (only its
+    users report for it) and, unless the reporter says otherwise, released to both nations. A
+    closure also reported a border event ("port closed or jammed"), linked here; reopening
+    leaves that event to its own lifecycle."""
+
+    class Status(models.TextChoices):
+        # Contexts: Spanish agrees the adjective with "garita" (feminine).
+        OPEN = "open", pgettext_lazy("port status", "Open")
+        RESTRICTED = "restricted", pgettext_lazy("port status", "Restricted")
+        CLOSED = "closed", pgettext_lazy("port status", "Closed")
+
+    port = models.ForeignKey("response.PortOfEntry", on_delete=models.PROTECT,
+                             related_name="status_reports", verbose_name=_("port of entry"))
+    side = models.CharField(_("lanes of"), max_length=3, choices=Side.choices,
+                            help_text=_("The side whose lanes this report is about."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    passenger_lanes_open = models.PositiveSmallIntegerField(
+        _("passenger lanes open"), null=True, blank=True, validators=[MaxValueValidator(99)])
+    commercial_lanes_open = models.PositiveSmallIntegerField(
+        _("commercial lanes open"), null=True, blank=True, validators=[MaxValueValidator(99)])
+    passenger_wait_minutes = models.PositiveIntegerField(
+        _("passenger wait (minutes)"), null=True, blank=True,
+        validators=[MaxValueValidator(24 * 60)])
+    commercial_wait_minutes = models.PositiveIntegerField(
+        _("commercial wait (minutes)"), null=True, blank=True,
+        validators=[MaxValueValidator(24 * 60)])
+    reason_en = LongTextField(_("reason (English)"), max_length=REASON, blank=True)
+    reason_es = LongTextField(_("reason (Spanish)"), max_length=REASON, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("reported by"))
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("organization"))
+    reported_at = models.DateTimeField(_("reported"), validators=[validate_year])
+    event = models.ForeignKey(BorderEvent, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="port_reports", verbose_name=_("border event"),
+                              help_text=_("The border event this closure reported."))
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        verbose_name = _("port status report")
+        verbose_name_plural = _("port status reports")
+        permissions = marking_permissions("portstatusreport")
+        indexes = [models.Index(fields=["port", "side", "-reported_at", "-id"],
+                                name="port_status_latest")]
+
+    def __str__(self):
+        return f"{self.port} — {self.get_side_display()}: {self.get_status_display()}"
+
+    @property
+    def reason(self):
+        return localized(self, "reason")
+
+    def get_absolute_url(self):
+        return reverse("border:port", args=[self.port.key])
