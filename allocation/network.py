@@ -340,8 +340,12 @@ class Network:
             if self.r_quantity[r] > 0:
                 for kind, penalty in kinds.items():
                     wanted[kind].append((r, penalty))
-        names = ("eta", "intl", "air", "port", "late", "cost")
-        parts = defaultdict(list)
+        # Per kind, the class × request blocks go into `table` (flattened, one after the
+        # other); each arc is a group and an index into the table.
+        names = ("r", "penalty", "eta", "intl", "air", "port", "late", "cost")
+        table = defaultdict(list)
+        arc_group, arc_src = [], []
+        size = 0
         for kind in sorted(set(by_kind) & set(wanted)):
             groups = np.asarray(by_kind[kind], dtype=np.int64)
             reqs = np.asarray([r for r, _p in wanted[kind]], dtype=np.int64)
@@ -356,26 +360,32 @@ class Network:
             if any(self.g_excluded[g] for g in groups):
                 ok &= ~self._excluded_mask(groups, reqs)
             rows, cols = np.nonzero(ok)
-            flat = inverse[rows] * len(reqs) + cols
-            parts["g"].append(groups[rows])
-            parts["r"].append(reqs[cols])
-            parts["penalty"].append(pens[cols])
+            arc_group.append(groups[rows])
+            arc_src.append(inverse[rows] * len(reqs) + cols + size)
+            shape = block["eta"].shape
+            block["r"] = np.broadcast_to(reqs, shape)
+            block["penalty"] = np.broadcast_to(pens, shape)
             for name in names:
-                parts[name].append(block[name].ravel()[flat])
-        if not parts:
-            empty = np.zeros(0, dtype=np.int64)
-            parts = {k: [empty] for k in ("g", "r", "penalty", *names)}
-        cat = {k: np.concatenate(v) for k, v in parts.items()}
-        order = _order(cat["r"], cat["cost"], cat["eta"], cat["g"])
-        self.a_group = cat["g"][order]
-        self.a_request = cat["r"][order]
-        self.a_penalty = cat["penalty"][order]
-        self.a_eta = cat["eta"][order].astype(np.int64)
-        self.a_intl = cat["intl"][order].astype(bool)
-        self.a_air = cat["air"][order].astype(bool)
-        self.a_port = cat["port"][order].astype(np.int64)
-        self.a_late = cat["late"][order].astype(np.int64)
-        self.a_cost = cat["cost"][order].astype(np.int64)
+                table[name].append(block[name].ravel())
+            size += block["eta"].size
+        if table:
+            table = {name: np.concatenate(parts) for name, parts in table.items()}
+            group, src = np.concatenate(arc_group), np.concatenate(arc_src)
+        else:
+            table = {name: np.zeros(0, dtype=np.int64) for name in names}
+            group = src = np.zeros(0, dtype=np.int64)
+        request, cost, eta = table["r"][src], table["cost"][src], table["eta"][src]
+        order = _order(request, cost, eta, group)
+        src = src[order]
+        self.a_group = group[order]
+        self.a_request = request[order]
+        self.a_penalty = table["penalty"][src]
+        self.a_eta = eta[order]
+        self.a_intl = table["intl"][src]
+        self.a_air = table["air"][src]
+        self.a_port = table["port"].astype(np.int64)[src]
+        self.a_late = table["late"][src]
+        self.a_cost = cost[order]
         self.a_cap = np.minimum(self.g_size[self.a_group], self.r_quantity[self.a_request])
         self.a_bilingual = self.g_bilingual[self.a_group]
         self.a_tie = np.minimum(TIE_BREAK_CAP, self.a_eta // 60)
