@@ -81,11 +81,21 @@ def quarterly_figures(user):
     """Time-to-notify and time-to-acknowledge per calendar quarter of the events' start, newest
     first, over the real events the user may see (exercises never count) and their notices the
     user may see (`border.protocol.per_quarter`)."""
-    visible = Notice.objects.restrict(user).prefetch_related(None).only(
+    visible = Notice.objects.restrict(user).prefetch_related(None).select_related(None).only(
         "pk", "event_id", "chain", "level", "sent_at", "due_at", "state", "acknowledged_at")
     events = (real_events(BorderEvent.objects.restrict(user)).prefetch_related(None)
-              .filter(notices__isnull=False).distinct()
+              .select_related(None).filter(notices__isnull=False).distinct()
               .only("pk", "started_at")
               .prefetch_related(Prefetch("notices", queryset=visible, to_attr="seen")))
     return protocol.per_quarter(
         (e.started_at, [_sent(n) for n in e.seen]) for e in events)
+
+
+def dashboard_card(user):
+    """The main dashboard's "Counterpart notices" card: how many notices wait for the reader's
+    organization and the latest quarter's figures (real events only). None for users who may
+    not see notices."""
+    if not user.has_perm("border.view_notice"):
+        return None
+    quarters = quarterly_figures(user)
+    return {"waiting": waiting_for(user).count(), "quarter": quarters[0] if quarters else None}

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Nation
+from border.notice_selectors import dashboard_card as border_notices_card
 from core.history import recent_activity
 from core.models import Notification
 from core.related import readable_notices
@@ -60,6 +61,7 @@ def dashboard(request):
     return render(request, "web/dashboard.html", {
         "not_recorded_count": not_recorded,
         "mutual_aid": mutual_aid_card(user),
+        "border_notices": border_notices_card(user),
         "partnerships": partnerships[:10],
         "partnership_count": partnerships.count(),
         "activity": recent_activity(user),
