@@ -213,7 +213,9 @@ class ContactRule(models.Model):
     kind = models.ForeignKey(BorderEventKind, on_delete=models.CASCADE,
                              related_name="contact_rules", verbose_name=_("event kind"))
     side = models.CharField(_("side of the line"), max_length=3, choices=Side.choices,
-                            help_text=_("The side of the line the event is on."))
+                            help_text=_("The side of the line whose nation reports the "
+                                        "event; the organizations notified are the other "
+                                        "side's."))
     chain = models.SlugField(_("chain"), max_length=32,
                              help_text=_("Contacts of one chain are tried in order of level."))
     level = models.PositiveSmallIntegerField(
