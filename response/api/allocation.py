@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from allocation.plan import METHOD_REASONS, METHODS
 from core.api import Pagination, error_responses
 from core.schemas import MarkingOut
 from core.views import get_one
@@ -80,6 +81,28 @@ class AllocationObjectiveOut(Schema):
     unmet: int
 
 
+TimingStep = Literal[(*allocation.STEPS, *selectors.SOLVER_PHASES, "total")]
+
+
+class AllocationMethodOut(Schema):
+    code: Literal[METHODS] = Field(..., description="The method that made the plan")
+    name: str = Field(..., description="In your language")
+    reason: Literal[METHOD_REASONS] | None = Field(
+        ..., description="Why this method made it; null for a plan stored before reasons were "
+                         "given")
+    explanation: str | None = Field(..., description="The reason in your language")
+
+
+class AllocationTimingOut(Schema):
+    step: TimingStep = Field(..., description="build, save (propose); wait, read, solve, check, "
+                                              "store (the job); network, greedy, flow, milp, "
+                                              "explain (the solver's phases, within solve); "
+                                              "total (of the steps)")
+    label: str = Field(..., description="In your language")
+    seconds: float
+    phase: bool = Field(..., description="A phase of the solver, part of `solve`")
+
+
 class AllocationProposalOut(Schema):
     id: int
     incident: int | None = Field(..., description="Incident id; null: every active incident")
@@ -101,6 +124,10 @@ class AllocationProposalOut(Schema):
     created_at: datetime
     solved_at: datetime | None
     accepted_at: datetime | None
+    method: AllocationMethodOut | None = Field(..., description="Which method made the plan "
+                                                                 "and why; null until solved")
+    timings: list[AllocationTimingOut] = Field(..., description="Where the time went: the "
+                                                                "steps taken so far, in order")
     offers: list[int] = Field(..., description="Offers made on acceptance")
     marking: MarkingOut
 
@@ -145,6 +172,14 @@ class AllocationProposalOut(Schema):
     @staticmethod
     def resolve_units_assigned(obj):
         return obj.plan["stats"]["units_assigned"] if obj.plan else None
+
+    @staticmethod
+    def resolve_method(obj):
+        return selectors.method_of(obj.plan)
+
+    @staticmethod
+    def resolve_timings(obj):
+        return selectors.timing_rows(obj)
 
     @staticmethod
     def resolve_offers(obj):

@@ -44,7 +44,7 @@ from response.models import (
     ResourceRequest,
     Unit,
 )
-from response.selectors.allocation import record_pk, request_id, unit_id
+from response.selectors.allocation import SOLVER_PHASES, record_pk, request_id, unit_id
 from response.services.agreements import accepted_quantities
 from response.services.offers import create_offer
 from response.services.requests import OFFERABLE_REQUEST_STATES
@@ -72,10 +72,9 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 # The steps a proposal's `timings` records, in order, with the seconds each took: building the
 # instance from the database and saving the queued proposal (propose), waiting for the job,
-# reading and validating the saved instance, solving (its phases as the solver times them:
-# SOLVER_PHASES, inside "solve"), the independent check and storing the plan.
+# reading and validating the saved instance, solving (its phases as the solver times them,
+# SOLVER_PHASES, make it up), the independent check and storing the plan; and their total.
 STEPS = ("build", "save", "wait", "read", "solve", "check", "store")
-SOLVER_PHASES = ("network", "greedy", "flow", "milp", "explain")
 
 # Progress notes, stored in English and shown in the reader's language.
 NOTE_QUEUED = gettext_noop("Waiting for the solver")

@@ -47,8 +47,30 @@ def test_propose_then_read_the_plan(client_for, duty, scene,
     assert {q["id"] for q in instance["requests"]} == {
         f"request:{scene['generators'].pk}", f"request:{scene['water'].pk}"}
 
+    assert detail["method"] == {
+        "code": "flow", "name": "exact min-cost flow", "reason": "flow_exact",
+        "explanation": "The flow optimum obeys every rule: this plan is optimal."}
+    steps = [row["step"] for row in detail["timings"]]
+    assert steps[:5] == ["build", "save", "wait", "read", "solve"] and steps[-1] == "total"
+    assert {"network", "flow", "explain", "check", "store"} <= set(steps)
+    proposal = AllocationProposal.objects.get(pk=body["id"])
+    for row in detail["timings"]:
+        assert row["seconds"] == proposal.timings[row["step"]]
+        assert row["phase"] == (row["step"] in ("network", "greedy", "flow", "milp", "explain"))
+    assert detail["timings"][0]["label"] == "Building the instance from the records"
+
     spanish = client.get(f"{API}/{body['id']}", HTTP_ACCEPT_LANGUAGE="es")
     assert spanish.status_code == 200
+    assert spanish.json()["method"] == {
+        "code": "flow", "name": "flujo de costo mínimo exacto", "reason": "flow_exact",
+        "explanation": "El óptimo del flujo cumple todas las reglas: este plan es óptimo."}
+    assert spanish.json()["timings"][-1] == {**detail["timings"][-1], "label": "Total"}
+    assert spanish.json()["timings"][0]["label"] == (
+        "Construcción de la instancia a partir de los registros")
+    # Queued, nothing solved: no method; the steps of proposing only.
+    queued = post(client, API, {"incident": scene["incident"].pk}).json()
+    assert queued["method"] is None
+    assert [row["step"] for row in queued["timings"]] == ["build", "save"]
 
 
 def test_list_filters_and_counts_queries(client_for, duty, scene,

@@ -8,10 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
 from django.test import override_settings
-from django.utils import timezone
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
+from accounts.models import Organization
 from allocation import instance as instances
 from allocation.check import check
 from core.models import Disclosure
@@ -148,6 +151,40 @@ def test_instance_ports_substitute_penalties_and_settings(duty, scene):
         instances.to_json(inst)
 
 
+def test_building_the_instance_takes_as_many_queries_whatever_its_size(duty, mx_liaison,
+                                                                      scene):
+    """Requests, what agreements in force give them, their substitutes, units of several
+    organizations: read in a fixed number of queries, not one (or more) per record."""
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            inst = allocation.build_instance(duty)
+        return len(captured), inst
+
+    queries()  # the user's nation and permissions, read once and kept
+    few, small = queries()
+    others = [Organization.objects.get(acronym=a) for a in ("CalOES", "CAL FIRE")]
+    for n in range(12):
+        request = make_request(mx_liaison, scene["incident"], number=f"MEX-2026-01{n:02}",
+                               kind=("CREW-HAND-T2", "ENGINE-T3", "GENERATOR")[n % 3],
+                               quantity=3, rel_to=("USA",), substitutes_acceptable=n % 2 == 0,
+                               needed_by=timezone.now() + timedelta(days=1),
+                               state=RS.PARTIALLY_FILLED if n % 4 == 0 else RS.SUBMITTED)
+        if n % 4 == 0:
+            make_agreement(mx_liaison, duty, request=request,
+                           offer=make_offer(duty, request, quantity=1, rel_to=("MEX",)))
+        make_unit(duty, name=f"Unit {n}", kind=("CREW-HAND-T2", "ENGINE-T3")[n % 2],
+                  organization=others[n % 2], languages=("en", "es,en", "")[n % 3],
+                  available_from=timezone.now() + timedelta(hours=n))
+    many, large = queries()
+    assert len(large.requests) == len(small.requests) + 12
+    assert len(large.resources) == len(small.resources) + 12
+    assert len(large.jurisdictions) == 3
+    assert many == few, (few, many)
+    # What agreements in force give is still taken off: 3 asked, 1 given.
+    quantities = {q.quantity for q in large.requests if q.id != f"request:{scene['water'].pk}"}
+    assert quantities == {2, 3}
+
+
 def test_active_incidents_only_without_an_incident(duty, scene):
     Incident.objects.filter(pk=scene["incident"].pk).update(status=Incident.Status.CONTAINED)
     inst = allocation.build_instance(duty)
@@ -193,6 +230,50 @@ def test_the_job_stores_a_plan_the_checker_accepts(duty, scene,
     assert any(a["bilingual"] for a in sent)
 
     assert allocation.replay(proposal)["assignments"] == proposal.plan["assignments"]
+
+
+def test_a_proposal_records_where_the_time_went(duty, scene):
+    proposal = solved(duty, incident=scene["incident"])
+    timings = proposal.timings
+    steps = {"build", "save", "wait", "read", "solve", "check", "store"}
+    assert steps | {"network", "flow", "explain", "total"} <= set(timings)
+    assert all(isinstance(v, float) and v >= 0 for v in timings.values()), timings
+    # The job's steps follow one another: they add up to the total; the solver's phases are
+    # the solver's own figures, within its step.
+    assert timings["total"] == pytest.approx(sum(timings[s] for s in steps), abs=1e-3)
+    assert timings["network"] + timings["flow"] + timings["explain"] <= timings["solve"]
+    assert {k: v for k, v in proposal.plan["timings"].items()
+            if k in allocation.SOLVER_PHASES} == {
+        k: v for k, v in timings.items() if k in allocation.SOLVER_PHASES}
+
+    # Solving again builds nothing: the saved instance is read again.
+    again = allocation.resolve(duty, proposal)
+    assert set(again.timings) == {"save"}
+    allocation.run_proposal(again.pk)
+    again.refresh_from_db()
+    assert "build" not in again.timings and {"save", "read", "solve", "total"} <= set(
+        again.timings)
+
+
+def test_the_plan_says_which_method_made_it_and_why(duty, scene):
+    proposal = solved(duty, incident=scene["incident"])
+    assert proposal.plan["method"] == "flow"
+    assert proposal.plan["method_reason"] == "flow_exact"
+    assert selectors.method_of(proposal.plan) == {
+        "code": "flow", "name": "exact min-cost flow", "reason": "flow_exact",
+        "explanation": "The flow optimum obeys every rule: this plan is optimal."}
+    greedy = solved(duty, incident=scene["incident"], solver="greedy")
+    assert selectors.method_of(greedy.plan)["reason"] == "greedy_asked"
+    with translation.override("es"):
+        spanish = selectors.method_of(greedy.plan)
+    assert spanish["name"] == "la más cercana disponible, en orden de prioridad (voraz)"
+    assert spanish["explanation"] == "Se solicitó la línea base voraz."
+    # A plan stored before reasons were given: the method alone.
+    del greedy.plan["method_reason"]
+    assert selectors.method_of(greedy.plan) == {
+        "code": "greedy", "name": "closest available in priority order (greedy)",
+        "reason": None, "explanation": None}
+    assert selectors.method_of(None) is None
 
 
 def test_auto_solver_without_the_liaison_rule_is_the_flow(duty, scene):
@@ -241,6 +322,9 @@ def test_a_failure_is_recorded_not_raised(duty, scene):
     proposal.refresh_from_db()
     assert proposal.state == PS.FAILED and proposal.error
     assert proposal.progress_note == allocation.NOTE_FAILED and proposal.plan is None
+    # The time spent until the failure is kept; the steps never reached are not.
+    assert {"build", "save", "wait", "total"} <= set(proposal.timings)
+    assert not {"solve", "check", "store"} & set(proposal.timings)
     assert allocation.run_proposal(proposal.pk) is None  # not queued any more
 
 

@@ -3,12 +3,14 @@ progress fragment htmx polls, the plan (objective, assignments with route and po
 demand), solving again with ticked pins and exclusions, accepting (offers linked) and
 discarding, the map layer, and releasability on every read path."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.humanize import grouped
 from core.services import apply_marking
 from core.testing import ReleasabilityCase, assert_releasability
 from response.models import AllocationProposal, Offer, Unit
@@ -248,11 +250,48 @@ def test_objective_figures_are_grouped_in_the_readers_format(client_for, duty, s
     proposal = solved(duty, incident=scene["incident"])
     proposal.plan["objective"].update(total=12345678, unmet=10080000)
     proposal.plan.update(bound=12000000.4, solve_seconds=1234.56789)
-    proposal.save(update_fields=["plan"])
-    for language, seconds in (("en", "1,234.57 s · found by"), ("es", "1,234.57 s · obtenido con")):
+    proposal.timings["build"] = 1234.56789
+    proposal.save(update_fields=["plan", "timings"])
+    for language in ("en", "es"):
         body = client_for(duty).get(proposal.get_absolute_url(),
                                     HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert 'data-testid="objective-total">12,345,678<' in body, language
         assert 'data-testid="objective-unmet">10,080,000<' in body, language
         assert 'data-testid="objective-bound">12,000,000 ·' in body, language
-        assert seconds in body, language
+        assert "<dd>1,234.57 s</dd>" in body, language
+        assert 'data-testid="seconds-build">1,234.568<' in body, language
+
+
+def test_the_page_shows_the_method_and_why_and_where_the_time_went(client_for, duty, scene):
+    proposal = solved(duty, incident=scene["incident"])
+    timings = proposal.timings
+    english = client_for(duty).get(proposal.get_absolute_url()).content.decode()
+    assert 'data-testid="method-name">exact min-cost flow<' in english
+    assert ('data-testid="method-reason">The flow optimum obeys every rule: this plan is '
+            'optimal.<') in english
+    assert "Where the time went" in english
+    rows = re.findall(r'data-testid="timing-(\w+)"', english)
+    # The steps in order, the solver's phases within solving, the total last.
+    assert rows == ["build", "save", "wait", "read", "solve", "network", "flow", "explain",
+                    "check", "store", "total"]
+    assert "Building the instance from the records" in english
+    for step in rows:
+        assert f'data-testid="seconds-{step}">{grouped(timings[step], 3)}<' in english, step
+
+    spanish = client_for(duty).get(proposal.get_absolute_url(),
+                                   HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'data-testid="method-name">flujo de costo mínimo exacto<' in spanish
+    assert ('data-testid="method-reason">El óptimo del flujo cumple todas las reglas: este plan '
+            'es óptimo.<') in spanish
+    assert "En qué se fue el tiempo" in spanish
+    assert "Construcción de la instancia a partir de los registros" in spanish
+    assert "Where the time went" not in spanish and "exact min-cost flow" not in spanish
+
+    # A plan stored before reasons were given, and before steps were timed: the method alone,
+    # no table.
+    del proposal.plan["method_reason"]
+    proposal.timings = {}
+    proposal.save(update_fields=["plan", "timings"])
+    old = client_for(duty).get(proposal.get_absolute_url()).content.decode()
+    assert 'data-testid="method-name">exact min-cost flow<' in old
+    assert 'data-testid="method-reason"' not in old and 'data-testid="timings"' not in old

@@ -140,6 +140,7 @@ def _plan_context(user, proposal):
                           for p in plan["rejected_pins"]],
         "exclusions": exclusions,
         "checked": plan.get("check", {}),
+        "method": selectors.method_of(plan),
     }
 
 
@@ -196,6 +197,7 @@ def proposal_detail(request, pk):
                                    .order_by("pk")),
         "resolved_by": selectors.proposals_for(user).filter(resolves=proposal),
         "history": history_for(proposal),
+        "timings": selectors.timing_rows(proposal),
         **_plan_context(user, proposal),
     })
 

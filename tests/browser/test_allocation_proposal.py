@@ -1,7 +1,7 @@
 """The CalGuard duty officer asks the optimizer for a plan for a Tijuana earthquake's generator
-request, reviews it (routes through a port of entry, the independent check), sees the moves on
-the map, accepts it and follows the offers it made — with no console error (the CSP allows no
-inline script or style)."""
+request, reviews it (routes through a port of entry, the independent check, the method that
+made it and why, where the time went), sees the moves on the map, accepts it and follows the
+offers it made — with no console error (the CSP allows no inline script or style)."""
 
 from datetime import timedelta
 
@@ -68,6 +68,11 @@ def test_propose_review_map_and_accept(live_server, duty, open_page):
     expect(rows.first).to_contain_text("MEX-2026-0001")
     expect(rows.first).to_contain_text("Crossing at")
     expect(page.get_by_test_id("assignments")).to_contain_text("speaks Spanish and English")
+    # Which method made the plan and why, and where the time went.
+    expect(page.get_by_test_id("method-reason")).to_contain_text("this plan is optimal")
+    expect(page.get_by_test_id("timing-build")).to_contain_text(
+        "Building the instance from the records")
+    expect(page.get_by_test_id("timing-total")).to_contain_text("Total")
 
     page.get_by_test_id("proposal-map").click()
     moves = page.locator(".leaflet-overlay-pane svg path.proposal-move")
