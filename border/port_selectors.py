@@ -1,0 +1,110 @@
+"""Reads of the port-of-entry status board. The current status of a port's side is its latest
+report; `current_board` is the one read that says what it is, for every page, the API, the map
+layer and the optimizer. A side whose latest report the reader may not see is shown as
+withheld — never an older report in its place, which would pass a stale status for the current
+one."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+
+from border.models import BorderEvent, PortStatusReport, Side
+from response.models import PortOfEntry
+
+SIDES = (Side.USA, Side.MEX)
+OPEN_EVENT_STATES = (BorderEvent.State.REPORTED, BorderEvent.State.CONFIRMED,
+                     BorderEvent.State.CONTAINED)
+
+
+@dataclass
+class SideStatus:
+    """One side of a port on the board: its latest report (None when there is none, or when
+    `withheld`: the latest exists but is not released to the reader)."""
+    side: str
+    report: PortStatusReport | None = None
+    withheld: bool = False
+
+    @property
+    def label(self):
+        return Side(self.side).label
+
+    @property
+    def status(self):
+        return self.report.status if self.report is not None else None
+
+
+@dataclass
+class PortRow:
+    """A port on the board: each side's current status and the open border events its
+    closures reported (an event has its own lifecycle: reopening the lanes does not close it)."""
+    port: PortOfEntry
+    sides: dict
+    open_events: list = field(default_factory=list)
+
+    @property
+    def usa(self):
+        return self.sides[Side.USA]
+
+    @property
+    def mex(self):
+        return self.sides[Side.MEX]
+
+    def closed_sides(self):
+        return [s for s in self.sides.values() if s.status == PortStatusReport.Status.CLOSED]
+
+
+def reports_for(user, action="view"):
+    """The status reports the user may take `action` on, newest first."""
+    return (PortStatusReport.objects.restrict(user, action)
+            .select_related("port", "reported_by", "organization", "event"))
+
+
+def _latest_pks():
+    """The id of the latest report of each (port, side), whoever may see it."""
+    newest = (PortStatusReport.objects.filter(port=OuterRef("port"), side=OuterRef("side"))
+              .order_by("-reported_at", "-pk").values("pk")[:1])
+    return (PortStatusReport.objects.filter(pk=Subquery(newest)).order_by()
+            .values_list("pk", "port_id", "side"))
+
+
+def current_board(user, ports=None):
+    """Every port of entry (or those of `ports`, a queryset), west to east, with each side's
+    current status as the user may see it and the open events its closures reported. A fixed
+    number of queries whatever the number of ports and reports."""
+    ports = list((ports if ports is not None else PortOfEntry.objects.all())
+                 .order_by("longitude", "key"))
+    rows = {port.pk: PortRow(port, {side: SideStatus(side) for side in SIDES}) for port in ports}
+    latest = [row for row in _latest_pks() if row[1] in rows]
+    visible = {report.pk: report for report in reports_for(user).filter(
+        pk__in=[pk for pk, _port, _side in latest])}
+    for pk, port_id, side in latest:
+        slot = rows[port_id].sides[side]
+        if pk in visible:
+            slot.report = visible[pk]
+            slot.report.port = rows[port_id].port
+        else:
+            slot.withheld = True
+    events = (BorderEvent.objects.restrict(user).filter(state__in=OPEN_EVENT_STATES)
+              .values("pk"))
+    linked = (PortStatusReport.objects.filter(port_id__in=rows, event__in=events)
+              .select_related("event__kind").order_by("event__started_at", "event_id"))
+    for report in linked:
+        row = rows[report.port_id]
+        if all(event.pk != report.event_id for event in row.open_events):
+            row.open_events.append(report.event)
+    return list(rows.values())
+
+
+def board_by_key(user):
+    """The board as {port key: PortRow}."""
+    return {row.port.key: row for row in current_board(user)}
+
+
+def port_row(user, port):
+    """One port's row of the board."""
+    return current_board(user, PortOfEntry.objects.filter(pk=port.pk))[0]
+
+
+def history_for(user, port):
+    """The reports of `port` the user may see, newest first (both sides)."""
+    return reports_for(user).filter(port=port).order_by("-reported_at", "-pk")

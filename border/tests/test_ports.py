@@ -1,0 +1,229 @@
+"""The port-of-entry status board: who may report which side's lanes, the checks on a report,
+its marking (released to both nations unless kept), the border event a closure reports, the
+one read of the current board (a fixed number of queries), its pages in Spanish, the API, the
+map layer and the optimizer's use of it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from border import port_selectors
+from border.models import BorderEvent, PortStatusReport
+from border.services.ports import report_port_status
+from border.tests.factories import ensure_kinds
+from response.models import PortOfEntry
+
+pytestmark = pytest.mark.django_db
+
+SAN_YSIDRO, OTAY_CARGO, TECATE = "2504", "2506-C", "2505"
+
+
+@pytest.fixture
+def us(persona_of):
+    ensure_kinds()
+    return persona_of("duty_officer", "USA")
+
+
+@pytest.fixture
+def mx(persona_of):
+    ensure_kinds()
+    return persona_of("liaison", "MEX")
+
+
+def port(key):
+    return PortOfEntry.objects.get(key=key)
+
+
+def ago(minutes):
+    return timezone.now() - timedelta(minutes=minutes)
+
+
+# ---- Rules -----------------------------------------------------------------------------------
+
+def test_each_side_reports_its_own_lanes_and_the_other_side_is_refused(us, mx):
+    report = report_port_status(us, SAN_YSIDRO, "USA", status="open",
+                                passenger_wait_minutes=40, commercial_wait_minutes=25,
+                                passenger_lanes_open=20)
+    assert report.owner_nation.code == "USA" and report.organization == us.organization
+    assert report.port.key == SAN_YSIDRO and report.reported_by == us
+    assert report_port_status(mx, SAN_YSIDRO, "MEX", status="open").owner_nation.code == "MEX"
+    with pytest.raises(ValidationError) as refused:
+        report_port_status(mx, SAN_YSIDRO, "USA", status="closed", reason_es="Cierre")
+    assert "side" in refused.value.message_dict
+    assert "United States" in refused.value.message_dict["side"][0] or \
+        "Estados Unidos" in refused.value.message_dict["side"][0]
+    with translation.override("es"), pytest.raises(ValidationError) as refused:
+        report_port_status(us, SAN_YSIDRO, "MEX", status="open")
+    assert refused.value.message_dict["side"][0].startswith("Solo ")
+    assert PortStatusReport.objects.count() == 2
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"status": "restricted"}, "reason_en"),
+    ({"status": "closed"}, "reason_en"),
+    ({"status": "open", "commercial_wait_minutes": -5}, "commercial_wait_minutes"),
+    ({"status": "open", "passenger_wait_minutes": 24 * 60 + 1}, "passenger_wait_minutes"),
+    ({"status": "open", "passenger_lanes_open": 150}, "passenger_lanes_open"),
+    ({"status": "closed", "reason_en": "x", "commercial_lanes_open": 2},
+     "commercial_lanes_open"),
+    ({"status": "jammed"}, "status"),
+    ({"status": "open", "reported_at": timezone.now() + timedelta(hours=2)}, "reported_at"),
+])
+def test_each_check_refuses_on_its_field(us, fields, field):
+    with pytest.raises(ValidationError) as refused:
+        report_port_status(us, TECATE, "USA", **fields)
+    assert field in refused.value.message_dict
+    assert not PortStatusReport.objects.exists()
+
+
+def test_a_wait_of_zero_and_of_24_hours_are_taken(us):
+    report_port_status(us, TECATE, "USA", status="open", passenger_wait_minutes=0,
+                       commercial_wait_minutes=24 * 60)
+
+
+# ---- Marking ---------------------------------------------------------------------------------
+
+def test_released_to_both_nations_by_default_and_an_owner_only_report_is_absent(us, mx):
+    shared = report_port_status(us, SAN_YSIDRO, "USA", status="open", reported_at=ago(30))
+    assert {n.code for n in shared.rel_to.all()} == {"USA", "MEX"}
+    assert shared.disclosure == "approved"
+    assert port_selectors.reports_for(mx).filter(pk=shared.pk).exists()
+    kept = report_port_status(us, SAN_YSIDRO, "USA", status="restricted",
+                              reason_en="Secondary inspection surge", rel_to=[],
+                              disclosure="not_reviewed")
+    assert not port_selectors.reports_for(mx).filter(pk=kept.pk).exists()
+    assert list(port_selectors.history_for(mx, port(SAN_YSIDRO))) == [shared]
+    # The board never passes the older report off as the current one: the side is withheld.
+    row = port_selectors.board_by_key(mx)[SAN_YSIDRO]
+    assert row.usa.withheld and row.usa.report is None
+    assert port_selectors.board_by_key(us)[SAN_YSIDRO].usa.report == kept
+
+
+# ---- A closure is a border event -------------------------------------------------------------
+
+def test_a_closure_reports_a_port_closed_event_that_reopening_leaves_open(us, mx):
+    closed = report_port_status(mx, OTAY_CARGO, "MEX", status="closed",
+                                reason_es="Revisión de un paquete sospechoso",
+                                reported_at=ago(90))
+    event = closed.event
+    assert event is not None and event.kind.code == "port_closed"
+    assert (event.latitude, event.longitude) == (closed.port.latitude, closed.port.longitude)
+    assert event.owner_nation.code == "MEX" and event.reported_by == mx
+    assert {n.code for n in event.rel_to.all()} == {"USA", "MEX"}
+    assert event.started_at == closed.reported_at
+    assert "Otay" in event.title_en and event.description_es.startswith("Revisión")
+    # Still closed: the same closure, no second event.
+    again = report_port_status(mx, OTAY_CARGO, "MEX", status="closed", reason_es="Sigue",
+                               reported_at=ago(60))
+    assert again.event == event
+    assert BorderEvent.objects.filter(kind__code="port_closed").count() == 1
+    reopened = report_port_status(mx, OTAY_CARGO, "MEX", status="open", reported_at=ago(10))
+    assert reopened.event is None
+    event.refresh_from_db()
+    assert event.state == BorderEvent.State.REPORTED
+    row = port_selectors.board_by_key(us)[OTAY_CARGO]
+    assert row.mex.status == "open" and row.open_events == [event]
+
+
+def test_a_refused_closure_leaves_no_event(us):
+    with pytest.raises(ValidationError):
+        report_port_status(us, OTAY_CARGO, "USA", status="closed", commercial_lanes_open=3,
+                           reason_en="Lanes closed")
+    assert not BorderEvent.objects.exists()
+
+
+# ---- The board -------------------------------------------------------------------------------
+
+def test_the_board_is_each_port_west_to_east_with_each_side_s_latest_report(us, mx):
+    report_port_status(us, TECATE, "USA", status="open", commercial_wait_minutes=10,
+                       reported_at=ago(50))
+    latest = report_port_status(us, TECATE, "USA", status="restricted",
+                                reason_en="One lane", reported_at=ago(5))
+    report_port_status(us, TECATE, "USA", status="open", reported_at=ago(500))  # late entry
+    mexican = report_port_status(mx, TECATE, "MEX", status="open", commercial_wait_minutes=5)
+    board = port_selectors.current_board(mx)
+    assert [row.port.longitude for row in board] == sorted(row.port.longitude for row in board)
+    assert len(board) == PortOfEntry.objects.count()
+    tecate = next(row for row in board if row.port.key == TECATE)
+    assert tecate.usa.report == latest and tecate.mex.report == mexican
+    san_ysidro = next(row for row in board if row.port.key == SAN_YSIDRO)
+    assert san_ysidro.usa.report is None and not san_ysidro.usa.withheld
+
+
+def test_the_board_takes_a_fixed_number_of_queries(us, mx):
+    seen = []
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            board = port_selectors.current_board(mx)
+            for row in board:
+                for side in row.sides.values():
+                    if side.report is not None:
+                        seen.append((str(side.report.reported_by),
+                                     side.report.organization.acronym, side.report.event_id,
+                                     side.report.port.name))
+                seen.extend(e.kind.name for e in row.open_events)
+        return len(queries)
+
+    report_port_status(us, TECATE, "USA", status="open")
+    count()  # the reader's permissions are read once, then cached on the user
+    few = count()
+    for key in (SAN_YSIDRO, OTAY_CARGO, "2503", "2507", "2502"):
+        report_port_status(us, key, "USA", status="closed", reason_en="Closed")
+        report_port_status(mx, key, "MEX", status="restricted", reason_es="Un carril")
+        report_port_status(mx, key, "MEX", status="open", commercial_wait_minutes=30)
+    assert count() == few <= 6
+
+
+# ---- Pages -----------------------------------------------------------------------------------
+
+def test_the_board_page_in_spanish_shows_status_in_words_and_offers_only_one_s_own_side(
+        us, mx, client_for):
+    report_port_status(us, SAN_YSIDRO, "USA", status="restricted", passenger_wait_minutes=95,
+                       reason_en="Two lanes closed for repairs",
+                       reason_es="Dos carriles cerrados por reparaciones")
+    report_port_status(mx, OTAY_CARGO, "MEX", status="closed", reason_es="Bloqueo")
+    client = client_for(mx, HTTP_ACCEPT_LANGUAGE="es")
+    page = client.get("/border/ports/").content.decode()
+    assert "Estado de las garitas" in page
+    assert 'data-status="restricted"' in page and "Restringida" in page
+    assert "Dos carriles cerrados por reparaciones" in page and "Cerrada" in page
+    assert 'data-testid="report-2504-MEX"' in page and 'data-testid="report-2504-USA"' not in page
+    assert 'data-testid="open-event"' in page
+    us_page = client_for(us).get("/border/ports/").content.decode()
+    assert 'data-testid="report-2504-USA"' in us_page and "report-2504-MEX" not in us_page
+
+
+def test_reporting_from_the_board_and_the_other_side_refused_on_the_form(us, mx, client_for):
+    client = client_for(mx, HTTP_ACCEPT_LANGUAGE="es")
+    response = client.post("/border/ports/2505/MEX/report/", {
+        "2505-MEX-status": "open", "2505-MEX-commercial_wait_minutes": "20", "from": "port"})
+    assert response.status_code == 302 and response["Location"] == "/border/ports/2505/"
+    assert PortStatusReport.objects.get().commercial_wait_minutes == 20
+    refused = client.post("/border/ports/2505/USA/report/", {
+        "2505-USA-status": "closed", "2505-USA-reason_es": "x"})
+    assert refused.status_code == 200
+    assert "Solo los usuarios de" in refused.content.decode()
+    assert PortStatusReport.objects.count() == 1
+    missing_reason = client.post("/border/ports/2505/MEX/report/", {
+        "2505-MEX-status": "restricted"})
+    assert "Indique por qué" in missing_reason.content.decode()
+
+
+def test_a_port_s_history_is_paginated_and_hides_what_is_not_released(us, mx, client_for):
+    for minutes in range(30, 0, -1):
+        report_port_status(us, TECATE, "USA", status="open", passenger_wait_minutes=minutes,
+                           reported_at=ago(minutes))
+    report_port_status(us, TECATE, "USA", status="closed", reason_en="Kept back", rel_to=[],
+                       disclosure="not_reviewed")
+    page = client_for(mx, HTTP_ACCEPT_LANGUAGE="es").get("/border/ports/2505/")
+    body = page.content.decode()
+    assert body.count('data-testid="history-row"') == 25 and "Kept back" not in body
+    assert "No está liberado para usted" in body or "no está liberado" in body.lower()
+    second = client_for(mx).get("/border/ports/2505/?page=2").content.decode()
+    assert second.count('data-testid="history-row"') == 5
+    assert "Kept back" in client_for(us).get("/border/ports/2505/").content.decode()
