@@ -12,6 +12,8 @@ from django.apps import apps
 from django.conf import settings
 
 from accounts.tests.personas import create_person, marking_clerk, persona
+from border.services import events as border_events
+from border.tests.factories import report as report_border_event
 from core.history import marked_models
 from core.services import apply_marking
 from core.testing import WriteCase, assert_writes_guarded, assert_writes_never_released
@@ -78,6 +80,9 @@ RELEASABILITY_TESTS = {
                                "test_costs_obey_releasability",
     "response.allocationproposal": "response/tests/test_allocation_views.py::"
                                    "test_proposals_are_releasable_like_every_marked_record",
+    "border.borderevent": "border/tests/test_views.py::test_border_events_obey_releasability",
+    "border.timelineentry": "border/tests/test_views.py::"
+                            "test_timeline_entries_obey_releasability",
     "personnel.member": "personnel/tests/test_releasability.py::"
                         "test_members_are_never_shown_to_a_partner",
     "personnel.order": "personnel/tests/test_releasability.py::"
@@ -191,6 +196,12 @@ WRITES = {
         update=lambda user, p: allocation.resolve(user, p),
         transitions=(lambda user, p: allocation.accept(user, p),
                      lambda user, p: allocation.discard(user, p))),
+    "border.borderevent": WriteCase(
+        make=lambda user: report_border_event(user),
+        update=lambda user, e: border_events.update_event(user, e, title_en="x"),
+        transitions=(lambda user, e: border_events.transition_event(user, e, "confirm"),
+                     lambda user, e: border_events.open_incident(user, e)),
+        change_marking=border_events.change_event_marking),
     "engagements.person": WriteCase(
         make=lambda user: make_person(user),
         update=lambda user, p: engagement_services.update_person(user, p, grade="x")),
@@ -227,12 +238,18 @@ NO_WRITE_SERVICES = {
     # report's case proves those writes.
     "engagements.attendance",
     "engagements.observation",
+    # Written only as part of its border event (add_timeline_entry, by either nation that may
+    # see the event), never changed afterwards; it carries the event's marking
+    # (MARKING_FOLLOWS) and is hidden wherever the event is: the event's case proves the
+    # writes, the timeline's releasability test the reads.
+    "border.timelineentry",
     # Loaded with the personnel files and only read by the members' import.
     "personnel.unit",
 }
 # Who writes each app's records in the owning nation.
 OWNER_ROLE = {"partnerships": "coordinator", "engagements": "coordinator",
-              "response": "duty_officer", "personnel": "personnel_officer"}
+              "response": "duty_officer", "personnel": "personnel_officer",
+              "border": "duty_officer"}
 
 
 def _domestic_agreement(user, *, signed=True):
