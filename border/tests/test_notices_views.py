@@ -75,9 +75,9 @@ def test_the_event_page_shows_each_notice_and_acknowledges(us_duty, mx_pcbc, mx_
     assert done.status_code == 200
     civil.refresh_from_db()
     assert (civil.state, civil.acknowledged_by) == (NS.ACKNOWLEDGED, mx_pcbc)
-    page = done.content.decode()
-    assert "mx.pcbc" in page or mx_pcbc.username in page
-    assert 'data-testid="waiting-notices"' not in client.get(reverse("border:notices")).content.decode()
+    assert mx_pcbc.username in done.content.decode()  # who acknowledged, on the event page
+    waiting = client.get(reverse("border:notices")).content.decode()
+    assert 'data-testid="waiting-notices"' not in waiting
 
 
 def test_acknowledge_through_the_api(us_duty, mx_pcbc, mx_defensa, client_for):
@@ -119,3 +119,25 @@ def test_the_escalation_job_escalates_what_is_overdue(us_duty, mx_pcbc):
     assert escalate_notices.call_local() == (2, 0, 2)
     assert set(event.notices.values_list("organization__acronym", flat=True)) == {
         "PC-BC", "DEFENSA", "CONAFOR", "CNPC"}
+
+
+def test_the_notice_pages_in_spanish_show_no_english(us_duty, mx_pcbc, client_for):
+    from tests.test_spanish_pages import english_patterns, visible_text
+
+    event = report(us_duty)
+    services.escalate_overdue(now=_civil(event).due_at)  # an escalated row, a level-2 row
+    services.acknowledge(mx_pcbc, _civil(event), now=_civil(event).due_at + timedelta(minutes=3))
+    patterns = english_patterns()
+    found = []
+    for user in (us_duty, mx_pcbc):
+        client = client_for(user, HTTP_ACCEPT_LANGUAGE="es")
+        for url in (event.get_absolute_url(), reverse("border:notices"),
+                    reverse("border:notice_dashboard"), "/"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            text = visible_text(response.content.decode())
+            found += [f"{user.username} {url}: {english!r}" for english, pattern in patterns
+                      if pattern.search(text)]
+            if url == event.get_absolute_url():
+                assert "escalado el" in text and "Recibo acusado" in text and "tarde" in text
+    assert not found, "\n".join(found)
