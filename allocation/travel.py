@@ -43,6 +43,7 @@ def boundary():
     return [tuple(p) for p in collection["features"][0]["geometry"]["coordinates"]]
 
 
+@lru_cache(maxsize=1 << 16)
 def side_of_boundary(lat, lon):
     """"USA" north of the line, "MEX" south of it, judged at the point's longitude clamped to
     the line's ends (the same rule as the mutual-aid app's border geometry)."""
@@ -64,6 +65,7 @@ def sides(lats, lons):
     return np.asarray(lats) >= line
 
 
+@lru_cache(maxsize=1 << 18)
 def great_circle_km(lat1, lon1, lat2, lon2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -125,6 +127,11 @@ class TravelModel:
         self.port_lon = np.array([p.lon for p in self.ports], dtype=float)
         self.port_wait = np.array([p.wait for p in self.ports], dtype=float)
         self._intervals = [self._intervals_for(p) for p in self.ports]
+        ref = instance.reference_time
+        self._first_day = (ref - timedelta(days=1)).astimezone(self.tz).date()
+        self._last_day = (ref + timedelta(days=HORIZON_DAYS)).astimezone(self.tz).date()
+        self._windows = {}  # (port, day) -> its opening in minutes, or None
+        self._routes = {}  # what a route depends on -> the route
 
     # --- one pair, plain Python ------------------------------------------------------------
 
@@ -136,23 +143,37 @@ class TravelModel:
         port is open, walking its local calendar day by day; None when it stays shut within
         the horizon."""
         ref = self.instance.reference_time
-        first = (ref - timedelta(days=1)).astimezone(self.tz).date()
-        last = (ref + timedelta(days=HORIZON_DAYS)).astimezone(self.tz).date()
         # Start the walk a day before t's own date: yesterday's window may run past midnight.
-        day = max(first, (ref + timedelta(minutes=t - 1440)).astimezone(self.tz).date())
-        while day <= last:
-            window = _day_windows(port, day, self.tz)
-            if window:
-                start = (window[0] - ref).total_seconds() / 60
-                end = (window[1] - ref).total_seconds() / 60
-                if end > t:
-                    return max(t, start)
+        day = max(self._first_day,
+                  (ref + timedelta(minutes=t - 1440)).astimezone(self.tz).date())
+        while day <= self._last_day:
+            window = self._window_minutes(port, day)
+            if window and window[1] > t:
+                return max(t, window[0])
             day += timedelta(days=1)
         return None
 
+    def _window_minutes(self, port, day):
+        """_day_windows in minutes after the reference time, worked out once per day."""
+        key = (port, day)
+        if key not in self._windows:
+            window = _day_windows(port, day, self.tz)
+            ref = self.instance.reference_time
+            self._windows[key] = window and ((window[0] - ref).total_seconds() / 60,
+                                             (window[1] - ref).total_seconds() / 60)
+        return self._windows[key]
+
     def route(self, resource, request):
         """The fastest way for this resource to reach this request, or None if none exists.
-        Eligibility is not judged here: the caller decides whether the move is allowed."""
+        Eligibility is not judged here: the caller decides whether the move is allowed.
+        Resources that travel alike to the same place share the answer."""
+        key = (resource.lat, resource.lon, resource.nation, max(resource.available_from, 0),
+               resource.credential_delay, resource.air_capable, request.lat, request.lon)
+        if key not in self._routes:
+            self._routes[key] = self._route(resource, request)
+        return self._routes[key]
+
+    def _route(self, resource, request):
         inst, p = self.instance, self.params
         req_side = side_of_boundary(request.lat, request.lon)
         international = resource.nation != req_side
