@@ -83,6 +83,7 @@ RELEASABILITY_TESTS = {
     "border.borderevent": "border/tests/test_views.py::test_border_events_obey_releasability",
     "border.timelineentry": "border/tests/test_views.py::"
                             "test_timeline_entries_obey_releasability",
+    "border.notice": "border/tests/test_notices_views.py::test_notices_obey_releasability",
     "personnel.member": "personnel/tests/test_releasability.py::"
                         "test_members_are_never_shown_to_a_partner",
     "personnel.order": "personnel/tests/test_releasability.py::"
@@ -243,6 +244,12 @@ NO_WRITE_SERVICES = {
     # (MARKING_FOLLOWS) and is hidden wherever the event is: the event's case proves the
     # writes, the timeline's releasability test the reads.
     "border.timelineentry",
+    # Written only by the notification protocol (border.services.notices: made when its event
+    # is reported, acknowledged by the notified organization, escalated by the job), never
+    # edited or re-marked: it carries its event's marking (MARKING_FOLLOWS) and is hidden
+    # wherever the event is. Its tests prove acknowledging by another organization or nation
+    # refused (border/tests/test_notices_services.py).
+    "border.notice",
     # Loaded with the personnel files and only read by the members' import.
     "personnel.unit",
 }
