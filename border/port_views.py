@@ -30,10 +30,11 @@ def _forms(user, rows, bound=None):
     forms = {}
     for row in rows:
         for side in row.sides:
-            if _may_report(user, side):
-                name = f"{row.port.key}:{side}"
-                forms[name] = (bound[1] if bound and bound[0] == name else
-                               PortStatusForm(prefix=f"{row.port.key}-{side}"))
+            name = f"{row.port.key}:{side}"
+            if bound and bound[0] == name:
+                forms[name] = bound[1]  # with its refusal, whoever sent it
+            elif _may_report(user, side):
+                forms[name] = PortStatusForm(prefix=f"{row.port.key}-{side}")
     for row in rows:
         for status in row.sides.values():
             status.form = forms.get(f"{row.port.key}:{status.side}")

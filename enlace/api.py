@@ -7,6 +7,7 @@ from accounts.api import router as accounts_router
 from border.api import map_router as border_map_router
 from border.api import router as border_router
 from border.notice_api import router as border_notices_router
+from border.port_api import router as border_ports_router
 from core.api import BrowserSessionAuth, RequestParser, install_error_handlers
 from engagements.api import router as engagements_router
 from partnerships.api import router as partnerships_router
@@ -38,3 +39,4 @@ api.add_router("/", response_router)
 api.add_router("/", border_router)
 api.add_router("/", border_map_router)
 api.add_router("/", border_notices_router)
+api.add_router("/", border_ports_router)

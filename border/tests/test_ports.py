@@ -189,7 +189,7 @@ def test_the_board_page_in_spanish_shows_status_in_words_and_offers_only_one_s_o
     report_port_status(mx, OTAY_CARGO, "MEX", status="closed", reason_es="Bloqueo")
     client = client_for(mx, HTTP_ACCEPT_LANGUAGE="es")
     page = client.get("/border/ports/").content.decode()
-    assert "Estado de las garitas" in page
+    assert "Situación de las garitas" in page
     assert 'data-status="restricted"' in page and "Restringida" in page
     assert "Dos carriles cerrados por reparaciones" in page and "Cerrada" in page
     assert 'data-testid="report-2504-MEX"' in page and 'data-testid="report-2504-USA"' not in page
@@ -223,7 +223,46 @@ def test_a_port_s_history_is_paginated_and_hides_what_is_not_released(us, mx, cl
     page = client_for(mx, HTTP_ACCEPT_LANGUAGE="es").get("/border/ports/2505/")
     body = page.content.decode()
     assert body.count('data-testid="history-row"') == 25 and "Kept back" not in body
-    assert "No está liberado para usted" in body or "no está liberado" in body.lower()
+    assert "No se le ha divulgado" in body
     second = client_for(mx).get("/border/ports/2505/?page=2").content.decode()
     assert second.count('data-testid="history-row"') == 5
     assert "Kept back" in client_for(us).get("/border/ports/2505/").content.decode()
+
+
+# ---- API -------------------------------------------------------------------------------------
+
+def test_the_api_board_history_and_report_with_errors_in_the_user_s_language(us, mx,
+                                                                            client_for):
+    api = client_for(mx, HTTP_ACCEPT_LANGUAGE="es")
+    made = api.post("/api/v1/border/ports/2506-C/reports", {
+        "side": "MEX", "status": "closed", "reason_es": "Bloqueo de transportistas"},
+        content_type="application/json")
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["status"] == "closed" and body["status_label"] == "Cerrada"
+    assert body["marking"]["rel_to"] == ["MEX", "USA"] and body["event"] is not None
+    refused = api.post("/api/v1/border/ports/2504/reports", {
+        "side": "USA", "status": "open"}, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "side"
+    assert refused.json()["errors"][0]["message"].startswith("Solo los usuarios de")
+    negative = api.post("/api/v1/border/ports/2504/reports", {
+        "side": "MEX", "status": "open", "commercial_wait_minutes": -3},
+        content_type="application/json")
+    assert negative.status_code == 422
+    assert negative.json()["errors"][0]["field"] == "commercial_wait_minutes"
+    kept = client_for(us).post("/api/v1/border/ports/2506-C/reports", {
+        "side": "USA", "status": "restricted", "reason_en": "Inspection surge",
+        "marking": {"rel_to": [], "disclosure": "not_reviewed"}},
+        content_type="application/json")
+    assert kept.status_code == 201 and kept.json()["marking"]["rel_to"] == ["USA"]
+    board = {row["key"]: row for row in api.get("/api/v1/border/ports").json()}
+    otay = board["2506-C"]
+    assert otay["mex"]["status"] == "closed" and otay["usa"]["withheld"] is True
+    assert otay["usa"]["report"] is None and otay["open_events"][0]["id"] == body["event"]
+    assert api.get("/api/v1/border/ports/2506-C").json()["mex"]["report"]["id"] == body["id"]
+    history = api.get("/api/v1/border/ports/2506-C/history").json()
+    assert [r["id"] for r in history["items"]] == [body["id"]] and history["count"] == 1
+    us_history = client_for(us).get("/api/v1/border/ports/2506-C/history").json()
+    assert us_history["count"] == 2
+    assert api.get("/api/v1/border/ports/nope/history").status_code == 404
