@@ -359,14 +359,17 @@ class Network:
                 ok[ineligible] &= ~block["intl"][inverse[ineligible]]
             if any(self.g_excluded[g] for g in groups):
                 ok &= ~self._excluded_mask(groups, reqs)
-            rows, cols = np.nonzero(ok)
+            # Request by request, so that sorting below moves arcs only a little.
+            cols, rows = np.nonzero(np.ascontiguousarray(ok.T))
             arc_group.append(groups[rows])
-            arc_src.append(inverse[rows] * len(reqs) + cols + size)
+            # The table holds each block transposed (request × class), also for locality.
+            n_classes = len(block["eta"])
+            arc_src.append(cols * n_classes + inverse[rows] + size)
             shape = block["eta"].shape
             block["r"] = np.broadcast_to(reqs, shape)
             block["penalty"] = np.broadcast_to(pens, shape)
             for name in names:
-                table[name].append(block[name].ravel())
+                table[name].append(block[name].T.ravel())
             size += block["eta"].size
         if table:
             table = {name: np.concatenate(parts) for name, parts in table.items()}
