@@ -19,6 +19,9 @@ import polib
 import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
 
+from border.services.events import add_timeline_entry
+from border.tests.factories import MEXICALI
+from border.tests.factories import report as report_border_event
 from engagements.tests.aar_factories import make_report
 from engagements.tests.factories import make_engagement, make_person
 from partnerships.tests.factories import make_agreement as make_partnership_agreement
@@ -36,7 +39,7 @@ from response.tests.factories import (
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
-APPS = ("accounts", "partnerships", "engagements", "personnel", "response", "web")
+APPS = ("accounts", "partnerships", "engagements", "personnel", "response", "border", "web")
 SKIPPED_DIRS = {".venv", "var", "node_modules", "migrations", "tests", "__pycache__"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{\s*\w+\s*\}\}")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -202,6 +205,10 @@ def records(us_coordinator, mx_liaison):
     deployment = make_deployment(mx, agreement)
     add_roster_member(deployment)
     member = make_member("A1001")
+    border_event = report_border_event(us, severity="severe", claimed_side="USA")
+    add_timeline_entry(mx, border_event, kind="action", language="es", text="Brigadas listas.")
+    drill = report_border_event(mx, title="Simulacro", kind="earthquake", point=MEXICALI,
+                                is_exercise=True, rel_to=("USA",))
     return {
         us: [partnership, line, objective, indicator, make_measurement(us, indicator, 10,
              date(2025, 3, 1)), make_assessment(us, partnership),
@@ -209,9 +216,10 @@ def records(us_coordinator, mx_liaison):
              make_partnership_agreement(us, partnership, title_en="Wildfire cooperation 2026"),
              engagement,
              make_person(us, "Ana Soto"), make_report(executed), incident, request,
-             make_unit(us), agreement, deployment, member, make_order([member], us)],
+             make_unit(us), agreement, deployment, member, make_order([member], us),
+             border_event, drill],
         mx: [partnership, engagement, incident, request, agreement.offer, agreement, deployment,
-             make_unit(mx, name="Brigada 12")],
+             make_unit(mx, name="Brigada 12"), border_event, drill],
     }
 
 
