@@ -108,3 +108,32 @@ def port_row(user, port):
 def history_for(user, port):
     """The reports of `port` the user may see, newest first (both sides)."""
     return reports_for(user).filter(port=port).order_by("-reported_at", "-pk")
+
+
+# ---- What the optimizer takes of the board ---------------------------------------------------
+
+def planning_figures(row, planning_wait):
+    """A port's wait for the optimizer from its row of the board (None: not on it), and the
+    note that says so (None when the planning figure stands): a port closed on either side is
+    left out (wait None); otherwise the longer of the two sides' current commercial waits
+    when any is reported, else `planning_wait`. The note is what a proposal keeps and its page
+    explains (border.templatetags.border_ports)."""
+    if row is None:
+        return planning_wait, None
+    port = row.port
+    note = {"port": port.key, "name": port.name_en, "name_es": port.name_es,
+            "source": "status_board", "planning_wait_minutes": planning_wait}
+    closed = row.closed_sides()
+    if closed:
+        return None, {**note, "left_out": True, "wait_minutes": None,
+                      "sides": [s.side for s in closed],
+                      "reported_at": max(s.report.reported_at for s in closed).isoformat()}
+    waits = [s for s in row.sides.values()
+             if s.report is not None and s.report.commercial_wait_minutes is not None]
+    if not waits:
+        return planning_wait, None
+    longest = max(waits, key=lambda s: (s.report.commercial_wait_minutes,
+                                        s.report.reported_at))
+    wait = longest.report.commercial_wait_minutes
+    return wait, {**note, "left_out": False, "wait_minutes": wait, "sides": [longest.side],
+                  "reported_at": longest.report.reported_at.isoformat()}

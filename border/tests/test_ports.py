@@ -266,3 +266,55 @@ def test_the_api_board_history_and_report_with_errors_in_the_user_s_language(us,
     us_history = client_for(us).get("/api/v1/border/ports/2506-C/history").json()
     assert us_history["count"] == 2
     assert api.get("/api/v1/border/ports/nope/history").status_code == 404
+
+
+# ---- The optimizer ---------------------------------------------------------------------------
+
+def _crossings(proposal):
+    return [a["route"]["crossing"] for a in proposal.plan["assignments"]
+            if a["route"]["crossing"]]
+
+
+def test_a_proposal_leaves_a_closed_port_out_takes_the_reported_wait_and_says_so(
+        us, mx_liaison, client_for):
+    from response.services import allocation
+    from response.tests.test_allocation_services import make_scene
+
+    make_scene(us, mx_liaison)
+
+    def solved():
+        proposal = allocation.propose(us)
+        allocation.run_proposal(proposal.pk)
+        proposal.refresh_from_db()
+        return proposal
+
+    before = solved()
+    used = {c["port"] for c in _crossings(before)}
+    assert used and "port_sources" not in before.instance
+    planning = {p["id"]: p["wait_minutes"] for p in before.instance["ports"]}
+    # The port the plan crossed at closes on the Mexican side; San Ysidro reports a long wait.
+    closed_key = sorted(used)[0]
+    report_port_status(mx_liaison, closed_key, "MEX", status="closed",
+                       reason_es="Cierre por revisión", reported_at=ago(20))
+    report_port_status(us, closed_key, "USA", status="open", commercial_wait_minutes=5)
+    open_key = next(k for k in ("2504", "2505", "2503") if k != closed_key)
+    report_port_status(us, open_key, "USA", status="open", commercial_wait_minutes=95)
+    report_port_status(mx_liaison, open_key, "MEX", status="open", commercial_wait_minutes=30)
+    after = solved()
+    ports = {p["id"]: p["wait_minutes"] for p in after.instance["ports"]}
+    assert closed_key not in ports and ports[open_key] == 95
+    assert all(c["port"] != closed_key for c in _crossings(after))
+    assert after.plan["check"]["feasible"]
+    notes = {n["port"]: n for n in after.instance["port_sources"]}
+    assert notes[closed_key]["left_out"] and notes[closed_key]["sides"] == ["MEX"]
+    assert notes[open_key]["wait_minutes"] == 95
+    assert notes[open_key]["planning_wait_minutes"] == planning[open_key]
+    page = client_for(us).get(after.get_absolute_url()).content.decode()
+    assert "closed on the Mexican side (status board," in page and "— left out" in page
+    assert ("wait 95 min from the status board" in page
+            and f"instead of the planning figure {planning[open_key]}" in page)
+    spanish = client_for(us, HTTP_ACCEPT_LANGUAGE="es").get(after.get_absolute_url())
+    assert "cerrada del lado mexicano" in spanish.content.decode()
+    # Solving again keeps the same instance and so the same notes.
+    again = allocation.resolve(us, after)
+    assert again.instance["port_sources"] == after.instance["port_sources"]

@@ -30,6 +30,7 @@ from allocation import generate
 from allocation import instance as instances
 from allocation.check import check
 from allocation.plan import solve
+from border.port_selectors import board_by_key, planning_figures
 from core.audit import acting_as
 from core.lifecycle import Lifecycle, Transition, refused_by_state
 from core.permissions import may, require, require_role
@@ -139,24 +140,34 @@ def _languages(value):
                                if LANGUAGE.match(c)))
 
 
-def _ports():
+def _ports(user, sources):
+    """The ports as the user's status board has them now (border.port_selectors): one closed
+    on either side is left out, a reported commercial wait replaces the planning figure; each
+    such port's note is added to `sources` (kept with the proposal, shown on its page)."""
     planning = _port_planning()
+    board = board_by_key(user)
     ports = []
     for port in PortOfEntry.objects.order_by("longitude", "key"):
         row = planning.get(port.key)
         if row and row["vehicles"] != "yes":
             continue  # a pedestrian crossing (Cross Border Xpress): no convoy goes through
+        wait, note = planning_figures(board.get(port.key), int(row["planning_wait_minutes"])
+                                      if row else PORT_WAIT_MINUTES)
+        if note is not None:
+            sources.append(note)
+        if wait is None:
+            continue  # closed on a side: no convoy goes through
         daily = port.days == PortOfEntry.Days.DAILY
         ports.append({
             "id": port.key, "name": port.name_en, "lat": port.latitude, "lon": port.longitude,
             "opens": None if port.open_all_day else port.opens.strftime("%H:%M"),
             "closes": None if port.open_all_day else port.closes.strftime("%H:%M"),
             "days": list(instances.DAYS if daily else instances.DAYS[:5]),
-            "wait_minutes": int(row["planning_wait_minutes"]) if row else PORT_WAIT_MINUTES})
+            "wait_minutes": wait})
     return ports
 
 
-def build_instance(user, *, incident=None, liaison_rule=True, now=None):
+def build_instance(user, *, incident=None, liaison_rule=True, now=None, port_sources=None):
     """The allocation instance of what `user` may see: the open requests (submitted or
     partially filled) of `incident`, or of every active incident, each for what accepted
     offers do not yet cover, at the incident's point, weighted by priority, with the kind's
@@ -217,7 +228,7 @@ def build_instance(user, *, incident=None, liaison_rule=True, now=None):
         "rules": {"liaison": bool(liaison_rule)},
         "substitutions": [{"kind": k, "substitute": s, "penalty": p}
                           for (k, s), p in sorted(substitutions.items())],
-        "ports": _ports(),
+        "ports": _ports(user, port_sources if port_sources is not None else []),
         "jurisdictions": list(jurisdictions.values()),
         "resources": resources,
         "requests": requests,
@@ -331,12 +342,16 @@ def propose(user, *, incident=None, solver="auto", liaison_rule=True, time_limit
     stored = _solver(solver, liaison_rule)
     seconds = _time_limit(time_limit)
     started = perf_counter()
-    instance = build_instance(user, incident=incident, liaison_rule=liaison_rule)
+    sources = []  # the ports whose figures came from the status board
+    instance = build_instance(user, incident=incident, liaison_rule=liaison_rule,
+                              port_sources=sources)
     if not instance.requests:
         raise ValidationError({"incident": _(
             "No submitted or partially filled request with anything left to fill is visible "
             "to you there: there is nothing to plan.")})
     data = instances.to_json(instance)
+    if sources:
+        data["port_sources"] = sources
     return _queue(user, incident=incident, solver=stored, liaison_rule=bool(liaison_rule),
                   time_limit=seconds, data=data, pins=pins, exclusions=exclusions,
                   resolves=resolves, timings={"build": _seconds(started)})

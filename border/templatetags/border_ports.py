@@ -1,0 +1,53 @@
+"""The status board's notes on an allocation proposal: which ports the optimizer took from the
+board instead of the planning table (kept in the saved instance's `port_sources` by
+response.services.allocation), said in the reader's language and time zone."""
+
+from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _closed(sides):
+    if set(sides) >= {"USA", "MEX"}:
+        return pgettext("port closed", "closed on both sides")
+    if "MEX" in sides:
+        return pgettext("port closed", "closed on the Mexican side")
+    return pgettext("port closed", "closed on the United States side")
+
+
+def _when(value):
+    moment = parse_datetime(value or "")
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    same_day = local.date() == timezone.localtime().date()
+    return date_format(local, "TIME_FORMAT" if same_day else "SHORT_DATETIME_FORMAT")
+
+
+def port_source_lines(proposal):
+    """Each note of the proposal as a sentence in the reader's language."""
+    spanish = (get_language() or "en").startswith("es")
+    lines = []
+    for note in (proposal.instance or {}).get("port_sources") or ():
+        name = (note.get("name_es") if spanish else None) or note.get("name") or note["port"]
+        values = {"port": name, "when": _when(note.get("reported_at"))}
+        if note.get("left_out"):
+            values["closed"] = _closed(note.get("sides") or ())
+            lines.append(_("%(port)s: %(closed)s (status board, %(when)s) — left out")
+                         % values)
+        else:
+            values.update(wait=note.get("wait_minutes"),
+                          planning=note.get("planning_wait_minutes"))
+            lines.append(_("%(port)s: wait %(wait)s min from the status board (%(when)s) "
+                           "instead of the planning figure %(planning)s") % values)
+    return lines
+
+
+@register.inclusion_tag("border/_proposal_port_sources.html")
+def port_sources(proposal):
+    return {"lines": port_source_lines(proposal)}
