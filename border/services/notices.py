@@ -155,10 +155,9 @@ def _send(event, rule, now, *, escalated_from=None):
         state=NS.PENDING, owner_nation_id=event.owner_nation_id, created_by=None)
     try:
         with transaction.atomic():
-            notice.save()
+            apply_parent_marking(notice)  # saves the new notice with its event's marking
     except IntegrityError:
         return None
-    apply_parent_marking(notice)
     _tell_recipients(notice)
     return notice
 
