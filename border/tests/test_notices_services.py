@@ -173,3 +173,18 @@ def test_the_acknowledging_liaison_may_be_of_the_notified_organization_only(matr
     event = report(us_duty)
     with pytest.raises(PermissionDenied):
         services.acknowledge(viewer, _notices(event)[("civil", 1)])
+
+
+def test_the_command_loads_the_matrix_and_a_bad_row_stores_nothing(reference, tmp_path):
+    from django.core.management import call_command
+
+    call_command("load_contact_matrix", verbosity=0)
+    count = ContactRule.objects.count()
+    assert count > 40
+    bad = tmp_path / "matrix.csv"
+    bad.write_text("kind,side,chain,level,organization,channel,minutes,national,duty_role_en,"
+                   "duty_role_es,contact\nwildfire,USA,civil,9,PC-BC,enlace,5,no,a,b,c\n"
+                   "wildfire,USA,civil,10,NOBODY,enlace,5,no,a,b,c\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="line 3.*NOBODY"):
+        load_contact_matrix(bad)
+    assert ContactRule.objects.count() == count
