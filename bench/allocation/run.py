@@ -22,8 +22,9 @@ seed's instance:
   none     the liaison rule off — the flow alone is exact;
   liaison  the rule on, a quarter of resources with a Spanish–English speaker;
   stress   the rule on, 3% with a speaker, so it binds and the integer model has work.
-Prints two Markdown tables (in-process times; the command's wall time and breakdown) and the
-targets of issue 16, met or not.
+Prints Markdown tables (in-process times; the command's wall time and breakdown; each size's
+supply against its demand) and the targets of issue 16, met or not. `--json FILE` keeps the
+rows, `--from-json FILE` prints the tables again from them.
 """
 
 import argparse
@@ -64,6 +65,29 @@ def raw_solver_seconds(net, repeat=2):
         if status == SimpleMinCostFlow.BAD_COST_RANGE:  # flow.solve drops the tie-break then
             model = flow.arrays(net, tie_break=False)
     return best, status.name, len(model.tails)
+
+
+def supply(inst):
+    """What the instance offers against what it asks, for the kinds ordered: the units that may
+    be sent (after drawdown and units held for home coverage; crossing the border also needs
+    eligibility) over the units ordered, and how many kinds lie within 80–120% of it."""
+    from collections import Counter
+
+    jurisdictions = {j.id: j for j in inst.jurisdictions}
+    count, held = Counter(), Counter()
+    for r in inst.resources:
+        count[(r.jurisdiction, r.kind)] += 1
+        held[(r.jurisdiction, r.kind)] += r.held_for_home_coverage
+    sendable = Counter()
+    for (jurisdiction, kind), n in count.items():
+        kept = jurisdictions[jurisdiction].keep_at_home(kind, n)
+        sendable[kind] += min(n - kept, n - held[(jurisdiction, kind)])
+    ordered = Counter()
+    for q in inst.requests:
+        ordered[q.kind] += q.quantity
+    return {"sendable_share": sum(sendable[k] for k in ordered) / sum(ordered.values()),
+            "kinds_within": sum(0.8 <= sendable[k] / n <= 1.2 for k, n in ordered.items()),
+            "kinds_ordered": len(ordered)}
 
 
 def run_cli(inst, solver, workdir):
@@ -113,6 +137,8 @@ def one(size, seed, rules, solver, cli=True):
         "gap": plan["gap"], "solve": plan["solve_seconds"], "wall": wall,
         "timings": plan["timings"], "peak_mib": round(peak),
         "arcs": plan["stats"]["arcs"], "groups": plan["stats"]["groups"],
+        "units_requested": plan["stats"]["units_requested"],
+        "units_unmet": plan["stats"]["units_unmet"], **supply(inst),
     }
     del plan
     row["raw"], row["raw_status"], row["raw_arcs"] = raw_solver_seconds(Network(inst))
@@ -177,24 +203,42 @@ def cli_table(rows):
     rows = [r for r in rows if "cli" in r]
     if not rows:
         return ""
-    lines = ["| size | seed | rules | solver | command s | ×raw | start-up s | read s | "
-             "validate s | solve s | write s |", "|" + "---|" * 11]
+    steps = ("read", "validate", "load", "solve", "explain", "write")
+    lines = ["| size | seed | rules | solver | command s | ×raw | start-up s | "
+             + " | ".join(f"{step} s" for step in steps) + " |", "|" + "---|" * 13]
     for r in rows:
         c, t = r["cli"], r["cli"]["timings"]
         if t:
-            parts = [t.get(k) for k in ("read", "validate", "solve")]
-            startup = c["wall"] - sum(t.get(k, 0) for k in ("read", "validate", "solve",
-                                                            "write"))
-            if "solve" not in t:  # a breakdown without the solve's total: add its parts
-                startup -= sum(t.get(k, 0) for k in ("network", "greedy", "flow", "milp",
-                                                     "explain"))
-            cells = [f"{startup:.2f}", *(f"{v:.3f}" if v is not None else "—"
-                                         for v in parts),
-                     f"{t['write']:.3f}" if "write" in t else "—"]
+            # solve is the plan's solve_seconds (network, solvers); explain comes after it.
+            startup = c["wall"] - sum(t.get(step, 0) for step in steps)
+            cells = [f"{startup:.2f}", *(f"{t[step]:.3f}" if step in t else "—"
+                                         for step in steps)]
         else:
-            cells = ["—"] * 5
+            cells = ["—"] * (len(steps) + 1)
         lines.append(f"| {r['size']} | {r['seed']} | {r['rules']} | {r['solver']} | "
                      f"{c['wall']:.2f} | {c['wall'] / r['raw']:.1f} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def supply_table(rows):
+    def span(values, fmt):
+        low, high = min(values), max(values)
+        return fmt.format(low) if fmt.format(low) == fmt.format(high) else (
+            f"{fmt.format(low)}–{fmt.format(high)}")
+
+    lines = ["| size | seeds | may be sent ÷ ordered | kinds within 80–120% | units the optimum "
+             "leaves unmet |", "|---|---|---|---|---|"]
+    for size in dict.fromkeys(r["size"] for r in rows):
+        mine = [r for r in rows if (r["size"], r["rules"], r["solver"]) == (size, "none", "flow")]
+        if not mine or "sendable_share" not in mine[0]:
+            continue
+        seeds = sorted(r["seed"] for r in mine)
+        share = span([r["sendable_share"] for r in mine], "{:.2f}")
+        lines.append(
+            f"| {size} | {span(seeds, '{}')} | {share}"
+            f" | {span([r['kinds_within'] for r in mine], '{}')} of "
+            f"{span([r['kinds_ordered'] for r in mine], '{}')} | "
+            f"{span([r['units_unmet'] / r['units_requested'] for r in mine], '{:.1%}')} |")
     return "\n".join(lines)
 
 
@@ -248,6 +292,8 @@ def main():
     parser.add_argument("--no-cli", action="store_true",
                         help="skip timing the command (in-process figures only)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--from-json", type=Path,
+                        help="print the tables of rows written earlier with --json, no runs")
     parser.add_argument("--one", nargs=4, metavar=("SIZE", "SEED", "RULES", "SOLVER"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -255,14 +301,19 @@ def main():
         size, seed, rules, solver = args.one
         one(size, int(seed), rules, solver, cli=not args.no_cli)
         return
-    rows = run_all(args.sizes.split(","), args.seeds, cli=not args.no_cli)
+    if args.from_json:
+        rows = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        rows = run_all(args.sizes.split(","), args.seeds, cli=not args.no_cli)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(table(rows))
     print()
-    if not args.no_cli:
+    if any("cli" in r for r in rows):
         print(cli_table(rows))
         print()
+    print(supply_table(rows))
+    print()
     print(goals(rows))
 
 
