@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from border import protocol
-from border.models import ContactRule, Notice, Side, exercise_banner
+from border.models import BorderEvent, ContactRule, Notice, Side, exercise_banner
 from core.audit import acting_as
 from core.humanize import when
 from core.permissions import require
@@ -78,10 +78,9 @@ def check_released(event, rules):
 def acknowledgers(organization_id):
     """The active users of an organization who may acknowledge its notices."""
     permission = Permission.objects.filter(content_type__app_label="border",
-                                           codename="acknowledge_notice").first()
-    has = Q(is_superuser=True)
-    if permission is not None:
-        has |= Q(groups__permissions=permission) | Q(user_permissions=permission)
+                                           codename="acknowledge_notice")
+    has = (Q(is_superuser=True) | Q(groups__permissions__in=permission)
+           | Q(user_permissions__in=permission))
     return (User.objects.filter(has, is_active=True, organization_id=organization_id)
             .distinct().order_by("pk"))
 
@@ -106,7 +105,9 @@ def _tell(users, notice, render, key):
     return made
 
 
-def _tell_recipients(notice):
+def _tell_recipients(notice, recipients=None):
+    """Tell the notified organization's acknowledgers; `recipients` memoizes them by
+    organization over one run."""
     event = notice.event
 
     def render():
@@ -120,7 +121,11 @@ def _tell_recipients(notice):
         return _("Notice for %(organization)s: %(event)s (%(kind)s, %(side)s). Acknowledge "
                  "by %(due)s (also by %(channel)s).") % values
 
-    return _tell(acknowledgers(notice.organization_id), notice, render,
+    if recipients is None:
+        recipients = {}
+    if notice.organization_id not in recipients:
+        recipients[notice.organization_id] = list(acknowledgers(notice.organization_id))
+    return _tell(recipients[notice.organization_id], notice, render,
                  key=f"border:notice:{notice.pk}:sent")
 
 
@@ -143,7 +148,7 @@ def _tell_reporter(notice, what):
 
 # ---- Writes ---------------------------------------------------------------------------------
 
-def _send(event, rule, now, *, escalated_from=None):
+def _send(event, rule, now, *, escalated_from=None, recipients=None):
     """A new notice of `rule` about `event`, sent `now`, with the event's marking; its
     recipients are told. None when that level of the chain was already sent (a concurrent
     run)."""
@@ -158,7 +163,7 @@ def _send(event, rule, now, *, escalated_from=None):
             apply_parent_marking(notice)  # saves the new notice with its event's marking
     except IntegrityError:
         return None
-    _tell_recipients(notice)
+    _tell_recipients(notice, recipients)
     return notice
 
 
@@ -234,8 +239,9 @@ def escalate_overdue(now=None, *, event=None):
     if event is not None:
         overdue = overdue.filter(event=event)
     event_ids = sorted(set(overdue.values_list("event_id", flat=True)))
+    recipients, rules = {}, {}  # by organization and by (kind, side), for the whole run
     for event_id in event_ids:
-        escalated, unanswered, sent = _escalate_event(event_id, now)
+        escalated, unanswered, sent = _escalate_event(event_id, now, recipients, rules)
         counts[0] += escalated
         counts[1] += unanswered
         counts[2] += sent
@@ -243,17 +249,20 @@ def escalate_overdue(now=None, *, event=None):
 
 
 @transaction.atomic
-def _escalate_event(event_id, now):
+def _escalate_event(event_id, now, recipients, rules_by_key):
     notices = list(Notice.objects.select_for_update().filter(event_id=event_id)
-                   .select_related("event__owner_nation", "event__kind", "event__reported_by",
-                                   "organization"))
+                   .select_related("organization"))
     if not notices:
         return 0, 0, 0
-    event = notices[0].event
+    # The event read once, its nations with it (every new notice takes its marking).
+    event = BorderEvent.objects.prefetch_related("rel_to").select_related(
+        "owner_nation", "kind", "reported_by").get(pk=event_id)
     for notice in notices:
         notice.event = event
-    rules = rules_for(event)
-    steps = [_step(r) for r in rules]
+    key = (event.kind_id, reporting_side(event))
+    if key not in rules_by_key:
+        rules_by_key[key] = rules_for(event)
+    steps = [_step(r) for r in rules_by_key[key]]
     escalated = unanswered = sent = 0
     with acting_as(None):
         for escalation in protocol.escalations(steps, [_sent(n) for n in notices], now):
@@ -268,6 +277,7 @@ def _escalate_event(event_id, now):
                 unanswered += 1
                 _tell_reporter(notice, "unanswered")
             if escalation.send and _send(event, escalation.next.rule, now,
-                                         escalated_from=notice) is not None:
+                                         escalated_from=notice,
+                                         recipients=recipients) is not None:
                 sent += 1
     return escalated, unanswered, sent
