@@ -188,3 +188,12 @@ def test_the_command_loads_the_matrix_and_a_bad_row_stores_nothing(reference, tm
     with pytest.raises(ValidationError, match="line 3.*NOBODY"):
         load_contact_matrix(bad)
     assert ContactRule.objects.count() == count
+
+
+def test_an_administrator_edits_the_matrix_in_the_admin(matrix, client_for, make_user):
+    admin = make_user("t.admin", "CalGuard", "administrator", is_staff=True, is_superuser=True)
+    rule = ContactRule.objects.get(kind__code="port_hazmat", side="USA", chain="civil", level=1)
+    client = client_for(admin)
+    assert client.get("/admin/border/contactrule/").status_code == 200
+    page = client.get(f"/admin/border/contactrule/{rule.pk}/change/")
+    assert page.status_code == 200 and "PC-BC" in page.content.decode()
