@@ -1,6 +1,6 @@
 from django.urls import path
 
-from border import notice_views, views
+from border import notice_views, port_views, views
 
 app_name = "border"
 urlpatterns = [
@@ -15,3 +15,4 @@ urlpatterns = [
     path("<int:pk>/incident/", views.event_open_incident, name="event_open_incident"),
 ]
 urlpatterns += notice_views.urlpatterns  # the counterpart notices' pages
+urlpatterns += port_views.urlpatterns  # the port-of-entry status board's pages
