@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Nation, Organization
-from border import notice_demo
+from border import notice_demo, port_demo
 from border.models import BorderEvent, BorderEventKind, TimelineEntry
 from border.reference import load_event_kinds
 from border.services import events
@@ -25,6 +25,7 @@ OTAY_FIRE = "Otay Mountain Fire crossing the line"
 def load(users):
     load_event_kinds(BorderEventKind)  # with the migrations; a flushed database lacks them
     if BorderEvent.objects.filter(title_en=OTAY_FIRE).exists():
+        port_demo.load(users)  # the status board, made on its own when missing
         return
     mex, usa = Nation.objects.get(code="MEX"), Nation.objects.get(code="USA")
     now = timezone.now().replace(second=0, microsecond=0)
@@ -33,6 +34,7 @@ def load(users):
     _otay_mesa_closed(users, mex, now)
     _laguna_salada_exercise(users, usa, now)
     notice_demo.load(users)  # the counterpart notices of these events
+    port_demo.load(users)  # the port-of-entry status board, with the Otay Mesa closure
 
 
 def _entry(user, event, at, kind, language, text):
