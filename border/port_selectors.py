@@ -7,6 +7,10 @@ one."""
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from border.models import BorderEvent, PortStatusReport, Side
 from response.models import PortOfEntry
@@ -137,3 +141,44 @@ def planning_figures(row, planning_wait):
     wait = longest.report.commercial_wait_minutes
     return wait, {**note, "left_out": False, "wait_minutes": wait, "sides": [longest.side],
                   "reported_at": longest.report.reported_at.isoformat()}
+
+
+# ---- The map's ports layer -------------------------------------------------------------------
+
+# The order a port's status is told by on the map: the worse of its two sides.
+SEVERITY = {PortStatusReport.Status.OPEN: 1, PortStatusReport.Status.RESTRICTED: 2,
+            PortStatusReport.Status.CLOSED: 3}
+
+
+def _side_text(side):
+    """A side's status in one line of the reader's language: status, waits, time."""
+    if side.withheld:
+        return _("Not released to you")
+    report = side.report
+    if report is None:
+        return _("No report")
+    parts = [str(report.get_status_display())]
+    if report.commercial_wait_minutes is not None:
+        parts.append(_("commercial wait %(minutes)s min")
+                     % {"minutes": report.commercial_wait_minutes})
+    if report.passenger_wait_minutes is not None:
+        parts.append(_("passenger wait %(minutes)s min")
+                     % {"minutes": report.passenger_wait_minutes})
+    parts.append(date_format(localtime(report.reported_at), "SHORT_DATETIME_FORMAT"))
+    return " · ".join(parts)
+
+
+def map_properties(row):
+    """The status properties of a port's feature on the map from its row of the board (None:
+    nothing reported): each side's status code and line of text, and the worse of the two
+    (`status`, None when neither side's status is known to the reader)."""
+    known = [s.report.status for s in (row.sides.values() if row else ()) if s.report]
+    worst = max(known, key=SEVERITY.get) if known else None
+    properties = {"status": worst,
+                  "status_label": str(PortStatusReport.Status(worst).label) if worst else None,
+                  "board_url": reverse("border:port", args=[row.port.key]) if row else None}
+    for side in SIDES:
+        slot = row.sides[side] if row else SideStatus(side)
+        properties[f"status_{side.lower()}"] = slot.status
+        properties[f"status_{side.lower()}_text"] = _side_text(slot)
+    return properties

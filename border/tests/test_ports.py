@@ -318,3 +318,31 @@ def test_a_proposal_leaves_a_closed_port_out_takes_the_reported_wait_and_says_so
     # Solving again keeps the same instance and so the same notes.
     again = allocation.resolve(us, after)
     assert again.instance["port_sources"] == after.instance["port_sources"]
+
+
+# ---- The map ---------------------------------------------------------------------------------
+
+def test_the_ports_layer_carries_each_side_s_current_status_as_the_reader_may_see_it(
+        us, mx, client_for):
+    report_port_status(mx, OTAY_CARGO, "MEX", status="closed", reason_es="Bloqueo")
+    report_port_status(us, OTAY_CARGO, "USA", status="open", commercial_wait_minutes=40)
+    report_port_status(us, SAN_YSIDRO, "USA", status="restricted", reason_en="Kept",
+                       rel_to=[], disclosure="not_reviewed")
+    features = client_for(mx, HTTP_ACCEPT_LANGUAGE="es").get(
+        "/api/v1/map/ports-of-entry").json()["features"]
+    props = {f["properties"]["key"]: f["properties"] for f in features}
+    otay = props[OTAY_CARGO]
+    assert (otay["status"], otay["status_mex"], otay["status_usa"]) == ("closed", "closed",
+                                                                        "open")
+    assert otay["status_label"] == "Cerrada" and otay["status_mex_text"].startswith("Cerrada")
+    assert "espera de carga 40 min" in otay["status_usa_text"]
+    assert otay["board_url"] == "/border/ports/2506-C/"
+    san_ysidro = props[SAN_YSIDRO]  # the US report is kept from Mexico
+    assert san_ysidro["status"] is None and san_ysidro["status_usa"] is None
+    assert san_ysidro["status_usa_text"] == "No se le ha divulgado"
+    assert props[TECATE]["status"] is None and props[TECATE]["status_mex_text"] == "Sin reporte"
+    mine = {f["properties"]["key"]: f["properties"]
+            for f in client_for(us).get("/api/v1/map/ports-of-entry").json()["features"]}
+    assert mine[SAN_YSIDRO]["status"] == "restricted"
+    page = client_for(mx, HTTP_ACCEPT_LANGUAGE="es").get("/response/map/").content.decode()
+    assert "Restringida" in page and "Carriles de EUA" in page  # the legend and popup

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from border.models import PortStatusReport
 from core.views import get_one
 from response.api.geojson import outline_bbox
 from response.models import Deployment, Incident, Unit
@@ -61,6 +62,12 @@ def _labels():
         "state": _("State"),
         "transport": _("Transport"),
         "port": _("Port of entry"),
+        # The port-of-entry status board's colours, each with its word.
+        "port_statuses": {code: str(label) for code, label in PortStatusReport.Status.choices},
+        "port_no_status": _("No status reported"),
+        "us_lanes": _("US lanes"),
+        "mx_lanes": _("Mexican lanes"),
+        "port_board": _("Status board"),
         "incident": _("Incident"),
         "hours": _("Hours"),
         "open_all_day": _("Open 24 hours"),

@@ -167,12 +167,17 @@
       style: function () { return {className: "boundary", fill: false}; },
       onEachFeature: function (f, layer) { layer.bindPopup(popup(f.properties.name, null, [])); }
     }),
+    // Each port coloured by the worse of its two sides' current status (status board); the
+    // popup says each side's status in words, so colour is never the only sign.
     ports: L.geoJSON(null, {
       pointToLayer: dot(6),
-      style: function () { return {className: "port"}; },
+      style: function (f) { return {className: "port status-" + (f.properties.status || "none")}; },
       onEachFeature: function (f, layer) {
         var p = f.properties;
         layer.bindPopup(popup(p.name, p.url, [
+          [labels.status, p.status_label || labels.port_no_status],
+          [labels.us_lanes, p.status_usa_text],
+          [labels.mx_lanes, p.status_mex_text],
           [labels.hours, hours(p)],
           [labels.provisional, p.hours_provisional ? p.hours_text : null]
         ]));
@@ -328,7 +333,9 @@
       [labels.layers.units, each(labels.availabilities, function (availability) {
         return symbol("unit", availability);
       })],
-      [labels.layers.ports, [[swatch("circle", "port", 6), labels.port]]],
+      [labels.layers.ports, each(labels.port_statuses, function (status) {
+        return swatch("circle", "port status-" + status, 6);
+      }).concat([[swatch("circle", "port status-none", 6), labels.port_no_status]])],
       [labels.border, [[swatch("line", "boundary"), labels.layers.boundary],
                                 [swatch("rect", "border-zone"), labels.layers.border_zone]]]
     ];
