@@ -2,7 +2,7 @@
 through `restrict(user)`; a record not releasable to you answers 404."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from border import selectors
@@ -57,9 +57,11 @@ def list_event_kinds(request):
     return list(selectors.event_kinds())
 
 
-@router.get("/border/event-kinds/{code}", response={200: EventKindOut, **error_responses(404)})
-def get_event_kind(request, code: str):
-    return get_object_or_404(BorderEventKind, code=code[:32])
+@router.get("/border/event-kinds/{kind_code}",
+            response={200: EventKindOut, **error_responses(404, 422)})
+def get_event_kind(request, kind_code: str = Path(..., max_length=32, pattern=r"^[a-z0-9_]+$",
+                                                  examples=["port_hazmat"])):
+    return get_object_or_404(BorderEventKind, code=kind_code)
 
 
 # ---- Events ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from schemathesis.checks import (
 from accounts.reference import load_reference
 from accounts.services import create_token
 from accounts.tests.personas import create_mx_liaison, create_us_coordinator, persona
+from border.tests.seeds import add_border_seeds
 from engagements.tests.aar_factories import add_aar_seeds
 from engagements.tests.factories import add_engagement_seeds
 from enlace.api import api
@@ -93,11 +94,13 @@ def _seed(us_coordinator, mx_liaison):
     yield Seeded(
         headers={"Authorization": f"Bearer {key}"},
         auth_token_id=auth.pk,
-        existing=add_response_seeds(add_program_seeds(add_engagement_seeds(add_aar_seeds(
-            {"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
-             "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
-             "order_id": [order.pk]}, us_coordinator, mx_liaison), us_coordinator, mx_liaison),
-            us_coordinator, mx_coordinator), us_coordinator, mx_liaison),
+        existing=add_border_seeds(add_response_seeds(add_program_seeds(add_engagement_seeds(
+            add_aar_seeds(
+                {"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
+                 "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
+                 "order_id": [order.pk]}, us_coordinator, mx_liaison), us_coordinator,
+            mx_liaison), us_coordinator, mx_coordinator), us_coordinator, mx_liaison),
+            us_coordinator, mx_liaison),
     )
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
