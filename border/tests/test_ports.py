@@ -15,6 +15,7 @@ from border import port_selectors
 from border.models import BorderEvent, PortStatusReport
 from border.services.ports import report_port_status
 from border.tests.factories import ensure_kinds
+from core.testing import ReleasabilityCase, assert_releasability
 from response.models import PortOfEntry
 
 pytestmark = pytest.mark.django_db
@@ -346,3 +347,15 @@ def test_the_ports_layer_carries_each_side_s_current_status_as_the_reader_may_se
     assert mine[SAN_YSIDRO]["status"] == "restricted"
     page = client_for(mx, HTTP_ACCEPT_LANGUAGE="es").get("/response/map/").content.decode()
     assert "Restringida" in page and "Carriles de EUA" in page  # the legend and popup
+
+
+def test_status_reports_obey_releasability(us, mx):
+    """Every read path of a report (the port's history page and the API's history) follows
+    its marking: the other nation sees it only once released with disclosure approved."""
+    assert_releasability(ReleasabilityCase(
+        make=lambda user: report_port_status(user, TECATE, "USA", status="restricted",
+                                             reason_en="One lane"),
+        list_url=f"/border/ports/{TECATE}/", detail_url=None,
+        api_list_url=f"/api/v1/border/ports/{TECATE}/history", api_detail_url=None,
+        export_url=None, text=lambda report: f'data-report="{report.pk}"',
+    ), us_user=us, mx_user=mx)

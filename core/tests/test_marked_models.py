@@ -84,6 +84,8 @@ RELEASABILITY_TESTS = {
     "border.timelineentry": "border/tests/test_views.py::"
                             "test_timeline_entries_obey_releasability",
     "border.notice": "border/tests/test_notices_views.py::test_notices_obey_releasability",
+    "border.portstatusreport": "border/tests/test_ports.py::"
+                               "test_status_reports_obey_releasability",
     "personnel.member": "personnel/tests/test_releasability.py::"
                         "test_members_are_never_shown_to_a_partner",
     "personnel.order": "personnel/tests/test_releasability.py::"
@@ -250,6 +252,11 @@ NO_WRITE_SERVICES = {
     # wherever the event is. Its tests prove acknowledging by another organization or nation
     # refused (border/tests/test_notices_services.py).
     "border.notice",
+    # A side's report of its lanes at a port: made only by border.services.ports (by a user of
+    # that side's nation; the other side's user is refused) and never changed or re-marked —
+    # each report is the board's history. Its tests prove the other side refused and the
+    # marking obeyed (border/tests/test_ports.py).
+    "border.portstatusreport",
     # Loaded with the personnel files and only read by the members' import.
     "personnel.unit",
 }
