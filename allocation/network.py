@@ -451,40 +451,69 @@ class Network:
         either bring in a free Spanish–English speaker (filling an unmet unit or replacing the
         request's dearest unit) or pull the incident's international units back."""
         x = x.copy()
-        for incident in self.liaison_violations(x):
-            g_used = np.bincount(self.a_group, weights=x, minlength=len(self.members))
-            jk_used = np.bincount(self.g_jk, weights=g_used, minlength=len(self.jk_keys))
-            r_used = np.bincount(self.a_request, weights=x, minlength=len(self.requests))
-            in_incident = self.r_incident[self.a_request] == incident
+        violations = self.liaison_violations(x)
+        if not violations:
+            return x
+        # Units used per group, jurisdiction×kind and request, kept up to date move by move.
+        g_used = np.bincount(self.a_group, weights=x, minlength=len(self.members)).tolist()
+        jk_used = np.bincount(self.g_jk, weights=g_used, minlength=len(self.jk_keys)).tolist()
+        r_used = np.bincount(self.a_request, weights=x, minlength=len(self.requests)).tolist()
+        g_size, g_jk, jk_cap = self.g_size.tolist(), self.g_jk.tolist(), self.jk_cap.tolist()
+        r_quantity, r_unmet = self.r_quantity.tolist(), self.r_unmet_cost.tolist()
+        requests_of = defaultdict(list)
+        for r, incident in enumerate(self.r_incident.tolist()):
+            requests_of[incident].append(r)
+
+        def change(arcs, amounts):
+            for a, n in zip(arcs, amounts, strict=True):
+                g, r = int(self.a_group[a]), int(self.a_request[a])
+                g_used[g] += n
+                jk_used[g_jk[g]] += n
+                r_used[r] += n
+                x[a] += n
+
+        for incident in violations:
+            arcs = np.concatenate([np.arange(self.r_ptr[r], self.r_ptr[r + 1])
+                                   for r in requests_of[incident]])
+            held_by = {}  # request -> [(cost, arc, jk)] of the arcs it holds units on
             best = None
-            for a in np.nonzero(in_incident & self.a_intl & self.a_bilingual)[0]:
-                g, r = self.a_group[a], self.a_request[a]
-                if g_used[g] >= self.g_size[g]:
+            speakers = arcs[self.a_intl[arcs] & self.a_bilingual[arcs]]
+            for a, g, r, cost in zip(speakers.tolist(), self.a_group[speakers].tolist(),
+                                     self.a_request[speakers].tolist(),
+                                     self.a_cost[speakers].tolist(), strict=True):
+                if g_used[g] >= g_size[g]:
                     continue
-                if r_used[r] < self.r_quantity[r]:
-                    if jk_used[self.g_jk[g]] >= self.jk_cap[self.g_jk[g]]:
+                jk = g_jk[g]
+                if r_used[r] < r_quantity[r]:
+                    if jk_used[jk] >= jk_cap[jk]:
                         continue
-                    move = (int(self.a_cost[a] - self.r_unmet_cost[r]), int(a), None)
+                    move = (cost - r_unmet[r], a, None)
                 else:
-                    held = [b for b in self.arcs_of(r) if x[b] > 0
-                            and (self.g_jk[self.a_group[b]] == self.g_jk[g]
-                                 or jk_used[self.g_jk[g]] < self.jk_cap[self.g_jk[g]])]
+                    if r not in held_by:
+                        lo = int(self.r_ptr[r])
+                        on = lo + np.flatnonzero(x[lo:int(self.r_ptr[r + 1])] > 0)
+                        held_by[r] = list(zip(self.a_cost[on].tolist(), on.tolist(),
+                                              self.g_jk[self.a_group[on]].tolist(),
+                                              strict=True))
+                    free = jk_used[jk] < jk_cap[jk]
+                    held = [(c, b) for c, b, b_jk in held_by[r] if free or b_jk == jk]
                     if not held:
                         continue
-                    out = max(held, key=lambda b: (self.a_cost[b], b))
-                    move = (int(self.a_cost[a] - self.a_cost[out]), int(a), out)
+                    out_cost, out = max(held)
+                    move = (cost - out_cost, a, out)
                 if best is None or move < best:
                     best = move
-            pulled = np.nonzero(in_incident & self.a_intl & (x > 0))[0]
-            pull_cost = int(sum(x[a] * (self.r_unmet_cost[self.a_request[a]] - self.a_cost[a])
-                                for a in pulled))
+            crossing = arcs[self.a_intl[arcs]]
+            pulled = crossing[x[crossing] > 0]
+            pull_cost = int(np.dot(x[pulled], self.r_unmet_cost[self.a_request[pulled]]
+                                   - self.a_cost[pulled]))
             if best is not None and best[0] <= pull_cost:
                 _delta, a, out = best
                 if out is not None:
-                    x[out] -= 1
-                x[a] += 1
+                    change([out], [-1])
+                change([a], [1])
             else:
-                x[pulled] = 0
+                change(pulled.tolist(), (-x[pulled]).tolist())
         return x
 
     def assignments(self, x):
