@@ -210,3 +210,20 @@ def test_a_hidden_event_is_not_found_anywhere(us, mx, client_for):
 def test_the_navigation_links_the_border_events(us, client_for):
     page = client_for(us).get(reverse("web:dashboard")).content.decode()
     assert f'href="{LIST}"' in page
+
+
+def test_updating_an_event_through_the_form_moves_its_derivation(us, mx, client_for):
+    event = report(us)
+    url = reverse("border:event_update", args=[event.pk])
+    form = client_for(us).get(url).context["form"]
+    assert "is_exercise" not in form.fields  # said once, when reported
+    data = {f"e-{name}": value for name, value in {
+        "kind": event.kind_id, "title_en": "Moved fire", "title_es": "Incendio movido",
+        "severity": "extreme", "started_at": timezone.localtime(event.started_at).strftime(
+            "%Y-%m-%dT%H:%M"), "latitude": TIJUANA_RIVER[0], "longitude": TIJUANA_RIVER[1],
+        "claimed_side": "MEX", "reporting_organization": us.organization_id}.items()}
+    response = client_for(us).post(url, data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title_en, event.side, event.severity) == ("Moved fire", "MEX", "extreme")
+    assert client_for(mx).get(url).status_code == 404  # released to Mexico, not Mexico's
