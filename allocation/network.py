@@ -15,6 +15,7 @@ assignments are held apart in `pinned`.
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -408,7 +409,7 @@ class Network:
 
     def objective(self, x):
         """(lateness, substitution, unmet) of a solution, pins included."""
-        late = int(np.dot(x, self.r_priority[self.a_request] * self.a_late))
+        late = int(np.dot(x, self._late_weight))
         subst = int(np.dot(x, self.a_penalty))
         sent = np.bincount(self.a_request, weights=x, minlength=len(self.requests))
         unmet = int(np.dot(self.r_quantity - sent.astype(np.int64), self.r_unmet_cost))
@@ -416,6 +417,11 @@ class Network:
             late += int(self.r_priority[p.request]) * p.late
             subst += p.penalty
         return late, subst, unmet
+
+    @cached_property
+    def _late_weight(self):
+        """Each arc's priority-weighted lateness per unit."""
+        return self.r_priority[self.a_request] * self.a_late
 
     def total(self, x):
         return sum(self.objective(x))
@@ -425,10 +431,11 @@ class Network:
         them (pins included)."""
         if not self.instance.liaison:
             return []
-        used = x > 0
-        incidents = self.r_incident[self.a_request]
-        crossing = set(incidents[used & self.a_intl].tolist())
-        covered = set(incidents[used & self.a_intl & self.a_bilingual].tolist())
+        used = np.flatnonzero(x > 0)
+        intl = self.a_intl[used]
+        incidents = self.r_incident[self.a_request[used]]
+        crossing = set(incidents[intl].tolist())
+        covered = set(incidents[intl & self.a_bilingual[used]].tolist())
         for p in self.pinned:
             if p.international:
                 crossing.add(int(self.r_incident[p.request]))
@@ -533,17 +540,14 @@ class Network:
         """A lower bound without solving: each request takes its cheapest arcs as if no other
         request competed for them and no drawdown applied (pins count as they are)."""
         late, subst, _ = self.objective(self.empty())
-        bound = late + subst
-        for r in range(len(self.requests)):
-            need = int(self.r_quantity[r])
-            for a in self.arcs_of(r):
-                if need == 0:
-                    break
-                take = min(need, int(self.a_cap[a]))
-                bound += take * int(self.a_cost[a])
-                need -= take
-            bound += need * int(self.r_unmet_cost[r])
-        return bound
+        # Each arc takes what its request still needs after the request's cheaper arcs.
+        before = np.cumsum(self.a_cap) - self.a_cap  # capacity of all earlier arcs
+        first = np.append(before, int(self.a_cap.sum()))[self.r_ptr]
+        before -= first[:-1][self.a_request]  # … of the request's earlier arcs
+        take = np.minimum(self.a_cap, np.maximum(0, self.r_quantity[self.a_request] - before))
+        left = np.maximum(0, self.r_quantity - (first[1:] - first[:-1]))
+        return (late + subst + int(np.dot(take, self.a_cost))
+                + int(np.dot(left, self.r_unmet_cost)))
 
 
 def _order(*keys):
