@@ -341,7 +341,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
                    "rostermember", "deploymentcost")),
     {"model": "response.allocationproposal", "m2m_fields": ["rel_to"],
      "exclude_fields": ["created_at", "updated_at", "instance", "plan", "progress",
-                        "progress_note"]},
+                        "progress_note", "timings"]},
     *(f"response.{name}" for name in ("offerline", "signature", "onboardingitem", "checkin",
                                       "dailystatus", "shiftlog")),
     *({"model": f"border.{name}", "m2m_fields": ["rel_to"],
