@@ -387,12 +387,14 @@ class Network:
         self.a_eta = eta[order]
         self.a_intl = table["intl"][src]
         self.a_air = table["air"][src]
-        self.a_port = table["port"].astype(np.int64)[src]
+        self.a_port = table["port"][src].astype(np.int64)
         self.a_late = table["late"][src]
         self.a_cost = cost[order]
-        self.a_cap = np.minimum(self.g_size[self.a_group], self.r_quantity[self.a_request])
+        self.a_cap = self.g_size[self.a_group]
+        np.minimum(self.a_cap, self.r_quantity[self.a_request], out=self.a_cap)
         self.a_bilingual = self.g_bilingual[self.a_group]
-        self.a_tie = np.minimum(TIE_BREAK_CAP, self.a_eta // 60)
+        self.a_tie = self.a_eta // 60
+        np.minimum(self.a_tie, TIE_BREAK_CAP, out=self.a_tie)
         self.r_ptr = np.searchsorted(self.a_request, np.arange(len(self.requests) + 1))
 
     @property
@@ -563,5 +565,6 @@ def _order(*keys):
     packed = np.zeros(len(keys[0]), dtype=np.int64)
     for k, low, span in zip(keys, lows, spans, strict=True):
         packed *= span
-        packed += k - low
+        packed += k
+        packed -= low
     return np.argsort(packed)

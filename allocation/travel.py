@@ -17,8 +17,9 @@ solvers planned with the second, and the tests compare them.
 
 import json
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -130,8 +131,25 @@ class TravelModel:
         ref = instance.reference_time
         self._first_day = (ref - timedelta(days=1)).astimezone(self.tz).date()
         self._last_day = (ref + timedelta(days=HORIZON_DAYS)).astimezone(self.tz).date()
-        self._windows = {}  # (port, day) -> its opening in minutes, or None
+        self._midnights = self._local_midnights()
+        self._port_days = {}  # id(port) -> (port, its opening on each day, in minutes)
         self._routes = {}  # what a route depends on -> the route
+
+    def _local_midnights(self):
+        """The start of each local day from the first to the day after the last, as
+        timedeltas after the reference time; None if a local midnight is skipped or repeated
+        (a clock change at midnight), in which case days are found with astimezone."""
+        ref, out = self.instance.reference_time, []
+        day = self._first_day
+        while day <= self._last_day + timedelta(days=1):
+            midnight = datetime.combine(day, time(0), self.tz)
+            back = midnight.astimezone(UTC).astimezone(self.tz)
+            if (back.date(), back.time()) != (day, time(0)) or (
+                    midnight.utcoffset() != midnight.replace(fold=1).utcoffset()):
+                return None
+            out.append(midnight - ref)
+            day += timedelta(days=1)
+        return out
 
     # --- one pair, plain Python ------------------------------------------------------------
 
@@ -142,26 +160,33 @@ class TravelModel:
         """The earliest moment at or after t (minutes after the reference time) at which the
         port is open, walking its local calendar day by day; None when it stays shut within
         the horizon."""
-        ref = self.instance.reference_time
         # Start the walk a day before t's own date: yesterday's window may run past midnight.
-        day = max(self._first_day,
-                  (ref + timedelta(minutes=t - 1440)).astimezone(self.tz).date())
-        while day <= self._last_day:
-            window = self._window_minutes(port, day)
+        for window in self._days_of(port)[self._day_index(t - 1440):]:
             if window and window[1] > t:
                 return max(t, window[0])
-            day += timedelta(days=1)
         return None
 
-    def _window_minutes(self, port, day):
-        """_day_windows in minutes after the reference time, worked out once per day."""
-        key = (port, day)
-        if key not in self._windows:
-            window = _day_windows(port, day, self.tz)
-            ref = self.instance.reference_time
-            self._windows[key] = window and ((window[0] - ref).total_seconds() / 60,
-                                             (window[1] - ref).total_seconds() / 60)
-        return self._windows[key]
+    def _day_index(self, minutes):
+        """Which day of the walk (0 = the first) holds this moment; 0 for earlier moments."""
+        after = timedelta(minutes=minutes)
+        if self._midnights is not None:
+            return max(0, bisect_right(self._midnights, after) - 1)
+        ref = self.instance.reference_time
+        return max(0, ((ref + after).astimezone(self.tz).date() - self._first_day).days)
+
+    def _days_of(self, port):
+        """_day_windows of every day of the walk, in minutes after the reference time."""
+        entry = self._port_days.get(id(port))
+        if entry is None or entry[0] is not port:
+            ref, windows = self.instance.reference_time, []
+            day = self._first_day
+            while day <= self._last_day:
+                window = _day_windows(port, day, self.tz)
+                windows.append(window and ((window[0] - ref).total_seconds() / 60,
+                                           (window[1] - ref).total_seconds() / 60))
+                day += timedelta(days=1)
+            entry = self._port_days[id(port)] = (port, windows)
+        return entry[1]
 
     def route(self, resource, request):
         """The fastest way for this resource to reach this request, or None if none exists.
