@@ -67,3 +67,32 @@ def test_greedy_tries_arcs_by_penalty_then_eta_then_group():
                                                    net.a_group[a]))
         substitutes += len(set(net.a_penalty[arcs].tolist())) > 1
     assert substitutes > 10
+
+
+@pytest.mark.parametrize("timezone", ["America/Los_Angeles", "Asia/Beirut"])
+def test_port_days_found_among_local_midnights_as_with_astimezone(timezone):
+    """Around a clock change (Los Angeles at 02:00, Beirut at midnight), next_open finds the
+    same opening by local midnights as by converting each moment."""
+    import random
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from allocation.tests.builders import instance, port, request, resource
+    from allocation.travel import TravelModel
+
+    ports = [port("A", "otay_mesa", opens="20:00", closes="04:00"),
+             port("B", "san_ysidro", opens="06:00", closes="22:00",
+                  days=("mon", "tue", "wed", "thu", "fri")),
+             port("D", "otay_mesa", opens="00:00", closes="00:00", days=("sat",))]
+    inst = instance([resource("MX1", "tijuana")], [request("Q", "san_diego")], ports=ports)
+    inst.reference_time = datetime(2025, 3, 8, 9, 17, tzinfo=UTC)
+    inst.travel = replace(inst.travel, timezone=timezone)
+    fast, slow = TravelModel(inst), TravelModel(inst)
+    slow._midnights = None
+    rng = random.Random(3)
+    moments = [rng.uniform(-3000, 50000) for _ in range(1500)] + [
+        float(m) for m in range(0, 40000, 60)]
+    for t in moments:
+        for p in ports:
+            assert fast.next_open(p, t) == slow.next_open(p, t)
+    assert (fast._midnights is None) == (timezone == "Asia/Beirut")
