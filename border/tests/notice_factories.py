@@ -33,3 +33,20 @@ def pc_bc_user(username="t.mx.pcbc"):
     """A liaison of Baja California civil protection, the first civil contact on the Mexican
     side."""
     return create_person(username, "PC-BC", "liaison", time_zone="America/Tijuana")
+
+
+def make_notice(user, organization="PC-BC", *, title="Zulu notice event"):
+    """A notice about a new event of `user`'s nation, made directly (no contact matrix needed),
+    with the event's marking."""
+    from accounts.models import Organization
+    from border.models import Notice
+    from border.tests.factories import report as report_event_of
+    from core.services import apply_parent_marking
+
+    event = report_event_of(user, title=title)
+    now = timezone.now()
+    notice = Notice(event=event, organization=Organization.objects.get(acronym=organization),
+                    channel="enlace", chain="civil", level=1, sent_at=now,
+                    due_at=now + timedelta(minutes=30))
+    apply_parent_marking(notice)
+    return notice
