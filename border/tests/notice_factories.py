@@ -35,15 +35,16 @@ def pc_bc_user(username="t.mx.pcbc"):
     return create_person(username, "PC-BC", "liaison", time_zone="America/Tijuana")
 
 
-def make_notice(user, organization="PC-BC", *, title="Zulu notice event"):
-    """A notice about a new event of `user`'s nation, made directly (no contact matrix needed),
-    with the event's marking."""
+def make_notice(user, organization="PC-BC", *, title="Zulu notice event", rel_to=None):
+    """A notice about a new event of `user`'s nation (released to the other nation, or to
+    `rel_to` codes), made directly (no contact matrix needed), with the event's marking."""
     from accounts.models import Organization
     from border.models import Notice
     from border.tests.factories import report as report_event_of
     from core.services import apply_parent_marking
 
-    event = report_event_of(user, title=title)
+    other = "MEX" if user.nation.code == "USA" else "USA"
+    event = report_event_of(user, title=title, rel_to=(other,) if rel_to is None else rel_to)
     now = timezone.now()
     notice = Notice(event=event, organization=Organization.objects.get(acronym=organization),
                     channel="enlace", chain="civil", level=1, sent_at=now,
