@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from border import port_selectors as selectors
@@ -137,8 +137,12 @@ def _board(user, rows):
     return [PortBoardOut.of(row) for row in rows]
 
 
+# A port's key, as response's API takes it (letters, digits and dashes).
+PortKey = Path(..., max_length=16, pattern=r"^[A-Za-z0-9-]+$", examples=["2506-C"])
+
+
 def _port(key):
-    return get_object_or_404(PortOfEntry, key=key[:16])
+    return get_object_or_404(PortOfEntry, key=key)
 
 
 @router.get("/border/ports", response={200: list[PortBoardOut], **error_responses()})
@@ -148,24 +152,25 @@ def port_board(request):
     return _board(request.user, selectors.current_board(request.user))
 
 
-@router.get("/border/ports/{key}", response={200: PortBoardOut, **error_responses(404)})
-def port_status(request, key: str):
+@router.get("/border/ports/{port_key}",
+            response={200: PortBoardOut, **error_responses(404, 422)})
+def port_status(request, port_key: str = PortKey):
     """One port's current status on both sides."""
-    return _board(request.user, [selectors.port_row(request.user, _port(key))])[0]
+    return _board(request.user, [selectors.port_row(request.user, _port(port_key))])[0]
 
 
-@router.get("/border/ports/{key}/history",
+@router.get("/border/ports/{port_key}/history",
             response={200: list[PortReportOut], **error_responses(404, 422)})
 @paginate(Pagination)
-def port_history(request, key: str):
+def port_history(request, port_key: str = PortKey):
     """The port's reports you may see, both sides, newest first."""
     return with_links_released(request.user,
-                               selectors.history_for(request.user, _port(key)), "event")
+                               selectors.history_for(request.user, _port(port_key)), "event")
 
 
-@router.post("/border/ports/{key}/reports",
+@router.post("/border/ports/{port_key}/reports",
              response={201: PortReportOut, **error_responses(403, 404, 422)})
-def report_status(request, key: str, payload: PortReportIn):
+def report_status(request, payload: PortReportIn, port_key: str = PortKey):
     """Report your side's lanes at the port: only users of that side's nation may (the other
     side's users are refused on `side`). A wait is 0–1,440 minutes; a reason is required when
     restricted or closed; a closure also reports a "port closed or jammed" border event."""
@@ -174,5 +179,5 @@ def report_status(request, key: str, payload: PortReportIn):
         del fields["reported_at"]
     if payload.marking is not None:
         fields.update(marking_args(payload.marking))
-    report = report_port_status(request.user, _port(key), payload.side, **fields)
+    report = report_port_status(request.user, _port(port_key), payload.side, **fields)
     return Status(201, selectors.reports_for(request.user).get(pk=report.pk))
