@@ -359,3 +359,18 @@ def test_status_reports_obey_releasability(us, mx):
         api_list_url=f"/api/v1/border/ports/{TECATE}/history", api_detail_url=None,
         export_url=None, text=lambda report: f'data-report="{report.pk}"',
     ), us_user=us, mx_user=mx)
+
+
+def test_the_board_shows_times_in_the_reader_s_time_zone_and_format(us, mx, client_for):
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 12, 7, 20, 5, tzinfo=UTC)
+    report_port_status(us, TECATE, "USA", status="open", reported_at=at)
+    mx.time_zone = "America/Mazatlan"  # Baja California Sur: UTC-7
+    mx.save()
+    us.time_zone = "America/Los_Angeles"  # UTC-8 in December
+    us.save()
+    spanish = client_for(mx, HTTP_ACCEPT_LANGUAGE="es").get("/border/ports/").content.decode()
+    assert "07/12/2026 13:05" in spanish
+    english = client_for(us, HTTP_ACCEPT_LANGUAGE="en").get("/border/ports/").content.decode()
+    assert "12:05" in english and "13:05" not in english
