@@ -26,6 +26,7 @@ def load(users):
     load_event_kinds(BorderEventKind)  # with the migrations; a flushed database lacks them
     if BorderEvent.objects.filter(title_en=OTAY_FIRE).exists():
         port_demo.load(users)  # the status board, made on its own when missing
+        notice_demo.load(users)  # the notices, of any event that has none yet
         return
     mex, usa = Nation.objects.get(code="MEX"), Nation.objects.get(code="USA")
     now = timezone.now().replace(second=0, microsecond=0)
@@ -33,8 +34,8 @@ def load(users):
     _tijuana_river(users, usa, now)
     _otay_mesa_closed(users, mex, now)
     _laguna_salada_exercise(users, usa, now)
-    notice_demo.load(users)  # the counterpart notices of these events
     port_demo.load(users)  # the port-of-entry status board, with the Otay Mesa closure
+    notice_demo.load(users)  # the counterpart notices of every event above, as reported
 
 
 def _entry(user, event, at, kind, language, text):

@@ -4,9 +4,14 @@ was reported. On the Otay Mountain fire, Baja California civil protection acknow
 minutes; DEFENSA's 2nd Military Zone does not answer within its hour, the notice escalates to
 the national channel (CNPC), and DEFENSA acknowledges late. Cal OES acknowledges the Tijuana
 River notice, Baja California the Otay Mesa closure, and the US side the Laguna Salada exercise
-(which never counts in the figures). Idempotent: an event with notices is left as it is."""
+(which never counts in the figures); any other demo event (the port status board's closure)
+is notified as reported and left to the job's schedule up to now. Idempotent: an event with an
+acknowledged notice is left as it is, and nobody is notified twice."""
 
 from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from border.contact_matrix import load_contact_matrix
 from border.models import BorderEvent, Notice
@@ -25,15 +30,18 @@ ACKNOWLEDGEMENTS = {
 
 def load(users):
     load_contact_matrix()
-    for title, acknowledgements in ACKNOWLEDGEMENTS.items():
-        event = BorderEvent.objects.filter(title_en=title).first()
-        if event is None or event.notices.filter(acknowledged_at__isnull=False).exists():
-            continue
+    for event in BorderEvent.objects.order_by("created_at", "pk"):
+        if event.notices.filter(acknowledged_at__isnull=False).exists():
+            continue  # told before
         reported = event.created_at
-        with happened_at(reported):
-            made = notices.notify_counterparts(event, now=reported)
-        for notice in made or event.notices.all():
-            _redate(notice, reported)
+        if not event.notices.exists():
+            try:
+                with happened_at(reported):
+                    notices.notify_counterparts(event, now=reported)
+            except ValidationError:
+                continue  # kept from the nation the matrix names: nobody is told
+        _redate(event)
+        acknowledgements = ACKNOWLEDGEMENTS.get(event.title_en, [])
         last = reported
         for username, minutes in acknowledgements:
             moment = reported + timedelta(minutes=minutes)
@@ -46,14 +54,18 @@ def load(users):
                 with happened_at(moment):
                     notices.acknowledge(user, notice, now=moment)
             last = moment
-        _escalate_until(event, last)
+        # An event nobody in the story answers runs the job's schedule up to now.
+        _escalate_until(event, last if acknowledgements else timezone.now())
 
 
-def _redate(notice, sent):
-    """A notice made when the event was reported during the load carries the report's time."""
-    if notice.sent_at != sent:
-        Notice.objects.filter(pk=notice.pk).update(
-            sent_at=sent, due_at=sent + (notice.due_at - notice.sent_at))
+def _redate(event):
+    """A notice made while a demo step was dated (core.demo.happened_at) carries the step's
+    time as sent, but its deadline was counted from the load: count it from the sending."""
+    for notice in event.notices.select_related("rule"):
+        if notice.rule is not None and notice.due_at - notice.sent_at != timedelta(
+                minutes=notice.rule.minutes):
+            Notice.objects.filter(pk=notice.pk).update(
+                due_at=notice.sent_at + timedelta(minutes=notice.rule.minutes))
 
 
 def _escalate_until(event, moment):
