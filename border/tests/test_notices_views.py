@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from border.contact_matrix import load_contact_matrix
 from border.models import Notice
@@ -141,3 +142,19 @@ def test_the_notice_pages_in_spanish_show_no_english(us_duty, mx_pcbc, client_fo
             if url == event.get_absolute_url():
                 assert "escalado el" in text and "Recibo acusado" in text and "tarde" in text
     assert not found, "\n".join(found)
+
+
+def test_reporting_an_event_kept_from_the_counterpart_is_refused_on_the_form(us_duty,
+                                                                             client_for):
+    from border.models import BorderEvent, BorderEventKind
+
+    started = timezone.localtime(timezone.now() - timedelta(hours=1))
+    page = client_for(us_duty, HTTP_ACCEPT_LANGUAGE="es").post(reverse("border:event_create"), {
+        "e-kind": BorderEventKind.objects.get(code="wildfire").pk, "e-title_en": "Kept fire",
+        "e-severity": "severe", "e-started_at": started.strftime("%Y-%m-%dT%H:%M"),
+        "e-latitude": "32.5851", "e-longitude": "-116.8602",
+        "e-reporting_organization": us_duty.organization_id,
+        "m-rel_to": ["USA"], "m-disclosure": "not_reviewed"})
+    assert page.status_code == 200
+    assert "Según la matriz de contactos, se debe avisar a México" in page.content.decode()
+    assert not BorderEvent.objects.filter(title_en="Kept fire").exists()
