@@ -49,6 +49,8 @@ class NoticeRow:
     time_to_acknowledge: float | None  # minutes from sent to acknowledged
     late: bool
     can_acknowledge: bool
+    # Still unacknowledged, but another contact of its chain acknowledged: nothing escalates.
+    answered_by_chain: bool = False
 
 
 @dataclass
@@ -63,8 +65,10 @@ def event_notices(user, event):
     """What the event page shows of its notices: each with its deadline, who acknowledged and
     when, and the event's time-to-notify (from its start to its first notice)."""
     notices = list(notices_for(user, event=event.pk).order_by("chain", "level", "pk"))
+    answered = protocol.satisfied_chains(notices)
     rows = [NoticeRow(n, protocol.minutes_between(n.sent_at, n.acknowledged_at), n.late,
-                      may_acknowledge(user, n)) for n in notices]
+                      may_acknowledge(user, n),
+                      n.acknowledged_at is None and n.chain in answered) for n in notices]
     return EventNotices(
         rows=rows,
         time_to_notify=protocol.time_to_notify(event.started_at, notices),

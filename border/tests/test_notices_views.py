@@ -141,6 +141,8 @@ def test_the_notice_pages_in_spanish_show_no_english(us_duty, mx_pcbc, client_fo
                       if pattern.search(text)]
             if url == event.get_absolute_url():
                 assert "escalado el" in text and "Recibo acusado" in text and "tarde" in text
+                # CONAFOR's notice waits, but PC-BC answered for the chain.
+                assert "otro contacto de esta cadena acusó recibo" in text
     assert not found, "\n".join(found)
 
 
