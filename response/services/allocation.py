@@ -254,7 +254,8 @@ def _incident(user, incident):
 
 def _solver(solver, liaison_rule):
     """The solver to store: "auto" is the integer model when the liaison rule applies (the
-    flow alone can only repair a breach), else the exact flow."""
+    flow first; the integer model when the flow's optimum breaks the rule), else the exact
+    flow. The plan's `method` and `method_reason` say which made it."""
     if solver not in SOLVERS:
         raise ValidationError({"solver": _("Choose one of: %(choices)s.")
                                % {"choices": ", ".join(SOLVERS)}})
