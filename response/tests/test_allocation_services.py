@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from accounts.models import Organization
 from allocation import instance as instances
 from allocation.check import check
+from allocation.plan import METHOD_REASONS, METHODS
 from core.models import Disclosure
 from response import tasks
 from response.models import (
@@ -274,6 +275,20 @@ def test_the_plan_says_which_method_made_it_and_why(duty, scene):
         "code": "greedy", "name": "closest available in priority order (greedy)",
         "reason": None, "explanation": None}
     assert selectors.method_of(None) is None
+
+
+def test_every_method_and_reason_the_library_gives_reads_in_both_languages():
+    english = (selectors.method_names(), selectors.method_reasons())
+    with translation.override("es"):
+        spanish = (selectors.method_names(), selectors.method_reasons())
+    for codes, en, es in ((METHODS, english[0], spanish[0]),
+                          (METHOD_REASONS, english[1], spanish[1])):
+        assert set(en) == set(es) == set(codes)
+        assert all(es[code] != en[code] for code in codes), es
+    with translation.override("es"):
+        escalated = selectors.method_of({"method": "milp", "method_reason": "escalated"})
+    assert escalated["name"] == "programa entero mixto (MILP)"
+    assert escalated["explanation"].startswith("El óptimo del flujo incumplía la regla de enlace")
 
 
 def test_auto_solver_without_the_liaison_rule_is_the_flow(duty, scene):
