@@ -322,7 +322,7 @@ class Notice(MarkedModel):
 # ---- Port-of-entry status board ---------------------------------------------------------------
 # Each side reports its own lanes of a port (open, restricted, closed; lanes; waits; why). The
 # rows are the history; the current status of a (port, side) is its latest report
-# (border.port_selectors.current_board, the one read every page, the API, the map and the
+# (border.selectors.ports.current_board, the one read every page, the API, the map and the
 # optimizer use).
 
 class PortStatusReport(MarkedModel):

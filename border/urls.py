@@ -1,6 +1,8 @@
 from django.urls import path
 
-from border import notice_views, port_views, views
+from border.views import events as views
+from border.views import notices as notice_views
+from border.views import ports as port_views
 
 app_name = "border"
 urlpatterns = [

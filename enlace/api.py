@@ -4,10 +4,10 @@ from ninja import NinjaAPI
 
 from accounts.api import BearerTokenAuth, for_users
 from accounts.api import router as accounts_router
-from border.api import map_router as border_map_router
-from border.api import router as border_router
-from border.notice_api import router as border_notices_router
-from border.port_api import router as border_ports_router
+from border.api.events import map_router as border_map_router
+from border.api.events import router as border_router
+from border.api.notices import router as border_notices_router
+from border.api.ports import router as border_ports_router
 from core.api import BrowserSessionAuth, RequestParser, install_error_handlers
 from engagements.api import router as engagements_router
 from partnerships.api import router as partnerships_router

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Nation
-from border.notice_selectors import dashboard_card as border_notices_card
+from border.selectors.notices import dashboard_card as border_notices_card
 from core.history import recent_activity
 from core.models import Notification
 from core.related import readable_notices

@@ -1,6 +1,6 @@
 """Border events and their timelines: every write (validate → save → history, in one
 transaction). An event is owned by the reporting nation; its timeline is written by either
-nation that may see it and carries the event's marking. Reads are in `border.selectors`."""
+nation that may see it and carries the event's marking. Reads are in `border.selectors.events`."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction

@@ -2,7 +2,7 @@
 user of the side's nation reports for it (the United States side for the US lanes, the Mexican
 side for the Mexican lanes). A closure also reports a border event ("port closed or jammed")
 through the events service, in the same transaction, and the report links it; reopening the
-lanes leaves that event to its own lifecycle. Reads are in `border.port_selectors`."""
+lanes leaves that event to its own lifecycle. Reads are in `border.selectors.ports`."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from border.models import BorderEvent, TimelineEntry
-from border.selectors import real_event_counts
+from border.selectors.events import real_event_counts
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

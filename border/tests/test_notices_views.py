@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from border.contact_matrix import load_contact_matrix
 from border.models import Notice
-from border.notice_selectors import quarterly_figures
+from border.selectors.notices import quarterly_figures
 from border.services import notices as services
 from border.tasks import escalate_notices
 from border.tests.notice_factories import pc_bc_user, report

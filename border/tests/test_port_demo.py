@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from border import port_selectors
 from border.models import BorderEvent, PortStatusReport
+from border.selectors import ports as port_selectors
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from border import port_selectors
 from border.models import BorderEvent, PortStatusReport
+from border.selectors import ports as port_selectors
 from border.services.ports import report_port_status
 from border.tests.factories import ensure_kinds
 from core.testing import ReleasabilityCase, assert_releasability

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from border.port_selectors import board_by_key, map_properties
+from border.selectors.ports import board_by_key, map_properties
 from core.api import error_responses
 from core.related import with_shown
 from response import geo
@@ -175,7 +175,7 @@ PORT_PROPERTIES = {
     "commercial": BOOL, "open_all_day": BOOL, "opens": OPT_STR, "closes": OPT_STR,
     "days": STR, "days_label": STR, "hours_provisional": BOOL, "hours_text": STR,
     "time_zone": STR, "url": STR,
-    # The port-of-entry status board (border.port_selectors.map_properties): each side's
+    # The port-of-entry status board (border.selectors.ports.map_properties): each side's
     # current status as the reader may see it, and the worse of the two.
     "status": {"enum": ["open", "restricted", "closed", None]}, "status_label": OPT_STR,
     "status_usa": {"enum": ["open", "restricted", "closed", None]}, "status_usa_text": STR,

@@ -30,7 +30,7 @@ from allocation import generate
 from allocation import instance as instances
 from allocation.check import check
 from allocation.plan import solve
-from border.port_selectors import board_by_key, planning_figures
+from border.selectors.ports import board_by_key, planning_figures
 from core.audit import acting_as
 from core.lifecycle import Lifecycle, Transition, refused_by_state
 from core.permissions import may, require, require_role
@@ -141,7 +141,7 @@ def _languages(value):
 
 
 def _ports(user, sources):
-    """The ports as the user's status board has them now (border.port_selectors): one closed
+    """The ports as the user's status board has them now (border.selectors.ports): one closed
     on either side is left out, a reported commercial wait replaces the planning figure; each
     such port's note is added to `sources` (kept with the proposal, shown on its page)."""
     planning = _port_planning()

@@ -4,8 +4,8 @@ may see), one notice, and acknowledging it for your organization."""
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from border import notice_selectors as selectors
-from border.notice_schemas import NoticeFilter, NoticeOut
+from border.schemas.notices import NoticeFilter, NoticeOut
+from border.selectors import notices as selectors
 from border.services import notices as services
 from core.api import Pagination, error_responses
 from core.views import get_one

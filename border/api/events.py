@@ -5,9 +5,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from border import selectors
 from border.models import EXERCISE_BANNER, BorderEventKind
-from border.schemas import (
+from border.schemas.events import (
     EventCreate,
     EventDetailOut,
     EventFilter,
@@ -18,7 +17,8 @@ from border.schemas import (
     TimelineEntryOut,
     TransitionIn,
 )
-from border.selectors import ALL, EXERCISE, REAL
+from border.selectors import events as selectors
+from border.selectors.events import ALL, EXERCISE, REAL
 from border.services import events as services
 from core.api import Pagination, error_responses, history_out, marking_args
 from core.schemas import HistoryEntryOut, MarkingIn, MarkingOut

@@ -11,7 +11,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Nation, Organization
-from border import notice_demo, port_demo
+from border.demo import notices as notice_demo
+from border.demo import ports as port_demo
 from border.models import BorderEvent, BorderEventKind, TimelineEntry
 from border.reference import load_event_kinds
 from border.services import events

@@ -7,7 +7,7 @@ from ninja import Field, Schema
 
 from border import derivation
 from border.models import EXERCISE_BANNER, BorderEvent, TimelineEntry
-from border.selectors import ALL, EXERCISE, REAL
+from border.selectors.events import ALL, EXERCISE, REAL
 from border.services.events import transitions_for
 from core.bounds import LONG_TEXT, REASON
 from core.related import shown_id

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from border import notice_selectors as selectors
+from border.selectors import notices as selectors
 from border.services import notices as services
 from core.views import attempt, get_one, paginate
 

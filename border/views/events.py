@@ -10,8 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from border import derivation, selectors
-from border.forms import EventFilterForm, EventForm, TimelineEntryForm, TransitionForm
+from border import derivation
+from border.forms.events import EventFilterForm, EventForm, TimelineEntryForm, TransitionForm
+from border.selectors import events as selectors
 from border.services import events as services
 from core.exports import csv_response, marking_cells
 from core.permissions import may

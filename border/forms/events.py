@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organization
 from border.models import BorderEvent, BorderEventKind, Side, TimelineEntry
-from border.selectors import ALL, EXERCISE
+from border.selectors.events import ALL, EXERCISE
 from core.forms import FilterForm, JSONField, MomentField
 from personnel.forms import LocalDateTimeInput
 from response.forms.common import ServiceFieldsMixin, search_field, with_any

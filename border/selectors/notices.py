@@ -1,7 +1,7 @@
 """Every read of the counterpart notices, restricted (`restrict(user, "view")`): an event's
 notices with what its page shows of each, the notices waiting for the reader's organization,
 and the time-to-notify and time-to-acknowledge per quarter — of real events only
-(`border.selectors.real_events`), never exercises."""
+(`border.selectors.events.real_events`), never exercises."""
 
 from dataclasses import dataclass
 
@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 
 from border import protocol
 from border.models import BorderEvent, Notice
-from border.selectors import real_events
+from border.selectors.events import real_events
 from response.selectors.common import filtered
 
 NS = Notice.State

@@ -1,5 +1,5 @@
 """The port-of-entry status board under /api/v1/border/ports: the current board (each port
-west to east with each side's current status, from border.port_selectors.current_board), one
+west to east with each side's current status, from border.selectors.ports.current_board), one
 port, its history, and a side's report. Reports not released to you are absent; a side whose
 latest report is not released to you says `withheld`."""
 
@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from border import port_selectors as selectors
 from border.models import BorderEvent, PortStatusReport
+from border.selectors import ports as selectors
 from border.services.ports import MAX_WAIT_MINUTES, report_port_status
 from core.api import Pagination, error_responses, marking_args
 from core.bounds import REASON

@@ -1,5 +1,5 @@
 """Pages of the port-of-entry status board: every port west to east with each side's current
-status (border.port_selectors.current_board, the one read), the form with which a side's users
+status (border.selectors.ports.current_board, the one read), the form with which a side's users
 report their own lanes, and a port's history."""
 
 from django.contrib import messages
@@ -10,9 +10,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from border import port_selectors as selectors
+from border.forms.ports import PortStatusForm
 from border.models import BorderEvent, Side
-from border.port_forms import PortStatusForm
+from border.selectors import ports as selectors
 from border.services.ports import report_port_status
 from core.related import visible_pks
 from core.views import paginate, run_service

@@ -1,0 +1,1 @@
+"""API schemas of border coordination: events and their timeline, counterpart notices."""
