@@ -105,6 +105,16 @@ def nations_by_code(codes, field="rel_to"):
     return found
 
 
+def model_errors(record, errors, exclude=()):
+    """Add the model's own checks (full_clean) to a service's `errors`, for the fields the
+    service has not already refused: the user sees every error at once, each field's first."""
+    try:
+        record.full_clean(exclude=[*exclude, *errors], validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+
+
 def check_new_marking(user, record, disclosure):
     """A new record's marking: the author may approve or deny disclosure only with the
     review permission."""

@@ -15,7 +15,13 @@ from core.audit import acting_as
 from core.lifecycle import Lifecycle, Transition, refused_by_state
 from core.models import Disclosure
 from core.permissions import may, require, require_role
-from core.services import apply_marking, apply_parent_marking, change_marking, check_new_marking
+from core.services import (
+    apply_marking,
+    apply_parent_marking,
+    change_marking,
+    check_new_marking,
+    model_errors,
+)
 from response import geo
 from response.models import CLOCK_SKEW
 from response.services.common import check_changeable, moment, organization
@@ -114,12 +120,7 @@ def _clean_event(user, event, *, new):
             event.perimeter = check_perimeter(event.perimeter)
         except ValidationError as exc:
             errors.update(exc.message_dict)
-    try:
-        event.full_clean(exclude=[*DERIVED_FIELDS, "incident", *errors],
-                         validate_unique=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, messages)
+    model_errors(event, errors, exclude=[*DERIVED_FIELDS, "incident"])
     if "started_at" not in errors and "ended_at" not in errors:
         _check_times(errors, event)
     _check_side(errors, event)
@@ -217,12 +218,7 @@ def add_timeline_entry(user, event, *, kind, text, language, at=None):
         errors["at"] = _("A timeline entry cannot be in the future.")
     elif entry.at < event.started_at:
         errors["at"] = _("A timeline entry cannot be before the event started.")
-    try:
-        entry.full_clean(exclude=["event", "author", "organization", *errors],
-                         validate_unique=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, messages)
+    model_errors(entry, errors, exclude=["event", "author", "organization"])
     if errors:
         raise ValidationError(errors)
     with acting_as(user):

@@ -15,7 +15,7 @@ from border.services import events
 from core.audit import acting_as
 from core.models import Disclosure
 from core.permissions import may, require_role
-from core.services import apply_marking, check_new_marking
+from core.services import apply_marking, check_new_marking, model_errors
 from response.models import CLOCK_SKEW, PortOfEntry
 from response.services.common import moment
 
@@ -84,12 +84,7 @@ def _clean(report):
                                 "Spanish.")
     if report.reported_at > timezone.now() + CLOCK_SKEW:
         errors["reported_at"] = _("A status cannot be reported for the future.")
-    try:
-        report.full_clean(exclude=["port", "event", "reported_by", "organization", *errors],
-                          validate_unique=False)
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, messages)
+    model_errors(report, errors, exclude=["port", "event", "reported_by", "organization"])
     if errors:
         raise ValidationError(errors)
 

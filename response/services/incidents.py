@@ -11,7 +11,7 @@ from accounts.models import Nation
 from core.audit import acting_as
 from core.models import Disclosure
 from core.permissions import require, require_role
-from core.services import apply_marking, change_marking, check_new_marking
+from core.services import apply_marking, change_marking, check_new_marking, model_errors
 from response import geo
 from response.models import Incident, Unit
 from response.services.common import (
@@ -161,11 +161,7 @@ def check_perimeter(perimeter):
 
 def _full_clean(record, errors, exclude=()):
     """The model's own checks for what ours did not already refuse; all errors at once."""
-    try:
-        record.full_clean(exclude=[*exclude, *errors], validate_unique=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, messages)
+    model_errors(record, errors, exclude)
     if errors:
         raise ValidationError(errors)
 
