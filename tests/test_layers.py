@@ -120,3 +120,15 @@ def test_the_rules_read_every_module():
         (source, name) for source, name, _line in IMPORTS["accounts.api"] + IMPORTS["core.api"]
         + IMPORTS["accounts.selectors"]}
     assert not any(_is_test(path) for path in MODULES.values())
+
+
+def test_every_package_is_collected_and_read_here():
+    """A new app whose tests pytest never collects passes CI without running a single one."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    testpaths = set(config["tool"]["pytest"]["ini_options"]["testpaths"])
+    apps = {p.parent.name for p in ROOT.glob("*/__init__.py")
+            if (p.parent / "apps.py").exists() or (p.parent / "tests").is_dir()}
+    assert apps - {"tests"} <= testpaths, apps - testpaths
+    assert apps - {"tests"} <= set(PACKAGES), apps - set(PACKAGES)
