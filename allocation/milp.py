@@ -6,7 +6,8 @@ with OR-Tools (google/or-tools#5246).
 Variables: x[a] units along arc a (integer), u[r] unmet units of request r, y[i] = 1 when
 incident i receives international units (binary). Constraints: group sizes, drawdown caps,
 request quantities (sum x + u = q), and for each incident: the non-speakers sent across to each
-of its requests are at most q·y[i], the speakers sent across are at least y[i].
+of its requests are at most q·y[i] (and along each arc at most its capacity·y[i], which
+tightens the relaxation), the speakers sent across are at least y[i].
 
 scipy's milp takes no starting solution, so the caller keeps the repaired flow as a fallback
 and restricts the arcs (`candidate_arcs`) to keep large models quick.
@@ -99,6 +100,13 @@ def solve(net, arcs=None, time_limit=None, mip_rel_gap=1e-6):
                 add_rows(np.zeros(len(cols_r) + 1, dtype=int), np.r_[cols_r, y],
                          np.r_[np.ones(len(cols_r)), -float(net.r_quantity[r])],
                          [-np.inf], [0.0])
+            # The same rule arc by arc (x ≤ capacity·y): redundant for integers, it tightens
+            # the relaxation — HiGHS then solves large models several times faster.
+            cols_a = np.nonzero(silent & mine)[0]
+            add_rows(np.r_[np.arange(len(cols_a)), np.arange(len(cols_a))],
+                     np.r_[cols_a, np.full(len(cols_a), y)],
+                     np.r_[np.ones(len(cols_a)), -upper[cols_a]],
+                     [-np.inf] * len(cols_a), [0.0] * len(cols_a))
             cols_s = np.nonzero(speaker & mine)[0]
             add_rows(np.zeros(len(cols_s) + 1, dtype=int), np.r_[cols_s, y],
                      np.r_[np.ones(len(cols_s)), -1.0], [0.0], [np.inf])
