@@ -39,18 +39,20 @@ def liaison(transactional_db):
 
 
 def expect_legend(page):
-    """A legend in Spanish for every symbol: incidents by status and the perimeter, deployments
-    by state (each with its step number), units by availability, ports, the line and the zone."""
+    """A legend in Spanish for every symbol: incidents by status and the perimeter, border
+    events and their perimeter, deployments by state (each with its step number), units by
+    availability, ports by their status on the status board, the line and the zone."""
     legend = page.locator(".map-legend")
     expect(legend.locator("summary")).to_have_text("Simbología")
     if legend.get_attribute("open") is None:  # closed on a small map: the reader opens it
         legend.locator("summary").click()
     expect(legend.locator("li").first).to_be_visible()
-    expect(legend.locator("h3")).to_have_count(5)
-    expect(legend.locator("li")).to_have_count(3 + 1 + 8 + 4 + 1 + 2)
+    expect(legend.locator("h3")).to_have_count(6)
+    expect(legend.locator("li")).to_have_count(3 + 1 + 2 + 8 + 4 + 3 + 1 + 2)
     expect(legend.locator(".deployment-step")).to_have_text([str(n) for n in range(1, 9)])
-    for text in ("Activo", "Perímetro", "En tránsito", "Disponible", "Garita (puerto fronterizo)",
-                 "Frontera", "Zona fronteriza (16 km)"):
+    for text in ("Activo", "Perímetro", "Eventos fronterizos (reales)", "Evento fronterizo",
+                 "En tránsito", "Disponible", "Garitas (puertos fronterizos)", "Restringida",
+                 "Sin situación reportada", "Frontera", "Zona fronteriza (16 km)"):
         expect(legend).to_contain_text(text)
 
 
