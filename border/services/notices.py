@@ -197,7 +197,7 @@ def acknowledge(user, notice, now=None):
     permission) may, once. A notice that escalated or went unanswered may still be acknowledged,
     late. Returns the notice as it now is."""
     require(user, notice, "acknowledge", perm="border.acknowledge_notice")
-    locked = Notice.objects.select_for_update().select_related(
+    locked = Notice.objects.select_for_update(of=("self",)).select_related(
         "organization", "event__reported_by", "event__kind", "acknowledged_by").get(pk=notice.pk)
     if user.organization_id != locked.organization_id:
         raise PermissionDenied(_(
