@@ -3,11 +3,11 @@ board instead of the planning table (kept in the saved instance's `port_sources`
 response.services.allocation), said in the reader's language and time zone."""
 
 from django import template
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+
+from core.humanize import when
 
 register = template.Library()
 
@@ -22,11 +22,7 @@ def _closed(sides):
 
 def _when(value):
     moment = parse_datetime(value or "")
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    same_day = local.date() == timezone.localtime().date()
-    return date_format(local, "TIME_FORMAT" if same_day else "SHORT_DATETIME_FORMAT")
+    return "" if moment is None else when(moment)
 
 
 def port_source_lines(proposal):
