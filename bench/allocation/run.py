@@ -274,6 +274,17 @@ def goals(rows):
                    f"{met(worst['cli']['wall'] <= 5)} (slowest {worst['cli']['wall']:.2f} s, "
                    f"{worst['rules']} {worst['solver']}; in process "
                    f"{max(r['wall'] for r in xl):.2f} s)")
+    exact = [r for r in rows if r["solver"] != "greedy" and r.get("cli", {}).get("timings")]
+    if exact:
+        shares = {}
+        for r in exact:
+            timings = r["cli"]["timings"]
+            shares.setdefault(r["size"], []).append(timings["validate"] / timings["solve"])
+        worst = max(max(share) for share in shares.values())
+        out.append("- validation < 10% of the solve (flow, MILP) on every size: "
+                   f"{met(worst < 0.10)} (the command's validate ÷ solve, worst: "
+                   + ", ".join(f"{size} {max(share):.1%}" for size, share in shares.items())
+                   + ")")
     if flow_large:
         greedy = {r["seed"]: r["total"] for r in pick("large", "none", "greedy")}
         gains = [1 - r["total"] / greedy[r["seed"]] for r in flow_large]
