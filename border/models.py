@@ -380,3 +380,103 @@ class PortStatusReport(MarkedModel):
 
     def get_absolute_url(self):
         return reverse("border:port", args=[self.port.key])
+
+
+# ---- Joint situation reports ------------------------------------------------------------------
+# For an event, one report per operational period (numbered 1, 2, 3… per event, periods never
+# overlapping), with a section each border nation writes in both languages and submits; the
+# report is published, read-only, once both have (border.services.sitreps).
+
+SITREP_FIELDS = ("situation", "actions", "resources", "needs", "next_period")
+
+
+class SituationReport(MarkedModel):
+    """A joint situation report of a border event for one operational period. It carries its
+    event's marking (MARKING_FOLLOWS) and is hidden wherever the event is."""
+    MARKING_PARENTS = ("event",)
+    MARKING_FOLLOWS = "event"
+
+    class State(models.TextChoices):
+        # Contexts: Spanish agrees the adjective with "reporte" (masculine).
+        DRAFT = "draft", pgettext_lazy("situation report state", "Draft")
+        PARTLY_SUBMITTED = "partly_submitted", pgettext_lazy("situation report state",
+                                                             "Partly submitted")
+        PUBLISHED = "published", pgettext_lazy("situation report state", "Published")
+
+    event = models.ForeignKey(BorderEvent, on_delete=models.CASCADE, related_name="sitreps",
+                              verbose_name=_("border event"))
+    number = models.PositiveIntegerField(_("number"))
+    period_start = models.DateTimeField(_("operational period start"),
+                                        validators=[validate_year])
+    period_end = models.DateTimeField(_("operational period end"), validators=[validate_year])
+    state = models.CharField(_("state"), max_length=16, choices=State.choices,
+                             default=State.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "number"]
+        verbose_name = _("situation report")
+        verbose_name_plural = _("situation reports")
+        permissions = marking_permissions("situationreport")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="one_sitrep_number"),
+            models.CheckConstraint(condition=models.Q(period_end__gt=models.F("period_start")),
+                                   name="sitrep_period_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return _("Situation report %(number)s — %(event)s") % {"number": self.number,
+                                                               "event": self.event}
+
+    def get_absolute_url(self):
+        return reverse("border:sitrep", args=[self.pk])
+
+
+class SitrepSection(MarkedModel):
+    """One nation's part of a joint situation report, written in English and Spanish by that
+    nation's users and submitted once; final once submitted. Carries its report's marking."""
+    MARKING_PARENTS = ("report",)
+    MARKING_FOLLOWS = "report"
+
+    report = models.ForeignKey(SituationReport, on_delete=models.CASCADE,
+                               related_name="sections", verbose_name=_("situation report"))
+    nation = models.ForeignKey(settings.NATION_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("nation writing it"))
+    situation_en = LongTextField(_("situation (English)"), blank=True)
+    situation_es = LongTextField(_("situation (Spanish)"), blank=True)
+    actions_en = LongTextField(_("actions taken (English)"), blank=True)
+    actions_es = LongTextField(_("actions taken (Spanish)"), blank=True)
+    resources_en = LongTextField(_("resources committed (English)"), blank=True)
+    resources_es = LongTextField(_("resources committed (Spanish)"), blank=True)
+    needs_en = LongTextField(_("needs (English)"), blank=True)
+    needs_es = LongTextField(_("needs (Spanish)"), blank=True)
+    next_period_en = LongTextField(_("next period (English)"), blank=True)
+    next_period_es = LongTextField(_("next period (Spanish)"), blank=True)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("organization"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("last written by"))
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("submitted by"))
+
+    class Meta:
+        ordering = ["report", "pk"]
+        verbose_name = _("situation report section")
+        verbose_name_plural = _("situation report sections")
+        permissions = marking_permissions("sitrepsection")
+        constraints = [models.UniqueConstraint(fields=["report", "nation"],
+                                               name="one_sitrep_section_per_nation")]
+
+    def __str__(self):
+        return f"{self.report} — {self.nation}"
+
+    @property
+    def submitted(self):
+        return self.submitted_at is not None
+
+    def get_absolute_url(self):
+        return reverse("border:sitrep", args=[self.report_id]) + f"#section-{self.nation_id}"
