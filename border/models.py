@@ -115,7 +115,15 @@ class BorderEvent(MarkedModel):
         Incident, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="border_event", verbose_name=_("mutual-aid incident"),
         help_text=_("The mutual-aid incident this event opened."))
-    # Derived from the point on every save (response.geo), stored so lists can filter by them.
+    # A port closure is about one side's lanes, not about a place: its side is the side of
+    # those lanes (the port status report's), whatever side the port's point falls on.
+    lanes_side = models.CharField(
+        _("lanes of (port closure)"), max_length=3, choices=Side.choices, blank=True,
+        editable=False,
+        help_text=_("For a port closure: the side whose lanes closed, which is the event's "
+                    "side of the line."))
+    # Derived from the point on every save (response.geo), stored so lists can filter by them;
+    # a port closure's side is its lanes' side.
     side = models.CharField(_("side of the line"), max_length=3, choices=Side.choices,
                             editable=False)
     border_distance_km = models.FloatField(_("distance to the line (km)"), editable=False)
@@ -143,7 +151,7 @@ class BorderEvent(MarkedModel):
     def save(self, *args, **kwargs):
         from response import geo
 
-        self.side = geo.side_of_boundary(self.latitude, self.longitude)
+        self.side = self.lanes_side or geo.side_of_boundary(self.latitude, self.longitude)
         self.border_distance_km = round(geo.distance_to_boundary_km(self.latitude,
                                                                     self.longitude), 1)
         super().save(*args, **kwargs)
