@@ -11,7 +11,7 @@ from fnmatch import fnmatch
 from django.utils.translation import gettext_noop
 
 ENLACE_APPS = ("accounts", "core", "partnerships", "personnel", "engagements", "response",
-               "border")
+               "border", "exercises")
 
 # (code, English name, Spanish name, permission patterns)
 # Passport data is for the personnel officer (and administrators) alone.
@@ -20,7 +20,7 @@ NO_PASSPORTS = "!*.view_passport_*"
 ROLES = [
     ("administrator", gettext_noop("Administrator"), "Administrador", ["*"]),
     ("coordinator", gettext_noop("Partnership coordinator"), "Coordinador de la asociación",
-     ["*.view_*", "partnerships.*", "engagements.*", "response.*", "border.*",
+     ["*.view_*", "partnerships.*", "engagements.*", "response.*", "border.*", "exercises.*",
       NO_PASSPORTS]),
     ("duty_officer", gettext_noop("Duty officer"), "Oficial de guardia",
      ["*.view_*", "response.*", "border.*", NO_PASSPORTS]),
@@ -57,6 +57,11 @@ ROLES = [
       "border.acknowledge_notice",
       # Its own side's lanes on the port-of-entry status board.
       "border.add_portstatusreport",
+      # Exercises: its organization's players respond to injects; a liaison named an
+      # evaluator records observations, and its organization's improvement items are its own.
+      "exercises.add_playerresponse", "exercises.add_evaluatorobservation",
+      "exercises.add_improvementitem", "exercises.change_improvementitem",
+      "exercises.transition_improvementitem",
       "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "engagements",
     "response",
     "border",
+    "exercises",
     # Last: its commands (load_demo) gather every app's data, so it sits above them all.
     "enlace",
 ]
@@ -348,6 +349,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
        "exclude_fields": ["created_at", "updated_at"]}
       for name in ("borderevent", "timelineentry", "notice")),
     "border.bordereventkind", "border.contactrule",
+    *({"model": f"exercises.{name}", "m2m_fields": ["rel_to"],
+       "exclude_fields": ["created_at", "updated_at"]}
+      for name in ("exercise", "exerciseobjective", "inject", "playerresponse",
+                   "evaluatorobservation", "improvementitem")),
+    "exercises.corecapability",
 )
 # Links to other marked records are logged with their ids (core.audit.log_links), so history
 # names each one only to a reader who may see it.
