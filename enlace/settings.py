@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "response",
     "border",
     "exercises",
+    "interop",
     # Last: its commands (load_demo) gather every app's data, so it sits above them all.
     "enlace",
 ]

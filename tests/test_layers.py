@@ -14,8 +14,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "accounts", "partnerships", "personnel", "engagements", "response",
-            "border", "allocation", "web", "enlace")
-DOMAIN = ("partnerships", "engagements", "personnel", "response", "border", "allocation")
+            "border", "allocation", "interop", "web", "enlace")
+DOMAIN = ("partnerships", "engagements", "personnel", "response", "border", "allocation",
+          "interop")
+# Pure libraries: no Django and no app of the project but themselves, so they run (and are
+# benchmarked) with no settings or database. allocation whole; interop's codecs.
+PURE = ("allocation", "interop.xml", "interop.cap")
+
+
+def _is_pure(module):
+    return any(module == pure or module.startswith(pure + ".") for pure in PURE)
+
 
 
 def _is_test(path):
@@ -84,6 +93,10 @@ RULES = {
     "partnerships does not import engagements (engagements build on partnerships)": (
         lambda module: _top(module) == "partnerships",
         lambda source: _top(source) == "engagements"),
+    "pure libraries import no Django and no other app": (
+        _is_pure,
+        lambda source: _top(source) == "django" or (
+            _top(source) in PACKAGES and not _is_pure(source))),
     # Jobs run services; a service that imported the jobs that run it would close a cycle. It
     # may queue a job that runs no service (core.tasks.send_email, the mail outbox).
     "services import no job that runs services": (
@@ -120,6 +133,8 @@ def test_the_rules_read_every_module():
         (source, name) for source, name, _line in IMPORTS["accounts.api"] + IMPORTS["core.api"]
         + IMPORTS["accounts.selectors"]}
     assert not any(_is_test(path) for path in MODULES.values())
+    assert ("interop.xml", "parse") in {(s, n) for s, n, _line in IMPORTS["interop.cap"]}
+    assert all(_is_pure(name) for name in ("allocation.plan", "interop.xml", "interop.cap"))
 
 
 def test_every_package_is_collected_and_read_here():
