@@ -70,6 +70,11 @@ class NearPort:
     distance_km: float
 
 
+def _side_label(side):
+    return (_("the United States side (north of the line)") if side == "USA"
+            else _("the Mexican side (south of the line)"))
+
+
 def _km(value, digits=1):
     return formats.number_format(value, digits, use_l10n=True)
 
@@ -101,11 +106,14 @@ class EventDerivation:
     sister_cities: tuple
     ports: tuple
     zone_km: float = geo.BORDER_ZONE_KM
+    # A port closure: the side whose lanes closed (the port status report's), which is the
+    # event's side, and the side the port's point falls on, which is not what decides it.
+    lanes_side: str = ""
+    point_side: str = ""
 
     @property
     def side_label(self):
-        return (_("the United States side (north of the line)") if self.side == "USA"
-                else _("the Mexican side (south of the line)"))
+        return _side_label(self.side)
 
     @property
     def in_border_zone(self):
@@ -116,8 +124,16 @@ class EventDerivation:
         """Where the event is and what it touches, in the active language."""
         values = {"distance": _km(self.distance_km), "side": self.side_label,
                   "zone_km": _km(self.zone_km, 0)}
-        sentences = [_("The event is %(distance)s km from the California–Baja California "
-                       "boundary, on %(side)s.") % values]
+        if self.lanes_side:
+            values["point_side"] = _side_label(self.point_side or self.side)
+            sentences = [_("The event is about the port's lanes on %(side)s: that is its side "
+                           "of the line, as the port status report gives it, whatever side "
+                           "the port's point falls on (%(point_side)s). The port is "
+                           "%(distance)s km from the California–Baja California boundary.")
+                         % values]
+        else:
+            sentences = [_("The event is %(distance)s km from the California–Baja California "
+                           "boundary, on %(side)s.") % values]
         sentences.append(
             _("That is within the %(zone_km)s km border zone, where neighbouring agencies "
               "work with each other directly.") % values if self.in_border_zone
@@ -145,7 +161,11 @@ class EventDerivation:
 
 
 def for_event(event):
-    """The derivation of a saved event, from the side and distance it stores."""
+    """The derivation of a saved event, from the side and distance it stores (a port
+    closure's side is its lanes' side: `BorderEvent.lanes_side`)."""
+    point_side = (geo.side_of_boundary(event.latitude, event.longitude) if event.lanes_side
+                  else event.side)
     return EventDerivation(event.side, event.border_distance_km,
                            tuple(affected_sister_cities(event.latitude, event.longitude)),
-                           tuple(nearest_ports(event.latitude, event.longitude)))
+                           tuple(nearest_ports(event.latitude, event.longitude)),
+                           lanes_side=event.lanes_side, point_side=point_side)

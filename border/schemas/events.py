@@ -85,7 +85,8 @@ class EventOut(Schema):
     longitude: float
     perimeter: dict | None = Field(..., description="GeoJSON Polygon or MultiPolygon")
     claimed_side: SideCode | None = Field(..., description="The side the reporter gave")
-    side: SideCode = Field(..., description="Side of the line the point lies on (derived)")
+    side: SideCode = Field(..., description="Side of the line the point lies on (derived); "
+                                            "a port closure's is the side of its lanes")
     border_distance_km: float = Field(..., description="Distance to the line (derived)")
     reporting_organization: str = Field(..., description="Acronym")
     incident: int | None = Field(..., description="The mutual-aid incident the event opened, "

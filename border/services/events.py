@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Nation
-from border.models import EXERCISE_WORD, BorderEvent, BorderEventKind, TimelineEntry
+from border.models import EXERCISE_WORD, BorderEvent, BorderEventKind, Side, TimelineEntry
 from border.services.notices import notify_counterparts
 from core.audit import acting_as
 from core.lifecycle import Lifecycle, Transition, refused_by_state
@@ -131,15 +131,21 @@ def _clean_event(user, event, *, new):
 # ---- Events ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def report_event(user, *, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, tlp="", **fields):
+def report_event(user, *, rel_to=(), disclosure=Disclosure.NOT_REVIEWED, tlp="",
+                 lanes_side="", **fields):
     """A new border event owned by the user's nation, reported by one of its organizations (by
-    default the user's). The side of the line and the distance to it follow from the point."""
+    default the user's). The side of the line and the distance to it follow from the point —
+    except for a port closure (`lanes_side`, given by border.services.ports only), which is on
+    the side of the lanes that closed."""
     require_role(user, "border.add_borderevent")
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if lanes_side not in ("", *Side.values):
+        raise ValueError(f"Unknown side of the line {lanes_side!r}")
     event = BorderEvent(owner_nation=user.nation, reported_by=user, created_by=user,
-                        state=ES.REPORTED, disclosure=disclosure, tlp=tlp or "")
+                        state=ES.REPORTED, disclosure=disclosure, tlp=tlp or "",
+                        lanes_side=lanes_side)
     _assign(event, fields)
     if event.reporting_organization_id is None:
         event.reporting_organization = user.organization

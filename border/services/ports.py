@@ -104,8 +104,10 @@ def _event_title(port, side, language):
 
 
 def _closure_event(user, report, marking):
-    """The border event of a closure: a port closed or jammed, at the port's point, started
-    when the lanes closed, reported by the user's organization with the report's marking."""
+    """The border event of a closure: a port closed or jammed, at the port's point but on the
+    side of the lanes that closed (the report's side, not the side the port's point falls on),
+    started when the lanes closed, reported by the user's organization with the report's
+    marking."""
     port = report.port
     return events.report_event(
         user, kind=CLOSED_EVENT_KIND, title_en=_event_title(port, report.side, "en"),
@@ -114,7 +116,7 @@ def _closure_event(user, report, marking):
         description_es=report.reason_es or report.reason_en,
         latitude=port.latitude, longitude=port.longitude, started_at=report.reported_at,
         severity=BorderEvent.Severity.MODERATE, reporting_organization=user.organization,
-        **marking)
+        lanes_side=report.side, **marking)
 
 
 def _check_event(user, event):

@@ -11,11 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from accounts.models import Nation
 from border.models import BorderEvent, PortStatusReport
 from border.selectors import ports as port_selectors
 from border.services.ports import report_port_status
 from border.tests.factories import ensure_kinds
 from core.testing import ReleasabilityCase, assert_releasability
+from response import geo
 from response.models import PortOfEntry
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +130,45 @@ def test_a_closure_reports_a_port_closed_event_that_reopening_leaves_open(us, mx
     assert event.state == BorderEvent.State.REPORTED
     row = port_selectors.board_by_key(us)[OTAY_CARGO]
     assert row.mex.status == "open" and row.open_events == [event]
+
+
+def test_a_closure_s_event_is_on_the_side_of_the_lanes_that_closed_and_says_why(us, mx):
+    """Every port's point lies a few metres north of the line: the Mexican lanes' closure is
+    on the Mexican side all the same, and the event's derivation says so in both languages."""
+    from border import derivation
+    from border.services.events import transition_event, update_event
+
+    assert port(OTAY_CARGO).latitude and geo.side_of_boundary(
+        port(OTAY_CARGO).latitude, port(OTAY_CARGO).longitude) == "USA"
+    mexican = report_port_status(mx, OTAY_CARGO, "MEX", status="closed",
+                                 reason_es="Revisión", reported_at=ago(30)).event
+    american = report_port_status(us, TECATE, "USA", status="closed", reason_en="Flooding",
+                                  reported_at=ago(30)).event
+    assert (mexican.side, mexican.lanes_side) == ("MEX", "MEX")
+    assert (american.side, american.lanes_side) == ("USA", "USA")
+    explained = derivation.for_event(mexican).explanations()
+    assert "lanes on the Mexican side" in explained["en"]
+    assert "(the United States side" in explained["en"]
+    assert "lado mexicano" in explained["es"] and "garita" in explained["es"]
+    # A later change of the event keeps its lanes' side; so does a step of its lifecycle.
+    update_event(mx, mexican, description_es="Sigue la revisión")
+    transition_event(mx, mexican, "confirm")
+    mexican.refresh_from_db()
+    assert mexican.side == "MEX"
+    # An event reported at the same point, not a closure, takes the point's side.
+    plain = report_event_at_port(us, OTAY_CARGO)
+    assert plain.side == "USA" and plain.lanes_side == ""
+    assert "lanes" not in derivation.for_event(plain).explanations()["en"]
+
+
+def report_event_at_port(user, key):
+    from border.services.events import report_event
+
+    where = port(key)
+    return report_event(user, kind="port_hazmat", title_en="Spill", latitude=where.latitude,
+                        longitude=where.longitude, started_at=ago(5),
+                        rel_to=list(Nation.objects.filter(code__in=("USA", "MEX"))),
+                        disclosure="approved")
 
 
 def test_a_refused_closure_leaves_no_event(us):
