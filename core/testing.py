@@ -307,3 +307,16 @@ def assert_related_hidden(*, owner, reader, secret, paths, exports=(), language=
         read = reader_client.get(path, headers={"Accept-Language": language})
         assert read.status_code == 200, (path, read.status_code)
         assert secret not in _text(read), f"{path} names a record not released to the reader"
+
+
+def pdf_pages(data):
+    """The text of each page of a PDF (bytes, or a response holding one), as a reader copies
+    it: what the printed-form tests read both languages from."""
+    import io
+
+    from pypdf import PdfReader
+
+    if hasattr(data, "content"):
+        assert data["Content-Type"] == "application/pdf", data["Content-Type"]
+        data = data.content
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
