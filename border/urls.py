@@ -3,6 +3,7 @@ from django.urls import path
 from border.views import events as views
 from border.views import notices as notice_views
 from border.views import ports as port_views
+from border.views import sitreps as sitrep_views
 
 app_name = "border"
 urlpatterns = [
@@ -18,3 +19,4 @@ urlpatterns = [
 ]
 urlpatterns += notice_views.urlpatterns  # the counterpart notices' pages
 urlpatterns += port_views.urlpatterns  # the port-of-entry status board's pages
+urlpatterns += sitrep_views.urlpatterns  # the joint situation reports' pages

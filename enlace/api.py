@@ -8,6 +8,7 @@ from border.api.events import map_router as border_map_router
 from border.api.events import router as border_router
 from border.api.notices import router as border_notices_router
 from border.api.ports import router as border_ports_router
+from border.api.sitreps import router as border_sitreps_router
 from core.api import BrowserSessionAuth, RequestParser, install_error_handlers
 from engagements.api import router as engagements_router
 from partnerships.api import router as partnerships_router
@@ -40,3 +41,4 @@ api.add_router("/", border_router)
 api.add_router("/", border_map_router)
 api.add_router("/", border_notices_router)
 api.add_router("/", border_ports_router)
+api.add_router("/", border_sitreps_router)

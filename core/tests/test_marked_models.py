@@ -86,6 +86,10 @@ RELEASABILITY_TESTS = {
     "border.notice": "border/tests/test_notices_views.py::test_notices_obey_releasability",
     "border.portstatusreport": "border/tests/test_ports.py::"
                                "test_status_reports_obey_releasability",
+    "border.situationreport": "border/tests/test_sitreps_views.py::"
+                              "test_situation_reports_obey_releasability",
+    "border.sitrepsection": "border/tests/test_sitreps_views.py::"
+                            "test_situation_report_sections_obey_releasability",
     "personnel.member": "personnel/tests/test_releasability.py::"
                         "test_members_are_never_shown_to_a_partner",
     "personnel.order": "personnel/tests/test_releasability.py::"
@@ -257,6 +261,13 @@ NO_WRITE_SERVICES = {
     # each report is the board's history. Its tests prove the other side refused and the
     # marking obeyed (border/tests/test_ports.py).
     "border.portstatusreport",
+    # A joint situation report and its sections are written only as part of their border
+    # event (border.services.sitreps: opened by either nation's reporting role, each section
+    # written and submitted by its own nation), never re-marked: they carry the event's
+    # marking (MARKING_FOLLOWS) and are hidden wherever it is. Their tests prove the other
+    # nation's and a non-released nation's writes refused (border/tests/test_sitreps.py).
+    "border.situationreport",
+    "border.sitrepsection",
     # Loaded with the personnel files and only read by the members' import.
     "personnel.unit",
 }

@@ -34,6 +34,7 @@ def _makers(us):
     """A maker of one record of each kind a link may point to, owned by the US."""
     from border.tests.factories import report as report_border_event
     from border.tests.notice_factories import make_notice
+    from border.tests.sitrep_factories import make_sitrep
     from engagements.tests.aar_factories import make_report
     from engagements.tests.factories import make_engagement, make_person
     from partnerships.tests.factories import make_agreement as make_program_agreement
@@ -85,6 +86,7 @@ def _makers(us):
         "response.AllocationProposal": proposal,
         "border.BorderEvent": lambda: report_border_event(us, title="Zulu border event"),
         "border.Notice": lambda: make_notice(us),
+        "border.SituationReport": lambda: make_sitrep(us),
     }
 
 
