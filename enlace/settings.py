@@ -160,6 +160,9 @@ NATION_MODEL = "accounts.Nation"
 # Whose organizations a user may look up besides its own nation's: the nations it works with,
 # which partnerships decide (accounts sits below partnerships and does not import it).
 WORKING_NATIONS = "partnerships.selectors.working_nations"
+# The port-of-entry status board the optimizer and the map read (response.port_board): border
+# keeps it and builds on response, which does not import border.
+PORT_STATUS_BOARD = "border.selectors.ports"
 AUTHENTICATION_BACKENDS = [
     # Django's and allauth's, loading the signed-in user with its MFA state in one query.
     "accounts.backends.ModelBackend",

@@ -93,6 +93,12 @@ RULES = {
     "partnerships does not import engagements (engagements build on partnerships)": (
         lambda module: _top(module) == "partnerships",
         lambda source: _top(source) == "engagements"),
+    # border builds on response (its events open incidents, its reports are about ports);
+    # response reads the port status board through response.port_board, which
+    # settings.PORT_STATUS_BOARD points at border.
+    "response does not import border (border builds on response)": (
+        lambda module: _top(module) == "response",
+        lambda source: _top(source) == "border"),
     "pure libraries import no Django and no other app": (
         _is_pure,
         lambda source: _top(source) == "django" or (
@@ -109,6 +115,22 @@ RULES = {
 @pytest.mark.parametrize("rule", RULES)
 def test_layers(rule):
     assert _reaching(*RULES[rule]) == []
+
+
+def test_response_templates_load_no_template_library_of_border():
+    """The template side of the same rule: a `{% load %}` of border's library would tie
+    response's pages to border as an import does."""
+    import re
+
+    border = {p.stem for p in (ROOT / "border" / "templatetags").glob("*.py")} - {"__init__"}
+    assert border  # the rule reads something
+    loads = [
+        f"{path.relative_to(ROOT)} loads {name}"
+        for path in sorted((ROOT / "response" / "templates").rglob("*.html"))
+        for names in re.findall(r"{%\s*load\s+(.+?)\s*%}", path.read_text(encoding="utf-8"))
+        for name in names.split() if name in border
+    ]
+    assert loads == []
 
 
 def test_no_module_imports_another_modules_private_name():

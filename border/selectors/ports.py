@@ -2,7 +2,9 @@
 report; `current_board` is the one read that says what it is, for every page, the API, the map
 layer and the optimizer. A side whose latest report the reader may not see is shown as
 withheld — never an older report in its place, which would pass a stale status for the current
-one."""
+one. response reads the board through response.port_board (this module is the provider
+settings.PORT_STATUS_BOARD names): `board_by_key`, `planning_figures`, `map_properties` and
+`status_labels`."""
 
 from dataclasses import dataclass, field
 
@@ -121,7 +123,7 @@ def planning_figures(row, planning_wait):
     note that says so (None when the planning figure stands): a port closed on either side is
     left out (wait None); otherwise the longer of the two sides' current commercial waits
     when any is reported, else `planning_wait`. The note is what a proposal keeps and its page
-    explains (border.templatetags.border_ports)."""
+    explains (response.templatetags.proposal_ports)."""
     if row is None:
         return planning_wait, None
     port = row.port
@@ -166,6 +168,11 @@ def _side_text(side):
                      % {"minutes": report.passenger_wait_minutes})
     parts.append(date_format(localtime(report.reported_at), "SHORT_DATETIME_FORMAT"))
     return " · ".join(parts)
+
+
+def status_labels():
+    """{status code: its word in the active language}: the map legend's port colours."""
+    return {code: str(label) for code, label in PortStatusReport.Status.choices}
 
 
 def map_properties(row):

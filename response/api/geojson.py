@@ -16,10 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from border.selectors.ports import board_by_key, map_properties
 from core.api import error_responses
 from core.related import with_shown
-from response import geo
+from response import geo, port_board
 from response.models import Deployment, Incident, OfferLine, PortOfEntry, RosterMember, Unit
 from response.reference import DATA
 
@@ -175,7 +174,7 @@ PORT_PROPERTIES = {
     "commercial": BOOL, "open_all_day": BOOL, "opens": OPT_STR, "closes": OPT_STR,
     "days": STR, "days_label": STR, "hours_provisional": BOOL, "hours_text": STR,
     "time_zone": STR, "url": STR,
-    # The port-of-entry status board (border.selectors.ports.map_properties): each side's
+    # The port-of-entry status board (response.port_board.map_properties): each side's
     # current status as the reader may see it, and the worse of the two.
     "status": {"enum": ["open", "restricted", "closed", None]}, "status_label": OPT_STR,
     "status_usa": {"enum": ["open", "restricted", "closed", None]}, "status_usa_text": STR,
@@ -275,7 +274,7 @@ def ports_layer(request):
     """The land ports of entry on the California–Baja California border, with the hours Enlace
     plans crossings with (local time of the border; `open_all_day` when open 24 hours), and
     each side's current status on the port-of-entry status board as you may see it."""
-    board = board_by_key(request.user)
+    board = port_board.board_by_key(request.user)
     features = [feature(_point(port.longitude, port.latitude), {
         "id": port.pk, "key": port.key, "code": port.code, "name": port.name,
         "us_city": port.us_city, "mx_city": port.mx_city, "commercial": port.commercial,
@@ -285,7 +284,7 @@ def ports_layer(request):
         "days": port.days, "days_label": port.get_days_display(),
         "hours_provisional": port.hours_provisional, "hours_text": port.hours_text,
         "time_zone": PortOfEntry.TIME_ZONE, "url": reverse("response:port", args=[port.key]),
-        **map_properties(board.get(port.key)),
+        **port_board.map_properties(board.get(port.key)),
     }, f"port-{port.pk}") for port in PortOfEntry.objects.all()]
     return feature_collection(features)
 

@@ -30,12 +30,11 @@ from allocation import generate
 from allocation import instance as instances
 from allocation.check import check
 from allocation.plan import solve
-from border.selectors.ports import board_by_key, planning_figures
 from core.audit import acting_as
 from core.lifecycle import Lifecycle, Transition, refused_by_state
 from core.permissions import may, require, require_role
 from core.services import apply_marking
-from response import workrest
+from response import port_board, workrest
 from response.models import (
     AllocationProposal,
     Incident,
@@ -141,18 +140,18 @@ def _languages(value):
 
 
 def _ports(user, sources):
-    """The ports as the user's status board has them now (border.selectors.ports): one closed
+    """The ports as the user's status board has them now (response.port_board): one closed
     on either side is left out, a reported commercial wait replaces the planning figure; each
     such port's note is added to `sources` (kept with the proposal, shown on its page)."""
     planning = _port_planning()
-    board = board_by_key(user)
+    board = port_board.board_by_key(user)
     ports = []
     for port in PortOfEntry.objects.order_by("longitude", "key"):
         row = planning.get(port.key)
         if row and row["vehicles"] != "yes":
             continue  # a pedestrian crossing (Cross Border Xpress): no convoy goes through
-        wait, note = planning_figures(board.get(port.key), int(row["planning_wait_minutes"])
-                                      if row else PORT_WAIT_MINUTES)
+        planning_wait = int(row["planning_wait_minutes"]) if row else PORT_WAIT_MINUTES
+        wait, note = port_board.planning_figures(board.get(port.key), planning_wait)
         if note is not None:
             sources.append(note)
         if wait is None:

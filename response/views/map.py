@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from border.models import PortStatusReport
 from core.views import get_one
+from response import port_board
 from response.api.geojson import outline_bbox
 from response.models import Deployment, Incident, Unit
 from response.selectors.allocation import proposals_for
@@ -63,7 +63,7 @@ def _labels():
         "transport": _("Transport"),
         "port": _("Port of entry"),
         # The port-of-entry status board's colours, each with its word.
-        "port_statuses": {code: str(label) for code, label in PortStatusReport.Status.choices},
+        "port_statuses": port_board.status_labels(),
         "port_no_status": _("No status reported"),
         "us_lanes": _("US lanes"),
         "mx_lanes": _("Mexican lanes"),

@@ -1,6 +1,7 @@
 """The status board's notes on an allocation proposal: which ports the optimizer took from the
 board instead of the planning table (kept in the saved instance's `port_sources` by
-response.services.allocation), said in the reader's language and time zone."""
+response.services.allocation from response.port_board), said in the reader's language and time
+zone. The notes are the proposal's own data: reading them needs nothing of the board's app."""
 
 from django import template
 from django.utils.dateparse import parse_datetime
@@ -44,6 +45,6 @@ def port_source_lines(proposal):
     return lines
 
 
-@register.inclusion_tag("border/_proposal_port_sources.html")
+@register.inclusion_tag("response/_proposal_port_sources.html")
 def port_sources(proposal):
     return {"lines": port_source_lines(proposal)}
