@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Nation, Organization
 from border.demo import notices as notice_demo
 from border.demo import ports as port_demo
+from border.demo import sitreps as sitrep_demo
 from border.models import BorderEvent, BorderEventKind, TimelineEntry
 from border.reference import load_event_kinds
 from border.services import events
@@ -28,6 +29,7 @@ def load(users):
     if BorderEvent.objects.filter(title_en=OTAY_FIRE).exists():
         port_demo.load(users)  # the status board, made on its own when missing
         notice_demo.load(users)  # the notices, of any event that has none yet
+        sitrep_demo.load(users)  # the fire's joint situation reports, when it has none
         return
     mex, usa = Nation.objects.get(code="MEX"), Nation.objects.get(code="USA")
     now = timezone.now().replace(second=0, microsecond=0)
@@ -37,6 +39,7 @@ def load(users):
     _laguna_salada_exercise(users, usa, now)
     port_demo.load(users)  # the port-of-entry status board, with the Otay Mesa closure
     notice_demo.load(users)  # the counterpart notices of every event above, as reported
+    sitrep_demo.load(users)  # the fire's joint situation reports: one published, one not yet
 
 
 def _entry(user, event, at, kind, language, text):

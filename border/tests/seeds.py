@@ -6,6 +6,7 @@ from border.services.events import add_timeline_entry
 from border.services.ports import report_port_status
 from border.tests.factories import MEXICALI, TIJUANA_RIVER, report
 from border.tests.notice_factories import make_notice
+from border.tests.sitrep_factories import make_sitrep
 
 
 def _add(existing, seeds):
@@ -35,7 +36,11 @@ def add_border_seeds(existing, us_user, mx_user):
     notices = [make_notice(us_user, "PC-BC", title="Seed notice fire"),
                make_notice(mx_user, "CalGuard", title="Seed notice river"),
                make_notice(mx_user, "CalOES", title="Seed notice hidden", rel_to=())]
+    # Joint situation reports, both sections open: one of the US fire released to Mexico,
+    # one of Mexico's river event released to the US.
+    sitreps = [make_sitrep(us_user, shared), make_sitrep(mx_user, theirs)]
     return _add(existing, {
+        "sitrep_id": [r.pk for r in sitreps], "nation": ["USA", "MEX"],
         "notice_id": [n.pk for n in notices],
         "event_id": [own.pk, shared.pk, theirs.pk, hidden.pk, drill.pk],
         "kind_code": ["wildfire"], "name": ["confirm", "contain", "close"]})
