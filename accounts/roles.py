@@ -23,7 +23,9 @@ ROLES = [
      ["*.view_*", "partnerships.*", "engagements.*", "response.*", "border.*", "exercises.*",
       NO_PASSPORTS]),
     ("duty_officer", gettext_noop("Duty officer"), "Oficial de guardia",
-     ["*.view_*", "response.*", "border.*", NO_PASSPORTS]),
+     # An exercise's players include the duty officers who receive its injects.
+     ["*.view_*", "response.*", "border.*", "exercises.add_playerresponse",
+      NO_PASSPORTS]),
     ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
      ["*.view_*", "personnel.*"]),
     # A partner's liaison registers its own nation's participants and writes after-action

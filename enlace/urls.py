@@ -19,6 +19,8 @@ urlpatterns = [
     path("engagements/", include("engagements.urls")),
     path("response/", include("response.urls")),
     path("border/", include("border.urls")),
+    path("interop/", include("interop.urls")),
+    path("exercises/", include("exercises.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,8 @@ def navigation(request):
             items.append((reverse("response:map"), _("Map"), "map"))
         if user.has_perm("border.view_borderevent"):
             items.append((reverse("border:events"), _("Border"), "border"))
+        if user.has_perm("exercises.view_exercise"):
+            items.append((reverse("exercises:list"), _("Exercises"), "exercises"))
         if user.has_perm("personnel.view_member"):
             items.append((reverse("personnel:roster"), _("Personnel"), "personnel"))
         items.append((reverse("accounts:organizations"), _("Organizations"), "organizations"))

@@ -1,0 +1,1 @@
+"""The exercises' API, a module per capability; enlace.api adds each router."""
