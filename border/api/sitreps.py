@@ -2,9 +2,11 @@
 only with its event (a report or event not releasable to you answers 404); each nation writes
 and submits only its own section."""
 
+from django.http import HttpResponse
 from ninja import Path, Router, Status
 from ninja.pagination import paginate
 
+from border import cap
 from border.schemas.sitreps import ReportIn, ReportOut, SectionIn, SectionOut
 from border.selectors import events as event_selectors
 from border.selectors import sitreps as selectors
@@ -67,3 +69,25 @@ def submit_section(request, sitrep_id: int, payload: SectionIn, nation: str = Na
     section = selectors.section_for(request.user, report, nation)
     services.submit_section(request.user, section, **payload.dict(exclude_unset=True))
     return selectors.report_for(request.user, sitrep_id)
+
+
+# ---- CAP ---------------------------------------------------------------------------------------
+
+CAP_MEDIA_TYPE = "application/cap+xml"
+
+
+@router.get("/border/events/{event_id}/cap", url_name="border_event_cap",
+            response=error_responses(404, 422),
+            openapi_extra={"responses": {200: {
+                "description": "The event's CAP 1.2 alert, validated against the CAP 1.2 schema",
+                "content": {CAP_MEDIA_TYPE: {"schema": {"type": "string"}}}}}})
+def event_cap(request, event_id: int):
+    """The event as a CAP 1.2 alert with an English (en-US) and a Spanish (es-MX) info block:
+    status Exercise for an exercise event; once a joint situation report is published, an
+    Update referencing the first alert, with the report's situation in each description."""
+    event = _event(request, event_id)
+    latest = selectors.latest_published(request.user, event)
+    sections = selectors.ordered_sections(latest) if latest is not None else ()
+    alert = cap.alert_for(event, latest, sections,
+                          web=request.build_absolute_uri(event.get_absolute_url()))
+    return HttpResponse(cap.write(alert), content_type=CAP_MEDIA_TYPE)

@@ -221,3 +221,27 @@ def test_period_in_the_api_without_an_offset_is_the_user_s_zone(mx, us, client_f
         content_type="application/json"), 201)
     la_paz = timezone.make_aware(start, zoneinfo.ZoneInfo("America/Mazatlan"))
     assert datetime.fromisoformat(body["period_start"]) == la_paz
+
+
+# ---- PDF ---------------------------------------------------------------------------------------
+
+def test_the_published_report_prints_both_languages_side_by_side(us, mx, client_for):
+    from core.testing import pdf_pages
+
+    sitrep = make_sitrep(us, report(us, is_exercise=True, hours_ago=5))
+    url = reverse("border:sitrep_pdf", args=[sitrep.pk])
+    assert client_for(us).get(url).status_code == 404  # a draft has no printout
+    sitreps.submit_section(us, section(us, sitrep, "USA"), **filled("USA", "Flames"))
+    sitreps.submit_section(mx, section(mx, sitrep, "MEX"), **filled("MEX", "Llamas"))
+    response = client_for(mx, HTTP_ACCEPT_LANGUAGE="es").get(url)
+    assert response["Content-Disposition"].startswith("inline")
+    text = " ".join(" ".join(pdf_pages(response)).split())
+    for nation in ("USA", "MEX"):
+        word = "Flames" if nation == "USA" else "Llamas"
+        for part in ("situation", "actions", "resources", "needs", "next_period"):
+            assert f"{word} {nation} {part} en" in text and f"{word} {nation} {part} es" in text
+    assert "Situation report 1" in text and "Reporte de situación 1" in text
+    assert "EXERCISE EXERCISE EXERCISE" in text and "EJERCICIO EJERCICIO EJERCICIO" in text
+    assert "Section of Mexico" in text and "Sección de México" in text
+    sitrep.event.rel_to.set([us.nation])  # the event narrowed: no printout for Mexico
+    assert client_for(mx).get(url).status_code == 404

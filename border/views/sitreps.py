@@ -4,8 +4,10 @@ reader's own nation's section, its submit button, and the published report as PD
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +15,16 @@ from border.forms.sitreps import ReportForm, SectionForm
 from border.selectors import events as event_selectors
 from border.selectors import sitreps as selectors
 from border.services import sitreps as services
+from core.models import localized
+from core.pdf import pdf_filename, pdf_response
 from core.views import attempt, get_one, record_page, run_service
+
+# The parts of a section, in the order every page, form and printout shows them.
+PARTS = (("situation", pgettext_lazy("situation report part", "Situation")),
+         ("actions", pgettext_lazy("situation report part", "Actions taken")),
+         ("resources", pgettext_lazy("situation report part", "Resources committed")),
+         ("needs", pgettext_lazy("situation report part", "Needs")),
+         ("next_period", pgettext_lazy("situation report part", "Next period")))
 
 
 def may_write(user, section):
@@ -89,7 +100,41 @@ def section_submit(request, pk, nation):
     return redirect(report)
 
 
+def _printed(report, sections):
+    """What the printout shows, in the language it is being rendered in (core.pdf renders it
+    once per language)."""
+    language = (get_language() or "en")[:2]
+    language = language if language in ("en", "es") else "en"
+    return {
+        "report": report, "event": report.event,
+        "event_title": localized(report.event, "title"),
+        "sections": [{
+            "nation": localized(s.nation, "name"),
+            "organization": s.organization.acronym if s.organization_id else "",
+            "submitted_by": (s.submitted_by.get_full_name() or s.submitted_by.username)
+            if s.submitted_by_id else "",
+            "submitted_at": s.submitted_at,
+            "parts": [(str(label), getattr(s, f"{name}_{language}")) for name, label in PARTS],
+        } for s in sections]}
+
+
+@login_required
+def sitrep_pdf(request, pk):
+    """The published report as a PDF, English and Spanish side by side; a report not yet
+    published has no printout (404), nor one the user may not see."""
+    report = selectors.report_for(request.user, pk)
+    if report.state != report.State.PUBLISHED:
+        raise Http404
+    sections = selectors.ordered_sections(report)
+    return pdf_response(request, "border/sitreps/report_pdf.html",
+                        lambda: _printed(report, sections),
+                        title=gettext_lazy("Joint situation report"),
+                        filename=pdf_filename("sitrep", report.event_id, report.number),
+                        record=report)
+
+
 urlpatterns = [
+    path("sitreps/<int:pk>/pdf/", sitrep_pdf, name="sitrep_pdf"),
     path("<int:pk>/sitreps/new/", sitrep_create, name="sitrep_create"),
     path("sitreps/<int:pk>/", sitrep_detail, name="sitrep"),
     path("sitreps/<int:pk>/sections/<str:nation>/", section_edit, name="sitrep_section"),
