@@ -81,6 +81,7 @@ def test_the_event_page_lists_the_reports_and_offers_a_new_one(us, mx, client_fo
     page = client_for(mx).get(event.get_absolute_url()).content.decode()
     assert page.count('data-testid="sitrep-row"') == 2
     assert 'data-testid="new-sitrep"' in page
+    assert f'href="/api/v1/border/events/{event.pk}/cap"' in page
 
 
 def test_opening_a_report_from_the_page_reads_the_period_in_the_user_s_zone(us, client_for):
