@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
+from border.models import SituationReport
 from core.models import Disclosure
 from engagements.models import AfterActionReport, BudgetLine, Engagement, Participation
 from partnerships.models import Agreement, Objective, Partnership
@@ -88,6 +89,9 @@ EXPECTED = [
     # una propuesta de asignación
     (AllocationProposal.State.ACCEPTED, "Aceptada"),
     (AllocationProposal.State.FAILED, "Fallida"),
+    # un reporte de situación conjunto
+    (SituationReport.State.PARTLY_SUBMITTED, "Presentado en parte"),
+    (SituationReport.State.PUBLISHED, "Publicado"),
 ]
 
 
