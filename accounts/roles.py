@@ -11,7 +11,7 @@ from fnmatch import fnmatch
 from django.utils.translation import gettext_noop
 
 ENLACE_APPS = ("accounts", "core", "partnerships", "personnel", "engagements", "response",
-               "border", "exercises")
+               "border", "exercises", "interop")
 
 # (code, English name, Spanish name, permission patterns)
 # Passport data is for the personnel officer (and administrators) alone.
@@ -21,10 +21,10 @@ ROLES = [
     ("administrator", gettext_noop("Administrator"), "Administrador", ["*"]),
     ("coordinator", gettext_noop("Partnership coordinator"), "Coordinador de la asociación",
      ["*.view_*", "partnerships.*", "engagements.*", "response.*", "border.*", "exercises.*",
-      NO_PASSPORTS]),
+      "interop.*", NO_PASSPORTS]),
     ("duty_officer", gettext_noop("Duty officer"), "Oficial de guardia",
      # An exercise's players include the duty officers who receive its injects.
-     ["*.view_*", "response.*", "border.*", "exercises.add_playerresponse",
+     ["*.view_*", "response.*", "border.*", "interop.*", "exercises.add_playerresponse",
       NO_PASSPORTS]),
     ("personnel_officer", gettext_noop("Personnel officer"), "Oficial de personal",
      ["*.view_*", "personnel.*"]),
@@ -64,6 +64,9 @@ ROLES = [
       "exercises.add_playerresponse", "exercises.add_evaluatorobservation",
       "exercises.add_improvementitem", "exercises.change_improvementitem",
       "exercises.transition_improvementitem",
+      # CAP alerts its nation receives: it imports them and releases them to the partner.
+      "interop.add_receivedalert", "interop.change_receivedalert",
+      "interop.review_disclosure_*",
       "!*.change_marking_*", NO_PASSPORTS]),
     ("analyst", gettext_noop("Analyst"), "Analista", ["*.view_*", NO_PASSPORTS]),
     ("viewer", gettext_noop("Viewer"), "Consulta", ["*.view_*", NO_PASSPORTS]),

@@ -358,6 +358,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
       for name in ("exercise", "exerciseobjective", "inject", "playerresponse",
                    "evaluatorobservation", "improvementitem")),
     "exercises.corecapability",
+    {"model": "interop.receivedalert", "m2m_fields": ["rel_to"],
+     "exclude_fields": ["created_at", "updated_at", "document", "infos"]},
 )
 # Links to other marked records are logged with their ids (core.audit.log_links), so history
 # names each one only to a reader who may see it.

@@ -21,6 +21,8 @@ from engagements.services import after_action, lifecycle
 from engagements.services import engagements as engagement_services
 from engagements.tests import aar_factories
 from engagements.tests.factories import add_budget, make_engagement, make_person, nations
+from interop import services as interop_services
+from interop.tests.samples import alert_bytes
 from partnerships import services as partnership_services
 from partnerships.tests.factories import (
     make_agreement,
@@ -96,6 +98,7 @@ RELEASABILITY_TESTS = {
                        "test_orders_are_never_shown_to_a_partner",
     "personnel.unit": "personnel/tests/test_releasability.py::"
                       "test_units_are_never_shown_to_a_partner",
+    "interop.receivedalert": "interop/tests/test_received.py::test_alerts_obey_releasability",
 }
 
 
@@ -203,6 +206,13 @@ WRITES = {
         update=lambda user, p: allocation.resolve(user, p),
         transitions=(lambda user, p: allocation.accept(user, p),
                      lambda user, p: allocation.discard(user, p))),
+    # A received alert is never edited (it is what was received): its marking changes, and it
+    # opens an incident.
+    "interop.receivedalert": WriteCase(
+        make=lambda user: interop_services.import_alert(user, alert_bytes())[0],
+        update=None,
+        transitions=(lambda user, r: interop_services.open_incident(user, r),),
+        change_marking=interop_services.change_alert_marking),
     "border.borderevent": WriteCase(
         make=lambda user: report_border_event(user),
         update=lambda user, e: border_events.update_event(user, e, title_en="x"),
@@ -274,7 +284,7 @@ NO_WRITE_SERVICES = {
 # Who writes each app's records in the owning nation.
 OWNER_ROLE = {"partnerships": "coordinator", "engagements": "coordinator",
               "response": "duty_officer", "personnel": "personnel_officer",
-              "border": "duty_officer"}
+              "border": "duty_officer", "interop": "duty_officer"}
 
 
 def _domestic_agreement(user, *, signed=True):
