@@ -11,6 +11,7 @@ from border.api.ports import router as border_ports_router
 from border.api.sitreps import router as border_sitreps_router
 from core.api import BrowserSessionAuth, RequestParser, install_error_handlers
 from engagements.api import router as engagements_router
+from exercises.api.evaluation import router as exercises_evaluation_router
 from exercises.api.exercises import router as exercises_router
 from interop.api import router as interop_router
 from partnerships.api import router as partnerships_router
@@ -44,5 +45,6 @@ api.add_router("/", border_map_router)
 api.add_router("/", border_notices_router)
 api.add_router("/", border_ports_router)
 api.add_router("/", exercises_router)
+api.add_router("/", exercises_evaluation_router)
 api.add_router("/", interop_router)
 api.add_router("/", border_sitreps_router)
