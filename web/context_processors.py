@@ -25,6 +25,8 @@ def navigation(request):
             items.append((reverse("response:map"), _("Map"), "map"))
         if user.has_perm("border.view_borderevent"):
             items.append((reverse("border:events"), _("Border"), "border"))
+        if user.has_perm("interop.view_receivedalert"):
+            items.append((reverse("interop:alerts"), _("CAP alerts"), "interop"))
         if user.has_perm("exercises.view_exercise"):
             items.append((reverse("exercises:list"), _("Exercises"), "exercises"))
         if user.has_perm("personnel.view_member"):
