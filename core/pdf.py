@@ -41,10 +41,10 @@ PAGE = "<!-- pdf:page -->"
 
 
 def _weasyprint():
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per step
     import weasyprint  # noqa: PLC0415 — loads Pango; only the processes that print need it
     from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
 
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per step
     return weasyprint, FontConfiguration
 
 
@@ -103,14 +103,17 @@ def _parts(html):
 
 def render_html(template, context=None, *, title, request=None, record=None, stylesheets=()):
     """The bilingual HTML document `render_pdf` prints: `template` (a name or a loaded
-    template) rendered with `context` once per language, side by side. `title` (a lazy
-    string) names the document in both languages. Given a marked `record`, each half starts
-    with its marking."""
+    template) rendered with `context` once per language, side by side. `context` is a dict,
+    or a function of no arguments returning one, called once per language under that
+    language (for values composed in the reader's language, such as a notice's text). `title`
+    (a lazy string) names the document in both languages. Given a marked `record`, each half
+    starts with its marking."""
     template = get_template(template) if isinstance(template, str) else template
     renderings, titles = {}, []
     for code in LANGUAGES:
         with translation.override(code):
-            body = template.render({**(context or {}), "language_code": code,
+            values = context() if callable(context) else context or {}
+            body = template.render({**values, "language_code": code,
                                     "pdf_part": mark_safe(PART), "pdf_page": mark_safe(PAGE)},
                                    request)
             if record is not None:

@@ -26,6 +26,7 @@ urlpatterns = [
 
     # ---- After-action reports, dashboards, calendar, exports ----
     path("<int:engagement_id>/aar/", views.aar, name="aar"),
+    path("<int:engagement_id>/aar/report.pdf", views.aar_pdf, name="aar_pdf"),
     path("<int:engagement_id>/aar/start/", views.aar_start, name="aar_start"),
     path("<int:engagement_id>/aar/attendance/", views.aar_attendance, name="aar_attendance"),
     path("<int:engagement_id>/aar/observations/", views.aar_observation_add,

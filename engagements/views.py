@@ -10,13 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar as ICalendar
 from icalendar import Event as ICalEvent
 
 from core.history import history_for
+from core.pdf import pdf_filename, pdf_response
 from core.permissions import may
-from core.related import shown, shown_many, with_shown
+from core.related import NOT_RELEASED, may_see, shown, shown_many, with_shown
 from core.views import (
     attempt,
     create_page,
@@ -444,6 +446,38 @@ def aar(request, engagement_id):
                 return redirect("engagements:aar", engagement.pk)
         return _aar_page(request, engagement, _aar_report(request, engagement), form=form)
     return _aar_page(request, engagement, report)
+
+
+@login_required
+def aar_pdf(request, engagement_id):
+    """The after-action report as a printed form, English and Spanish side by side (core.pdf):
+    what its page shows, as far as the user may see it; 404 when there is no report or it is
+    not released to the user."""
+    user = request.user
+    engagement = _aar_engagement(request, engagement_id)
+    report = _aar_report(request, engagement)
+    if report is None:
+        raise Http404
+    values = report.indicator_values or {}
+    attendance = list(aar_selectors.rows_of(Attendance, user, report)
+                      .select_related("nation", "organization"))
+    partnership = engagement.partnership
+    context = {
+        "e": engagement, "report": report, "printed_at": timezone.now(),
+        "partnership": partnership if may_see(user, partnership) else NOT_RELEASED,
+        "submitted_by": report.submitted_by and (report.submitted_by.get_full_name()
+                                                 or report.submitted_by.username),
+        "approved_by": report.approved_by and (report.approved_by.get_full_name()
+                                               or report.approved_by.username),
+        "attendance": attendance, "attendance_total": sum(a.count for a in attendance),
+        "observations": list(aar_selectors.rows_of(Observation, user, report)),
+        "proposals": list(aar_selectors.rows_of(FollowOnProposal, user, report)),
+        "indicator_values": [(i, values.get(str(i.pk)))
+                             for i in after_action.report_indicators(report, user)],
+    }
+    return pdf_response(request, "engagements/forms/aar.html", context,
+                        title=gettext_lazy("After-action report"),
+                        record=report, filename=pdf_filename("aar", engagement.title_en))
 
 
 def _aar_for_post(request, engagement_id):

@@ -6,7 +6,7 @@ import json
 from django.utils import translation
 
 from core.related import linked, scrub, with_shown, withheld_names
-from response.models import AidAgreement, Offer, OfferLine, ResourceRequest
+from response.models import AidAgreement, Offer, OfferLine, ResourceRequest, Signature
 from response.selectors.common import filtered, nation_code
 
 
@@ -47,6 +47,17 @@ def agreements_for(user, action="view", *, incident=None, state=None, nation=Non
             "amended_by").prefetch_related("signatures__organization", "signatures__signer"),
         offer__incident_id=incident, state=state, owner_nation__code=nation_code(nation),
         request_id=request, offer_id=offer)
+
+
+def agreement_parts(agreement):
+    """The agreement's three parts in order, each with its label, the organization that signs
+    it and its signature (None while unsigned): what its page and its printed form show."""
+    signed = {s.part: s for s in agreement.signatures.all()}
+    organizations = {Signature.Part.REQUEST: agreement.requesting_organization,
+                     Signature.Part.OFFER: agreement.assisting_organization,
+                     Signature.Part.ACCEPTANCE: agreement.requesting_organization}
+    return [{"part": part, "label": label, "organization": organizations[part],
+             "signature": signed.get(part)} for part, label in Signature.Part.choices]
 
 
 # ---- The agreed text as one reader reads it ---------------------------------------------------

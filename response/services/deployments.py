@@ -197,7 +197,9 @@ def _crossing_plan(deployment):
             deployment.planned_crossing_at, deployment.carries_equipment)
 
 
-def _crossing_message(deployment, tz):
+def crossing_notice(deployment, tz):
+    """The host-government notice of the planned crossing, in the reader's language, with times
+    in `tz`: what the host nation's users are sent and what the crossing packet prints."""
     when = formats.date_format(timezone.localtime(deployment.planned_crossing_at, tz),
                                "SHORT_DATETIME_FORMAT")
     values = {"deployment": deployment.name, "organization": deployment.sending_organization,
@@ -226,7 +228,7 @@ def notify_crossing_planned(deployment):
     for user in response_users(deployment.host_nation_id):
         tz = zoneinfo.ZoneInfo(user.time_zone)
         made += notify_in_both([user], deployment,
-                               lambda tz=tz: _crossing_message(deployment, tz), key)
+                               lambda tz=tz: crossing_notice(deployment, tz), key)
     return made
 
 

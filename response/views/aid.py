@@ -352,15 +352,6 @@ def _reading_language(request):
     return wanted if wanted in ("en", "es") else current
 
 
-def _parts(agreement):
-    signed = {s.part: s for s in agreement.signatures.all()}
-    organizations = {Signature.Part.REQUEST: agreement.requesting_organization,
-                     Signature.Part.OFFER: agreement.assisting_organization,
-                     Signature.Part.ACCEPTANCE: agreement.requesting_organization}
-    return [{"part": part, "label": label, "organization": organizations[part],
-             "signature": signed.get(part)} for part, label in Signature.Part.choices]
-
-
 @login_required
 def agreement_detail(request, pk):
     user = request.user
@@ -369,7 +360,7 @@ def agreement_detail(request, pk):
     amendment = getattr(agreement, "amended_by", None)
     return render(request, "response/agreement_detail.html", {
         "agreement": agreement,
-        "parts": _parts(agreement),
+        "parts": selectors.agreement_parts(agreement),
         "signable": signable_parts(user, agreement),
         "verified": verify_agreement(agreement),
         "language": language,
