@@ -20,8 +20,10 @@ import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
 
 from border.services.events import add_timeline_entry
+from border.services.sitreps import submit_section
 from border.tests.factories import MEXICALI
 from border.tests.factories import report as report_border_event
+from border.tests.sitrep_factories import filled, make_sitrep, section
 from engagements.tests.aar_factories import make_report
 from engagements.tests.factories import make_engagement, make_person
 from partnerships.tests.factories import make_agreement as make_partnership_agreement
@@ -209,6 +211,10 @@ def records(us_coordinator, mx_liaison):
     add_timeline_entry(mx, border_event, kind="action", language="es", text="Brigadas listas.")
     drill = report_border_event(mx, title="Simulacro", kind="earthquake", point=MEXICALI,
                                 is_exercise=True, rel_to=("USA",))
+    published = make_sitrep(us, border_event)
+    submit_section(us, section(us, published, "USA"), **filled("USA"))
+    submit_section(mx, section(mx, published, "MEX"), **filled("MEX"))
+    draft = make_sitrep(mx, border_event, hours=(2, 3))
     return {
         us: [partnership, line, objective, indicator, make_measurement(us, indicator, 10,
              date(2025, 3, 1)), make_assessment(us, partnership),
@@ -217,9 +223,9 @@ def records(us_coordinator, mx_liaison):
              engagement,
              make_person(us, "Ana Soto"), make_report(executed), incident, request,
              make_unit(us), agreement, deployment, member, make_order([member], us),
-             border_event, drill],
+             border_event, drill, published, draft],
         mx: [partnership, engagement, incident, request, agreement.offer, agreement, deployment,
-             make_unit(mx, name="Brigada 12"), border_event, drill],
+             make_unit(mx, name="Brigada 12"), border_event, drill, published, draft],
     }
 
 
