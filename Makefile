@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 # pytest-xdist workers for `make test`: one per core by default (`PYTEST_WORKERS=0` runs in-process).
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint messages catalogs requirements clean
+.PHONY: run production test lint messages catalogs requirements clean
 
 # The virtual environment, rebuilt when the pins change.
 $(BIN)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
@@ -36,6 +36,11 @@ run: $(BIN)/.installed catalogs var/local.env
 	$(BIN)/enlace run_huey --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/enlace runserver --noreload $(HOST):$(PORT)
+
+# The production configuration on this machine (PostgreSQL, Redis, gunicorn, huey workers, DEBUG
+# off): see README, "Running at scale". CI runs its smoke flow against it.
+production: $(BIN)/.installed catalogs
+	ops/production
 
 test: $(BIN)/.installed catalogs
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.http import Http404, JsonResponse
@@ -6,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from huey.contrib.djhuey import HUEY
 
 from accounts.models import Nation
 from border.selectors.notices import dashboard_card as border_notices_card
@@ -95,16 +97,34 @@ def notifications(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and database status, for load balancers and `make run`'s wait."""
+    """Liveness for load balancers and `make run`'s wait: the database (503 without it), and
+    the cache and the job queue (Redis at scale), which only degrade the site: pages still
+    serve, jobs wait."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        database = "ok"
     except Exception as exc:  # any database failure is reported, not raised
         return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
-    return JsonResponse({"status": "ok", "database": database,
+    parts = {"database": "ok", "cache": _health(_cache_round_trip),
+             "queue": _health(HUEY.storage.queue_size)}
+    degraded = any(state != "ok" for state in parts.values())
+    return JsonResponse({"status": "degraded" if degraded else "ok", **parts,
                          "vendor": connection.vendor})
+
+
+def _cache_round_trip():
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("the cache did not keep a value")
+
+
+def _health(check):
+    try:
+        check()
+    except Exception as exc:  # a broken cache or queue is reported, not raised
+        return type(exc).__name__
+    return "ok"
 
 
 def _error(request, status, template):

@@ -69,9 +69,26 @@ def test_500_page_in_both_languages(rf, language, text):
     assert response.status_code == 500 and text in response.content.decode()
 
 
-def test_healthz_reports_the_database(db):
+def test_healthz_reports_the_database_the_cache_and_the_queue(db):
     response = Client().get("/healthz")
     assert response.status_code == 200
+    assert response.json() | {"vendor": None} == {
+        "status": "ok", "database": "ok", "cache": "ok", "queue": "ok", "vendor": None}
+
+
+def test_healthz_says_what_is_degraded_and_still_answers(db, settings, monkeypatch):
+    """Redis gone (a real client, a port nothing listens on): the cache and the queue fail,
+    the site is degraded, not down."""
+    from huey import RedisHuey
+
+    gone = "redis://127.0.0.1:1/0"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": gone}}
+    monkeypatch.setattr("web.views.HUEY", RedisHuey("enlace-test", url=gone))
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["cache"] == response.json()["queue"] == "ConnectionError"
     assert response.json()["database"] == "ok"
 
 
