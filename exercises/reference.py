@@ -26,7 +26,7 @@ CORE_CAPABILITIES = [
      "Logística y gestión de la cadena de suministro"),
     ("infrastructure", "Infrastructure systems", "Sistemas de infraestructura"),
     ("security_protection", "On-scene security, protection and law enforcement",
-     "Seguridad, protección y aplicación de la ley en el lugar"),
+     "Seguridad, protección y funciones de seguridad pública en el lugar"),
 ]
 
 

@@ -92,6 +92,12 @@ RELEASABILITY_TESTS = {
                               "test_situation_reports_obey_releasability",
     "border.sitrepsection": "border/tests/test_sitreps_views.py::"
                             "test_situation_report_sections_obey_releasability",
+    "exercises.exercise": "exercises/tests/test_views.py::test_exercises_obey_releasability",
+    "exercises.exerciseobjective": "exercises/tests/test_views.py::"
+                                   "test_exercise_objectives_obey_releasability",
+    "exercises.inject": "exercises/tests/test_views.py::test_injects_obey_releasability",
+    "exercises.playerresponse": "exercises/tests/test_views.py::"
+                                "test_player_responses_obey_releasability",
     "personnel.member": "personnel/tests/test_releasability.py::"
                         "test_members_are_never_shown_to_a_partner",
     "personnel.order": "personnel/tests/test_releasability.py::"
@@ -278,6 +284,16 @@ NO_WRITE_SERVICES = {
     # nation's and a non-released nation's writes refused (border/tests/test_sitreps.py).
     "border.situationreport",
     "border.sitrepsection",
+    # An exercise and its objectives, injects and player responses carry their engagement's
+    # marking down the chain (MARKING_FOLLOWS) and are hidden wherever it is; none is
+    # re-marked on its own. Their writes are the controllers' (exercises.rules, the owning
+    # nation's conduct role and organizing organization) and the receiving players'; their
+    # tests prove the partner and a nation not released to refused
+    # (exercises/tests/test_conduct.py, test_views.py, test_api.py).
+    "exercises.exercise",
+    "exercises.exerciseobjective",
+    "exercises.inject",
+    "exercises.playerresponse",
     # Loaded with the personnel files and only read by the members' import.
     "personnel.unit",
 }

@@ -32,13 +32,24 @@ def _links():
 
 def _makers(us):
     """A maker of one record of each kind a link may point to, owned by the US."""
+    from datetime import date
+
     from border.tests.factories import report as report_border_event
     from border.tests.notice_factories import make_notice
     from border.tests.sitrep_factories import make_sitrep
+    from engagements.services import after_action
     from engagements.tests.aar_factories import make_report
     from engagements.tests.factories import make_engagement, make_person
+    from exercises.models import EvaluatorObservation
+    from exercises.tests.factories import (
+        STARTEX,
+        add_inject,
+        add_objective,
+        make_exercise,
+        make_exercise_engagement,
+    )
     from partnerships.tests.factories import make_agreement as make_program_agreement
-    from partnerships.tests.factories import make_program
+    from partnerships.tests.factories import make_measurement, make_program
     from personnel.tests.factories import make_member, make_order
     from personnel.tests.factories import make_unit as make_personnel_unit
     from response.models import AllocationProposal
@@ -57,6 +68,23 @@ def _makers(us):
     def partnership():
         return program()[0]
 
+    @cache
+    def exercise():
+        return make_exercise(us, make_exercise_engagement(us, partnership=partnership(),
+                                                          title="Zulu exercise"))
+
+    @cache
+    def exercise_objective():
+        return add_objective(us, exercise(), text="Zulu objective")
+
+    def evaluator_observation():
+        record = EvaluatorObservation(
+            exercise=exercise(), objective=exercise_objective(), kind="strength",
+            text_en="Zulu observation", text_es="Observación zulú", evaluator=us, at=STARTEX,
+            owner_nation=us.nation, created_by=us)
+        apply_marking(record, owner=us.nation, rel_to=())
+        return record
+
     def proposal():
         record = AllocationProposal(requested_by=us, created_by=us, instance={})
         apply_marking(record, owner=us.nation, rel_to=())
@@ -73,6 +101,16 @@ def _makers(us):
         "engagements.AfterActionReport": lambda: make_report(
             make_engagement(us, partnership(), title="Zulu reported")),
         "engagements.Person": lambda: make_person(us, "Zulu Person", nation="USA"),
+        "engagements.Observation": lambda: after_action.add_observation(
+            us, make_report(make_engagement(us, partnership(), title="Zulu observed")),
+            kind="sustain", topic="Zulu topic", text_en="Zulu sustain"),
+        "partnerships.Measurement": lambda: make_measurement(
+            us, program()[3], "7", date(2026, 1, 15), source="Zulu roster"),
+        "exercises.Exercise": exercise,
+        "exercises.ExerciseObjective": exercise_objective,
+        "exercises.Inject": lambda: add_inject(us, exercise(), text="Zulu inject",
+                                               receivers=("CalGuard",)),
+        "exercises.EvaluatorObservation": evaluator_observation,
         "personnel.Unit": lambda: make_personnel_unit("ZULU", "Zulu battalion"),
         "personnel.Member": lambda: make_member("Z1", last_name="Zulu"),
         "personnel.Order": lambda: make_order([], us, title_en="Zulu order"),
