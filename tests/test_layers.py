@@ -14,9 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "accounts", "partnerships", "personnel", "engagements", "response",
-            "border", "allocation", "interop", "web", "enlace")
-DOMAIN = ("partnerships", "engagements", "personnel", "response", "border", "allocation",
-          "interop")
+            "border", "exercises", "allocation", "interop", "web", "enlace")
+DOMAIN = ("partnerships", "engagements", "personnel", "response", "border", "exercises",
+          "allocation", "interop")
 # Pure libraries: no Django and no app of the project but themselves, so they run (and are
 # benchmarked) with no settings or database. allocation whole; interop's codecs.
 PURE = ("allocation", "interop.xml", "interop.cap")
