@@ -26,6 +26,8 @@ from border.tests.factories import report as report_border_event
 from border.tests.sitrep_factories import filled, make_sitrep, section
 from engagements.tests.aar_factories import make_report
 from engagements.tests.factories import make_engagement, make_person
+from interop.services import import_alert
+from interop.tests.samples import alert_bytes
 from partnerships.tests.factories import make_agreement as make_partnership_agreement
 from partnerships.tests.factories import make_assessment, make_measurement, make_program
 from personnel.tests.factories import make_member, make_order
@@ -41,7 +43,8 @@ from response.tests.factories import (
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
-APPS = ("accounts", "partnerships", "engagements", "personnel", "response", "border", "web")
+APPS = ("accounts", "partnerships", "engagements", "personnel", "response", "border", "interop",
+        "web")
 SKIPPED_DIRS = {".venv", "var", "node_modules", "migrations", "tests", "__pycache__"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{\s*\w+\s*\}\}")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -215,6 +218,7 @@ def records(us_coordinator, mx_liaison):
     submit_section(us, section(us, published, "USA"), **filled("USA"))
     submit_section(mx, section(mx, published, "MEX"), **filled("MEX"))
     draft = make_sitrep(mx, border_event, hours=(2, 3))
+    alert, _new = import_alert(us, alert_bytes(), rel_to=[mx.nation], disclosure="approved")
     return {
         us: [partnership, line, objective, indicator, make_measurement(us, indicator, 10,
              date(2025, 3, 1)), make_assessment(us, partnership),
@@ -223,9 +227,10 @@ def records(us_coordinator, mx_liaison):
              engagement,
              make_person(us, "Ana Soto"), make_report(executed), incident, request,
              make_unit(us), agreement, deployment, member, make_order([member], us),
-             border_event, drill, published, draft],
+             border_event, drill, published, draft, alert],
         mx: [partnership, engagement, incident, request, agreement.offer, agreement, deployment,
-             make_unit(mx, name="Brigada 12"), border_event, drill, published, draft],
+             make_unit(mx, name="Brigada 12"), border_event, drill, published, draft,
+             alert],
     }
 
 
