@@ -5,6 +5,7 @@ from accounts import demo as accounts_demo
 from accounts.reference import load_reference
 from border import demo as border_demo
 from engagements import demo as engagements_demo
+from exercises import demo as exercises_demo
 from partnerships import demo as partnerships_demo
 from personnel import demo as personnel_demo
 from response import demo as response_demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         engagements_demo.load(users)
         response_demo.load(users)
         border_demo.load(users)
+        exercises_demo.load(users)
         if not options["verbosity"]:
             return
         self.stdout.write(f"Demo accounts (password: {accounts_demo.DEMO_PASSWORD}):")
