@@ -847,6 +847,11 @@ class AllocationProposal(MarkedModel):
     resolves = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="resolved_by", verbose_name=_("solved again from"))
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    # The job's claim: a job solving the proposal holds it until `lease_until`; a worker that
+    # died leaves the claim to lapse, and the proposal is solved again by a new attempt
+    # (response.services.allocation.run_proposal, requeue_stalled).
+    attempts = models.PositiveSmallIntegerField(_("solving attempts"), default=0)
+    lease_until = models.DateTimeField(_("solving claimed until"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     offers = models.ManyToManyField(Offer, blank=True, related_name="proposals",
                                     verbose_name=_("offers made"))
