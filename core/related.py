@@ -156,8 +156,21 @@ def _names(record):
 
 def withheld_names(user, records):
     """The names of those of `records` the reader may not see, longest first."""
-    names = {name for item in shown_many(user, records) if not item.visible
-             for name in _names(item._record)}
+    by_model = {}
+    for record in records:
+        if record is not None:
+            by_model.setdefault(type(record), set()).add(record.pk)
+    return names_withheld(records, {model: visible_pks(user, model, pks)
+                                    for model, pks in by_model.items()})
+
+
+def names_withheld(records, visible):
+    """The names of those of `records` not among `visible` ({model: the ids a reader may see},
+    as `visible_pks` answers), longest first: `withheld_names` for a reader whose visible ids
+    were read once for many texts (core.services.notify_each)."""
+    names = {name for record in records
+             if record is not None and record.pk not in visible.get(type(record), ())
+             for name in _names(record)}
     return sorted(names, key=len, reverse=True)
 
 

@@ -13,7 +13,11 @@ the reporter's back: the reporter releases the event, or reports it under anothe
 """
 
 import zoneinfo
+from collections import defaultdict
+from functools import reduce
+from operator import or_
 
+from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,10 +28,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from border import protocol
 from border.models import BorderEvent, ContactRule, Notice, Side, exercise_banner
-from core.audit import acting_as
+from core.audit import acting_as, log_bulk
 from core.humanize import when
 from core.permissions import require
-from core.services import apply_parent_marking, notify
+from core.services import Message, apply_parent_marking, create_following, notify_each
 
 NS = Notice.State
 
@@ -44,9 +48,22 @@ def reporting_side(event):
 
 def rules_for(event):
     """The active matrix rows for the event's kind and reporting side."""
-    return list(ContactRule.objects.filter(kind_id=event.kind_id, side=reporting_side(event),
-                                           active=True)
-                .select_related("organization__nation").order_by("chain", "level"))
+    key = (event.kind_id, reporting_side(event))
+    return rules_for_keys([key])[key]
+
+
+def rules_for_keys(keys):
+    """{(kind id, reporting side): its active matrix rows, by chain and level} for every key
+    given, in one query."""
+    keys = set(keys)
+    found = {key: [] for key in keys}
+    if not keys:
+        return found
+    wanted = reduce(or_, (Q(kind_id=kind, side=side) for kind, side in keys))
+    for rule in (ContactRule.objects.filter(wanted, active=True)
+                 .select_related("organization__nation").order_by("chain", "level")):
+        found[rule.kind_id, rule.side].append(rule)
+    return found
 
 
 def _step(rule):
@@ -77,12 +94,20 @@ def check_released(event, rules):
 
 def acknowledgers(organization_id):
     """The active users of an organization who may acknowledge its notices."""
+    return acknowledgers_of([organization_id])[organization_id]
+
+
+def acknowledgers_of(organization_ids):
+    """{organization id: its active users who may acknowledge its notices}, in one query."""
     permission = Permission.objects.filter(content_type__app_label="border",
                                            codename="acknowledge_notice")
     has = (Q(is_superuser=True) | Q(groups__permissions__in=permission)
            | Q(user_permissions__in=permission))
-    return (User.objects.filter(has, is_active=True, organization_id=organization_id)
-            .distinct().order_by("pk"))
+    found = {pk: [] for pk in organization_ids}
+    for user in (User.objects.filter(has, is_active=True, organization_id__in=found)
+                 .distinct().order_by("pk")):
+        found[user.organization_id].append(user)
+    return found
 
 
 def _in(language, user, render):
@@ -96,18 +121,19 @@ def _prefixed(event, language, text):
 
 
 def _tell(users, notice, render, key):
-    """Notify each user in both languages, the notice's deadline in the user's time zone; an
-    exercise event's notices start with the exercise banner."""
-    made = 0
+    """The messages to each user in both languages (core.services.notify_each sends them), the
+    notice's deadline in the user's time zone; an exercise event's notices start with the
+    exercise banner."""
+    messages = []
     for user in users:
         texts = [_prefixed(notice.event, lang, _in(lang, user, render)) for lang in ("en", "es")]
-        made += len(notify([user], notice, *texts, notice.get_absolute_url(), key=key))
-    return made
+        messages.append(Message(user, notice, *texts, notice.get_absolute_url(), key))
+    return messages
 
 
 def _tell_recipients(notice, recipients=None):
-    """Tell the notified organization's acknowledgers; `recipients` memoizes them by
-    organization over one run."""
+    """The messages to the notified organization's acknowledgers; `recipients` memoizes them
+    by organization over one run."""
     event = notice.event
 
     def render():
@@ -124,7 +150,7 @@ def _tell_recipients(notice, recipients=None):
     if recipients is None:
         recipients = {}
     if notice.organization_id not in recipients:
-        recipients[notice.organization_id] = list(acknowledgers(notice.organization_id))
+        recipients.update(acknowledgers_of([notice.organization_id]))
     return _tell(recipients[notice.organization_id], notice, render,
                  key=f"border:notice:{notice.pk}:sent")
 
@@ -148,22 +174,27 @@ def _tell_reporter(notice, what):
 
 # ---- Writes ---------------------------------------------------------------------------------
 
-def _send(event, rule, now, *, escalated_from=None, recipients=None):
-    """A new notice of `rule` about `event`, sent `now`, with the event's marking; its
-    recipients are told. None when that level of the chain was already sent (a concurrent
-    run)."""
-    notice = Notice(
+def _new_notice(event, rule, now, escalated_from=None):
+    """A notice of `rule` about `event`, sent `now` (not saved)."""
+    return Notice(
         event=event, rule=rule, organization=rule.organization, channel=rule.channel,
         chain=rule.chain, level=rule.level, national=rule.national,
         duty_role_en=rule.duty_role_en, duty_role_es=rule.duty_role_es,
         escalated_from=escalated_from, sent_at=now, due_at=protocol.due_at(now, rule.minutes),
         state=NS.PENDING, owner_nation_id=event.owner_nation_id, created_by=None)
+
+
+def _send(event, rule, now):
+    """A new notice of `rule` about `event`, sent `now`, with the event's marking; its
+    recipients are told. None when that level of the chain was already sent (a concurrent
+    run)."""
+    notice = _new_notice(event, rule, now)
     try:
         with transaction.atomic():
             apply_parent_marking(notice)  # saves the new notice with its event's marking
     except IntegrityError:
         return None
-    _tell_recipients(notice, recipients)
+    notify_each(_tell_recipients(notice))
     return notice
 
 
@@ -216,7 +247,7 @@ def acknowledge(user, notice, now=None):
     with acting_as(user):
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "state",
                                    "updated_at"])
-        _tell_reporter(locked, "acknowledged")
+        notify_each(_tell_reporter(locked, "acknowledged"))
     return locked
 
 
@@ -228,56 +259,80 @@ def overdue_notices(now):
     return Notice.objects.filter(state=NS.PENDING, due_at__lte=now).filter(~Exists(acknowledged))
 
 
+# Events escalated per transaction: a failure leaves the chunks before it done.
+EVENTS_PER_RUN_CHUNK = 500
+
+
 def escalate_overdue(now=None, *, event=None):
     """One escalation run: every overdue notice (of `event` only, if given) escalates to the
     next contact of its chain, then the national channel; with nobody left it is unanswered
-    (border.protocol). One transaction per event, so a failure leaves the others done. Returns
-    (escalated, unanswered, sent)."""
+    (border.protocol). Done in bulk, a few queries for a chunk of events whatever their number
+    of notices: the notices of the chunk's events read and locked at once, their escalations
+    written with one UPDATE per new state, the new notices with one INSERT (core's
+    `create_following`), the history and the notices to people likewise (core's `log_bulk`,
+    `notify_each`). One transaction per chunk of events, so a failure leaves the chunks before
+    it done. Returns (escalated, unanswered, sent)."""
     now = now or timezone.now()
-    counts = [0, 0, 0]
     overdue = overdue_notices(now)
     if event is not None:
         overdue = overdue.filter(event=event)
     event_ids = sorted(set(overdue.values_list("event_id", flat=True)))
+    counts = [0, 0, 0]
     recipients, rules = {}, {}  # by organization and by (kind, side), for the whole run
-    for event_id in event_ids:
-        escalated, unanswered, sent = _escalate_event(event_id, now, recipients, rules)
-        counts[0] += escalated
-        counts[1] += unanswered
-        counts[2] += sent
+    for start in range(0, len(event_ids), EVENTS_PER_RUN_CHUNK):
+        done = _escalate_events(event_ids[start:start + EVENTS_PER_RUN_CHUNK], now,
+                                recipients, rules)
+        counts = [a + b for a, b in zip(counts, done, strict=True)]
     return tuple(counts)
 
 
+def _notice_repr(notice):
+    return f"{notice.organization} — {notice.event}"
+
+
 @transaction.atomic
-def _escalate_event(event_id, now, recipients, rules_by_key):
-    notices = list(Notice.objects.select_for_update().filter(event_id=event_id)
-                   .select_related("organization"))
+def _escalate_events(event_ids, now, recipients, rules_by_key):
+    notices = list(Notice.objects.select_for_update().filter(event_id__in=event_ids)
+                   .select_related("organization").order_by("event_id", "chain", "level", "pk"))
     if not notices:
         return 0, 0, 0
-    # The event read once, its nations with it (every new notice takes its marking).
-    event = BorderEvent.objects.prefetch_related("rel_to").select_related(
-        "owner_nation", "kind", "reported_by").get(pk=event_id)
+    # The events read once, their nations with them (every new notice takes its marking).
+    events = BorderEvent.objects.prefetch_related("rel_to").select_related(
+        "owner_nation", "kind", "reported_by").in_bulk({n.event_id for n in notices})
+    by_event, by_pk = defaultdict(list), {n.pk: n for n in notices}
     for notice in notices:
-        notice.event = event
-    key = (event.kind_id, reporting_side(event))
-    if key not in rules_by_key:
-        rules_by_key[key] = rules_for(event)
-    steps = [_step(r) for r in rules_by_key[key]]
-    escalated = unanswered = sent = 0
-    with acting_as(None):
-        for escalation in protocol.escalations(steps, [_sent(n) for n in notices], now):
+        notice.event = events[notice.event_id]
+        if notice.escalated_from_id in by_pk:
+            notice.escalated_from = by_pk[notice.escalated_from_id]
+        by_event[notice.event_id].append(notice)
+    keys = {(e.kind_id, reporting_side(e)) for e in events.values()}
+    rules_by_key.update(rules_for_keys(keys - rules_by_key.keys()))
+    changed, new = {NS.ESCALATED: [], NS.UNANSWERED: []}, []
+    for event_id, its_notices in by_event.items():
+        event = events[event_id]
+        steps = [_step(r) for r in rules_by_key[event.kind_id, reporting_side(event)]]
+        for escalation in protocol.escalations(steps, [_sent(n) for n in its_notices], now):
             notice = escalation.notice
-            notice.state = escalation.state
-            notice.escalated_at = now
-            notice.save(update_fields=["state", "escalated_at", "updated_at"])
-            if notice.state == NS.ESCALATED:
-                escalated += 1
-                _tell_reporter(notice, "escalated")
-            else:
-                unanswered += 1
-                _tell_reporter(notice, "unanswered")
-            if escalation.send and _send(event, escalation.next.rule, now,
-                                         escalated_from=notice,
-                                         recipients=recipients) is not None:
-                sent += 1
-    return escalated, unanswered, sent
+            notice.state, notice.escalated_at, notice.updated_at = escalation.state, now, now
+            changed[notice.state].append(notice)
+            if escalation.send:
+                new.append(_new_notice(event, escalation.next.rule, now, escalated_from=notice))
+    for state, rows in changed.items():
+        Notice.objects.filter(pk__in=[n.pk for n in rows]).update(
+            state=state, escalated_at=now, updated_at=now)
+    escalated = changed[NS.ESCALATED] + changed[NS.UNANSWERED]
+    log_bulk(escalated, LogEntry.Action.UPDATE,
+             lambda n: {"state": [NS.PENDING, n.state], "escalated_at": [None, now]},
+             None, _notice_repr)
+    create_following(new)  # the new notices with their events' marking, and their history
+    missing = {n.organization_id for n in new} - recipients.keys()
+    if missing:
+        recipients.update(acknowledgers_of(missing))
+    messages = []
+    for notice in escalated:
+        messages += _tell_reporter(notice, "escalated" if notice.state == NS.ESCALATED
+                                   else "unanswered")
+    for notice in new:
+        messages += _tell_recipients(notice, recipients)
+    notify_each(messages)
+    return len(changed[NS.ESCALATED]), len(changed[NS.UNANSWERED]), len(new)
