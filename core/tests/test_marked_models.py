@@ -21,6 +21,8 @@ from engagements.services import after_action, lifecycle
 from engagements.services import engagements as engagement_services
 from engagements.tests import aar_factories
 from engagements.tests.factories import add_budget, make_engagement, make_person, nations
+from exercises.services import improvement
+from exercises.tests import evaluation_factories
 from interop import services as interop_services
 from interop.tests.samples import alert_bytes
 from partnerships import services as partnership_services
@@ -98,6 +100,10 @@ RELEASABILITY_TESTS = {
     "exercises.inject": "exercises/tests/test_views.py::test_injects_obey_releasability",
     "exercises.playerresponse": "exercises/tests/test_views.py::"
                                 "test_player_responses_obey_releasability",
+    "exercises.evaluatorobservation": "exercises/tests/test_evaluation.py::"
+                                      "test_observations_obey_releasability",
+    "exercises.improvementitem": "exercises/tests/test_improvement.py::"
+                                 "test_improvement_items_obey_releasability",
     "personnel.member": "personnel/tests/test_releasability.py::"
                         "test_members_are_never_shown_to_a_partner",
     "personnel.order": "personnel/tests/test_releasability.py::"
@@ -225,6 +231,10 @@ WRITES = {
         transitions=(lambda user, e: border_events.transition_event(user, e, "confirm"),
                      lambda user, e: border_events.open_incident(user, e)),
         change_marking=border_events.change_event_marking),
+    "exercises.improvementitem": WriteCase(
+        make=lambda user: evaluation_factories.make_item(user),
+        update=lambda user, i: improvement.update_item(user, i, text_en="x"),
+        transitions=(lambda user, i: improvement.transition_item(user, i, "start"),)),
     "engagements.person": WriteCase(
         make=lambda user: make_person(user),
         update=lambda user, p: engagement_services.update_person(user, p, grade="x")),
@@ -294,13 +304,20 @@ NO_WRITE_SERVICES = {
     "exercises.exerciseobjective",
     "exercises.inject",
     "exercises.playerresponse",
+    # An evaluator's observation is recorded only by the exercise's named evaluators
+    # (exercises.services.evaluation) and never changed or re-marked: it carries the exercise's
+    # marking (MARKING_FOLLOWS) and is hidden wherever the exercise is. Its tests prove the
+    # partner refused unless named, and a nation not released to not found
+    # (exercises/tests/test_evaluation.py).
+    "exercises.evaluatorobservation",
     # Loaded with the personnel files and only read by the members' import.
     "personnel.unit",
 }
 # Who writes each app's records in the owning nation.
 OWNER_ROLE = {"partnerships": "coordinator", "engagements": "coordinator",
               "response": "duty_officer", "personnel": "personnel_officer",
-              "border": "duty_officer", "interop": "duty_officer"}
+              "border": "duty_officer", "interop": "duty_officer",
+              "exercises": "coordinator"}
 
 
 def _domestic_agreement(user, *, signed=True):

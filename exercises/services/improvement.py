@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import acting_as
 from core.lifecycle import Lifecycle, Transition, refused_by_state
-from core.permissions import may
+from core.permissions import may, require
 from core.services import apply_parent_marking, model_errors
 from engagements.models import AfterActionReport, Observation
 from engagements.services import after_action
@@ -123,6 +123,7 @@ def add_item(user, exercise, *, text_en, text_es, owner_organization, due_date,
 def update_item(user, item, **fields):
     """Change the fields given (texts, owner organization, due date, observation, indicator);
     only the exercise's planners may, and not once the item is done or cancelled."""
+    require(user, item, "view")
     item = ImprovementItem.objects.select_for_update().get(pk=item.pk)
     exercise = item.exercise
     require_planner(user, exercise)

@@ -1,0 +1,27 @@
+"""Evaluation and improvement-plan records made through their services, for the tests of
+other modules (the marked-models registry)."""
+
+from datetime import timedelta
+
+from accounts.models import Organization
+from exercises.services import conduct, improvement
+from exercises.tests.factories import STARTEX, add_objective, make_exercise
+
+
+def ended_exercise(user):
+    """An exercise `user` controls, released to Mexico, played and ended."""
+    exercise = make_exercise(user)
+    add_objective(user, exercise)
+    conduct.conduct(user, exercise, "start", now=STARTEX)
+    conduct.conduct(user, exercise, "end", now=STARTEX + timedelta(hours=2))
+    return exercise
+
+
+def make_item(user, exercise=None, owner="CalGuard", days=30, **fields):
+    """An open improvement item of an ended exercise, owned by `owner` (an acronym)."""
+    exercise = exercise or ended_exercise(user)
+    defaults = {"text_en": "Add the port duty officer to the contact matrix.",
+                "text_es": "Agregar al oficial de guardia de la garita a la matriz."}
+    return improvement.add_item(
+        user, exercise, owner_organization=Organization.objects.get(acronym=owner),
+        due_date=exercise.endex.date() + timedelta(days=days), **{**defaults, **fields})
