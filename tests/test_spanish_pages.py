@@ -11,7 +11,7 @@ which never reaches the catalog at all.
 
 import ast
 import re
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,6 +26,14 @@ from border.tests.factories import report as report_border_event
 from border.tests.sitrep_factories import filled, make_sitrep, section
 from engagements.tests.aar_factories import make_report
 from engagements.tests.factories import make_engagement, make_person
+from exercises.services import conduct as exercise_conduct
+from exercises.tests.factories import (
+    STARTEX,
+    add_inject,
+    add_objective,
+    make_exercise,
+    make_exercise_engagement,
+)
 from interop.services import import_alert
 from interop.tests.samples import alert_bytes
 from partnerships.tests.factories import make_agreement as make_partnership_agreement
@@ -43,8 +51,8 @@ from response.tests.factories import (
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
-APPS = ("accounts", "partnerships", "engagements", "personnel", "response", "border", "interop",
-        "web")
+APPS = ("accounts", "partnerships", "engagements", "personnel", "response", "border", "exercises",
+        "interop", "web")
 SKIPPED_DIRS = {".venv", "var", "node_modules", "migrations", "tests", "__pycache__"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{\s*\w+\s*\}\}")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -219,6 +227,14 @@ def records(us_coordinator, mx_liaison):
     submit_section(mx, section(mx, published, "MEX"), **filled("MEX"))
     draft = make_sitrep(mx, border_event, hours=(2, 3))
     alert, _new = import_alert(us, alert_bytes(), rel_to=[mx.nation], disclosure="approved")
+    exercise = make_exercise(us, make_exercise_engagement(us, partnership=partnership,
+                                                          title="Tecate wildfire TTX"))
+    add_objective(us, exercise, text="Notify the counterpart within fifteen minutes")
+    inject = add_inject(us, exercise, 0, receivers=("DEFENSA", "CalGuard"))
+    add_inject(us, exercise, 60, text="Hazmat truck in the port queue")
+    exercise_conduct.conduct(us, exercise, "start", now=STARTEX)
+    exercise_conduct.deliver_due(now=STARTEX + timedelta(minutes=1))
+    exercise_conduct.respond(mx, inject, text="Recibido; brigada en camino", language="es")
     return {
         us: [partnership, line, objective, indicator, make_measurement(us, indicator, 10,
              date(2025, 3, 1)), make_assessment(us, partnership),
@@ -227,10 +243,10 @@ def records(us_coordinator, mx_liaison):
              engagement,
              make_person(us, "Ana Soto"), make_report(executed), incident, request,
              make_unit(us), agreement, deployment, member, make_order([member], us),
-             border_event, drill, published, draft, alert],
+             border_event, drill, published, draft, alert, exercise, inject],
         mx: [partnership, engagement, incident, request, agreement.offer, agreement, deployment,
              make_unit(mx, name="Brigada 12"), border_event, drill, published, draft,
-             alert],
+             alert, exercise, inject],
     }
 
 
