@@ -1,4 +1,5 @@
-"""Mutual-aid jobs: the daily 14-day notices and solving allocation proposals."""
+"""Mutual-aid jobs: the daily 14-day notices, solving allocation proposals, and solving again
+those whose job was lost (a worker killed mid-solve, a message the queue lost)."""
 
 import zoneinfo
 from functools import partial
@@ -12,7 +13,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from core.services import notify
 from response import workrest
 from response.models import Deployment
-from response.services.allocation import run_proposal
+from response.services.allocation import run_proposal, stalled_proposals
 from response.services.deployments import response_users
 
 
@@ -65,6 +66,17 @@ def assignment_limit_notices():
 @db_task()
 def solve_proposal(proposal_id):
     run_proposal(proposal_id)
+
+
+# Every minute: a job's worker killed mid-solve leaves its proposal solving under a claim that
+# lapses (response.services.allocation.run_proposal); the queue does not give a dequeued
+# message back, so this queues the proposal again.
+@db_periodic_task(crontab(minute="*"))
+def requeue_stalled_proposals():
+    stalled = stalled_proposals()
+    for pk in stalled:
+        solve_proposal(pk)
+    return len(stalled)
 
 
 def solve_when_committed(proposal):

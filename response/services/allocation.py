@@ -15,13 +15,14 @@ import csv
 import logging
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from time import perf_counter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -30,7 +31,7 @@ from allocation import generate
 from allocation import instance as instances
 from allocation.check import check
 from allocation.plan import solve
-from core.audit import acting_as
+from core.audit import acting_as, log_bulk
 from core.lifecycle import Lifecycle, Transition, refused_by_state
 from core.permissions import may, require, require_role
 from core.services import apply_marking
@@ -411,18 +412,76 @@ def replay(proposal):
     return _solve(instances.from_json(proposal.instance), proposal)
 
 
+# A job solving a proposal claims it for its time limit and this many seconds more (building
+# the network, the check, a loaded machine); a claim not renewed by then is a dead worker's.
+LEASE_MARGIN = 120
+# A proposal whose worker died this many times (a crash the solve itself causes) is failed.
+MAX_ATTEMPTS = 3
+# A queued proposal no job has picked up for this long is queued again (a message lost).
+QUEUED_PATIENCE = timedelta(minutes=5)
+
+
+def _lease(proposal, now):
+    margin = getattr(settings, "ALLOCATION_LEASE_MARGIN", LEASE_MARGIN)
+    return now + timedelta(seconds=proposal.time_limit + margin)
+
+
+def _stalled(now):
+    """Proposals a job should be solving and none is: queued past QUEUED_PATIENCE, or
+    solving with a lapsed claim."""
+    return (Q(state=PS.QUEUED, updated_at__lt=now - QUEUED_PATIENCE)
+            | Q(state=PS.SOLVING, lease_until__lt=now)
+            | Q(state=PS.SOLVING, lease_until__isnull=True))
+
+
+def _log_outcome(proposal, state):
+    from auditlog.models import LogEntry
+
+    log_bulk([proposal], LogEntry.Action.UPDATE, lambda r: {"state": [PS.SOLVING, state]},
+             None)
+
+
+@transaction.atomic
+def _claim(proposal_id, now):
+    """Claim a proposal for this job: queued, or solving under a lapsed claim (its worker
+    died). Locked rows are skipped: another job is claiming it. Returns the proposal with
+    this attempt's number, or None (solved, discarded, or another job's)."""
+    proposal = (AllocationProposal.objects.select_for_update(skip_locked=True)
+                .filter(pk=proposal_id).filter(Q(state=PS.QUEUED) | _stalled(now)).first())
+    if proposal is None:
+        return None
+    if proposal.attempts >= MAX_ATTEMPTS:
+        AllocationProposal.objects.filter(pk=proposal.pk).update(
+            state=PS.FAILED, progress=100, progress_note=NOTE_FAILED, lease_until=None,
+            updated_at=now, error=f"The job solving it stopped {proposal.attempts} times "
+                                  "without finishing.")
+        _log_outcome(proposal, PS.FAILED)
+        return None
+    proposal.attempts += 1
+    AllocationProposal.objects.filter(pk=proposal.pk).update(
+        state=PS.SOLVING, attempts=proposal.attempts, lease_until=_lease(proposal, now),
+        progress=10, progress_note=NOTE_READING)  # updated_at stays: the wait is timed from it
+    return proposal
+
+
 def run_proposal(proposal_id):
     """The job's work: solve a queued proposal, recording progress as it goes, and store the
     plan with the independent checker's verdict and the seconds each step took (`timings`,
     added to what propose recorded). Any failure is recorded on the proposal (state failed,
     the error), never raised. A proposal discarded meanwhile is left alone. Returns the plan,
-    or None."""
+    or None.
+
+    Safe to run twice and after a crash: the job claims the proposal (`_claim`) and writes
+    only while its claim is the latest (the attempt's number), renewing it at each step; the
+    plan is stored, with its history, in one statement's transaction. A worker killed
+    mid-solve leaves the proposal solving until its claim lapses; `requeue_stalled` then
+    has it solved again, and a slow original finding a newer attempt stores nothing."""
     started, begun = perf_counter(), timezone.now()
-    active = AllocationProposal.objects.filter(pk=proposal_id, state__in=(PS.QUEUED,
-                                                                           PS.SOLVING))
-    proposal = active.filter(state=PS.QUEUED).first()
+    proposal = _claim(proposal_id, begun)
     if proposal is None:
-        return None  # solved already, or discarded
+        return None  # solved already, discarded, or another job's
+    active = AllocationProposal.objects.filter(pk=proposal_id, state=PS.SOLVING,
+                                               attempts=proposal.attempts)
     # Each step runs from the end of the one before, so together they are the job's time.
     timings = {**(proposal.timings or {}),
                "wait": round(max((begun - proposal.updated_at).total_seconds(), 0), 4)}
@@ -432,15 +491,23 @@ def run_proposal(proposal_id):
         return perf_counter()
 
     def step(progress, note, **fields):
-        return active.update(progress=progress, progress_note=note, updated_at=timezone.now(),
-                             **fields)
+        now = timezone.now()
+        return active.update(progress=progress, progress_note=note, updated_at=now,
+                             lease_until=_lease(proposal, now), **fields)
+
+    def finish(state, progress, note, **fields):
+        with transaction.atomic():
+            if not active.update(state=state, progress=progress, progress_note=note,
+                                 lease_until=None, updated_at=timezone.now(), **fields):
+                return False  # discarded meanwhile, or a newer attempt holds it
+            _log_outcome(proposal, state)
+        return True
 
     def total():
         return round(sum(timings.get(name, 0) for name in STEPS), 4)
 
     now = started
     try:
-        step(10, NOTE_READING, state=PS.SOLVING)
         instance = instances.from_json(proposal.instance)
         now = lap("read", now)
         step(30, NOTE_SOLVING)
@@ -448,25 +515,31 @@ def run_proposal(proposal_id):
         now = lap("solve", now)
         timings.update({name: plan["timings"][name] for name in SOLVER_PHASES
                         if name in plan.get("timings", {})})
-        step(90, NOTE_CHECKING)
+        if not step(90, NOTE_CHECKING):
+            return None
         verdict = check(instance, plan)
         plan["check"] = {"feasible": verdict["feasible"],
                          "violations": verdict["violations"][:20],
                          "objective": verdict["objective"]}
         now = lap("check", now)
-        if not step(100, NOTE_READY, state=PS.READY, plan=plan, solved_at=timezone.now()):
+        if not finish(PS.READY, 100, NOTE_READY, plan=plan, solved_at=timezone.now()):
             return None
         lap("store", now)
     except Exception as exc:  # the job must record any failure, not lose it
         logger.exception("allocation proposal %s failed", proposal_id)
-        step(100, NOTE_FAILED, state=PS.FAILED,
-             error=(str(exc) or exc.__class__.__name__)[:2000],
-             timings={**timings, "total": total()})
+        finish(PS.FAILED, 100, NOTE_FAILED, error=(str(exc) or exc.__class__.__name__)[:2000],
+               timings={**timings, "total": total()})
         return None
     # Storing is timed once stored: the timings follow in a small update of their own.
     AllocationProposal.objects.filter(pk=proposal_id).update(
         timings={**timings, "total": total()})
     return plan
+
+
+def stalled_proposals(now=None):
+    """The ids of proposals to solve again (`_stalled`), oldest first."""
+    return list(AllocationProposal.objects.filter(_stalled(now or timezone.now()))
+                .order_by("pk").values_list("pk", flat=True))
 
 
 def _eta(assignment):
