@@ -25,3 +25,25 @@ def make_item(user, exercise=None, owner="CalGuard", days=30, **fields):
     return improvement.add_item(
         user, exercise, owner_organization=Organization.objects.get(acronym=owner),
         due_date=exercise.endex.date() + timedelta(days=days), **{**defaults, **fields})
+
+
+def add_evaluation_seeds(existing, us_user, mx_user):
+    """Records for the OpenAPI fuzzing's path parameters of evaluation and the improvement
+    plan (added to `existing`): an ended exercise released to Mexico with the Mexican liaison
+    named evaluator, a rated objective, an observation and an item; steps by name."""
+    from exercises.services import evaluation
+
+    exercise = ended_exercise(us_user)
+    evaluation.set_evaluators(us_user, exercise, [mx_user])
+    objective = exercise.objectives.get()
+    observation = evaluation.record_observation(
+        mx_user, exercise, objective=objective, kind="improvement", text_en="Late notice.",
+        text_es="Aviso tardío.")
+    evaluation.rate_objective(mx_user, objective, "S")
+    item = make_item(us_user, exercise, observation=observation)
+    for name, ids in {"exercise_id": [exercise.pk], "objective_id": [objective.pk],
+                      "observation_id": [observation.pk], "item_id": [item.pk],
+                      "name": ["start", "complete", "cancel", "reopen"]}.items():
+        known = existing.setdefault(name, [])
+        known += [i for i in ids if i not in known]
+    return existing

@@ -90,7 +90,7 @@ def test_the_demo_exercise_reads_in_both_languages(reference):
     call_command("load_demo", verbosity=0)
     exercise = Exercise.objects.get(engagement__title_en=TITLE_EN)
     for username, language, words in (
-            ("mx.bc", "es", ["Plan de mejora", "Vencido", "EJERCICIO EJERCICIO EJERCICIO"]),
+            ("mx.bc", "es", ["Plan de mejora", "Vencida", "EJERCICIO EJERCICIO EJERCICIO"]),
             ("us.caloes", "en", ["Improvement plan", "Overdue", "EXERCISE EXERCISE EXERCISE"])):
         client = Client()
         client.force_login(User.objects.get(username=username))

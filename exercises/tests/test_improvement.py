@@ -235,7 +235,7 @@ def test_plan_page_in_spanish_flags_the_overdue(ended, us, client_for):
                               headers={"Accept-Language": "es"})
     assert page.status_code == 200
     text = page.content.decode()
-    assert 'data-testid="overdue"' in text and "Vencido" in text
+    assert 'data-testid="overdue"' in text and "Vencida" in text
     assert "Agregar al oficial de guardia" in text
 
 
