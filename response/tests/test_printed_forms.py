@@ -5,6 +5,8 @@ gets 404 for a record not released to them."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.testing import pdf_pages
@@ -148,3 +150,19 @@ def test_record_pages_link_their_printed_forms(story, duty, client_for):
         html = client.get(reverse(page, args=[pk])).content.decode()
         for form in forms:
             assert reverse(form, args=[pk]) in html, (page, form)
+
+
+def test_check_in_list_queries_do_not_grow_with_the_roster(story, duty, client_for,
+                                                           django_assert_max_num_queries):
+    deployment = story["deployment"]
+    client = client_for(duty)
+    url = reverse("response:deployment_ics211_pdf", args=[deployment.pk])
+    client.get(url)  # warm the session and the caches
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(10):
+        member = add_roster_member(deployment, f"Integrante {n}")
+        CheckIn.objects.create(member=member, status=CheckIn.Status.AVAILABLE,
+                               location="Beaumont", at=START + timedelta(days=5), recorded_by=duty)
+    with django_assert_max_num_queries(len(one)):
+        assert client.get(url).status_code == 200
