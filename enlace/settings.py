@@ -163,6 +163,9 @@ WORKING_NATIONS = "partnerships.selectors.working_nations"
 # The port-of-entry status board the optimizer and the map read (response.port_board): border
 # keeps it and builds on response, which does not import border.
 PORT_STATUS_BOARD = "border.selectors.ports"
+# The words of the map layers other apps serve, merged into the map page's labels (response
+# sits below them): each a function returning {label key: words in the active language}.
+MAP_LABELS = ["border.selectors.notices.map_labels"]
 AUTHENTICATION_BACKENDS = [
     # Django's and allauth's, loading the signed-in user with its MFA state in one query.
     "accounts.backends.ModelBackend",

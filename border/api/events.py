@@ -18,6 +18,7 @@ from border.schemas.events import (
     TransitionIn,
 )
 from border.selectors import events as selectors
+from border.selectors import notices as notice_selectors
 from border.selectors.events import ALL, EXERCISE, REAL
 from border.services import events as services
 from core.api import Pagination, error_responses, history_out, marking_args
@@ -159,6 +160,12 @@ EVENT_PROPERTIES = {
     "kind_label": STR, "state": STR, "state_label": STR, "severity": STR,
     "severity_label": STR, "side": STR, "border_distance_km": NUM, "exercise": BOOL,
     "banner": STR, "started_at": STR, "url": STR,
+    # The counterpart notices' status (border.selectors.notices.notice_status, as the event
+    # page has it), over the notices you may see: the worst chain's, and chains per status.
+    "notice_status": {"enum": ["overdue", "escalated", "waiting", "acknowledged", "none"]},
+    "notice_status_label": STR, "notice_summary": STR,
+    "notice_counts": {"type": "object", "properties": {
+        s: INT for s in ("overdue", "escalated", "waiting", "acknowledged")}},
 }
 
 
@@ -176,13 +183,17 @@ class EventLayerQuery(Schema):
 def border_events_layer(request, query: Query[EventLayerQuery]):
     """Border events releasable to your nation, real ones unless `exercise` (an exercise is
     never drawn among real events): each as a point (`feature: location`) and, where drawn,
-    its perimeter (`feature: perimeter`). Names in your language."""
+    its perimeter (`feature: perimeter`), with its counterpart notices' status over the
+    notices you may see. Names in your language."""
     events = selectors.events_for(request.user, exercise=EXERCISE if query.exercise else REAL
                                   ).prefetch_related(None)
     if query.event is not None:
         events = events.filter(pk=query.event)
+    events = list(events)
+    statuses = notice_selectors.notice_statuses(request.user, [e.pk for e in events])
     features = []
     for event in events:
+        status = statuses[event.pk]
         properties = {
             "id": event.pk, "name": event.title, "kind": event.kind.code,
             "kind_label": event.kind.name, "state": event.state,
@@ -191,6 +202,8 @@ def border_events_layer(request, query: Query[EventLayerQuery]):
             "border_distance_km": event.border_distance_km, "exercise": event.is_exercise,
             "banner": str(EXERCISE_BANNER) if event.is_exercise else "",
             "started_at": event.started_at.isoformat(), "url": event.get_absolute_url(),
+            "notice_status": status.status, "notice_status_label": status.label,
+            "notice_summary": status.summary, "notice_counts": status.counts,
         }
         perimeter = area_geometry(event.perimeter)
         if perimeter:

@@ -3,9 +3,12 @@ notices with what its page shows of each, the notices waiting for the reader's o
 and the time-to-notify and time-to-acknowledge per quarter — of real events only
 (`border.selectors.events.real_events`), never exercises."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from border import protocol
 from border.models import BorderEvent, Notice
@@ -53,17 +56,115 @@ class NoticeRow:
     answered_by_chain: bool = False
 
 
+# ---- An event's notice status: one rule for the event page, the map and the API ------------
+# Per chain of counterpart contacts (the counterpart told), worst first: nobody acknowledged and
+# its current contact's deadline passed (or nobody is left to escalate to); it escalated and
+# its current contact still has time; its first contact still has time; somebody of it
+# acknowledged. An event's status is its worst chain's; an event with no notice the reader may
+# see has none.
+OVERDUE, ESCALATED, WAITING, ACKNOWLEDGED, NO_NOTICE = (
+    "overdue", "escalated", "waiting", "acknowledged", "none")
+CHAIN_STATUSES = (OVERDUE, ESCALATED, WAITING, ACKNOWLEDGED)  # worst first
+STATUS_LABELS = {
+    OVERDUE: pgettext_lazy("notice status", "Overdue"),
+    ESCALATED: pgettext_lazy("notice status", "Escalated"),
+    WAITING: pgettext_lazy("notice status", "Waiting (within the deadline)"),
+    ACKNOWLEDGED: pgettext_lazy("notice status", "All acknowledged"),
+    NO_NOTICE: pgettext_lazy("notice status", "No counterpart notice"),
+}
+
+
+def _chain_status(notices, now):
+    if any(n.acknowledged_at is not None for n in notices):
+        return ACKNOWLEDGED
+    current = max(notices, key=lambda n: (n.level, n.sent_at, n.pk))
+    if current.state == NS.UNANSWERED or (current.state == NS.PENDING
+                                          and current.due_at <= now):
+        return OVERDUE
+    if current.state == NS.ESCALATED or len(notices) > 1 or current.escalated_from_id:
+        return ESCALATED
+    return WAITING
+
+
+@dataclass
+class NoticeStatus:
+    """An event's notice status as the reader may see it: the worst of its chains' and how
+    many chains are in each."""
+    status: str
+    counts: dict = field(default_factory=dict)  # {chain status: chains}
+
+    @property
+    def label(self):
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def summary(self):
+        """The counts in words, worst first: "1 overdue · 1 acknowledged"."""
+        words = {
+            OVERDUE: lambda n: ngettext("%(n)s counterpart overdue",
+                                        "%(n)s counterparts overdue", n),
+            ESCALATED: lambda n: ngettext("%(n)s counterpart escalated",
+                                          "%(n)s counterparts escalated", n),
+            WAITING: lambda n: ngettext("%(n)s counterpart waiting",
+                                        "%(n)s counterparts waiting", n),
+            ACKNOWLEDGED: lambda n: ngettext("%(n)s counterpart acknowledged",
+                                             "%(n)s counterparts acknowledged", n),
+        }
+        parts = [words[s](self.counts[s]) % {"n": self.counts[s]}
+                 for s in CHAIN_STATUSES if self.counts.get(s)]
+        return " · ".join(parts) if parts else _("none sent")
+
+
+def notice_status(notices, now=None):
+    """The notice status of one event from the notices of it the reader may see."""
+    now = now or timezone.now()
+    chains = {}
+    for notice in notices:
+        chains.setdefault(notice.chain, []).append(notice)
+    counts = dict.fromkeys(CHAIN_STATUSES, 0)
+    for chain in chains.values():
+        counts[_chain_status(chain, now)] += 1
+    worst = next((s for s in CHAIN_STATUSES if counts[s]), NO_NOTICE)
+    return NoticeStatus(worst, counts)
+
+
+def map_labels():
+    """The map legend's words for a border event's notice status (settings.MAP_LABELS)."""
+    return {"notice_status": _("Counterpart notices"),
+            "notice_statuses": {code: str(STATUS_LABELS[code])
+                                for code in (*CHAIN_STATUSES, NO_NOTICE)}}
+
+
+STATUS_FIELDS = ("pk", "event_id", "chain", "level", "state", "sent_at", "due_at",
+                 "acknowledged_at", "escalated_from_id")
+
+
+def notice_statuses(user, event_ids, now=None):
+    """{event id: NoticeStatus} for the events given, from the notices of them the user may see,
+    in one query whatever their number (the map layer, lists)."""
+    now = now or timezone.now()
+    by_event = {pk: [] for pk in event_ids}
+    if by_event:
+        notices = (Notice.objects.restrict(user).filter(event_id__in=list(by_event))
+                   .prefetch_related(None).select_related(None).order_by().only(*STATUS_FIELDS))
+        for notice in notices:
+            by_event[notice.event_id].append(notice)
+    return {pk: notice_status(notices, now) for pk, notices in by_event.items()}
+
+
 @dataclass
 class EventNotices:
     rows: list
     time_to_notify: float | None  # minutes from the event's start to its first notice
     acknowledged: int
     waiting: int
+    status: NoticeStatus | None = None
 
 
-def event_notices(user, event):
+def event_notices(user, event, now=None):
     """What the event page shows of its notices: each with its deadline, who acknowledged and
-    when, and the event's time-to-notify (from its start to its first notice)."""
+    when, the event's time-to-notify (from its start to its first notice) and its notice
+    status (`notice_status`, which the map shows too)."""
     notices = list(notices_for(user, event=event.pk).order_by("chain", "level", "pk"))
     answered = protocol.satisfied_chains(notices)
     rows = [NoticeRow(n, protocol.minutes_between(n.sent_at, n.acknowledged_at), n.late,
@@ -73,7 +174,8 @@ def event_notices(user, event):
         rows=rows,
         time_to_notify=protocol.time_to_notify(event.started_at, notices),
         acknowledged=sum(1 for n in notices if n.acknowledged_at is not None),
-        waiting=sum(1 for n in notices if n.acknowledged_at is None))
+        waiting=sum(1 for n in notices if n.acknowledged_at is None),
+        status=notice_status(notices, now))
 
 
 def _sent(notice):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.views import get_one
@@ -84,6 +85,10 @@ def _labels():
         "layers_control": _("Layers"),
         "close_popup": _("Close popup"),
         "leaflet": _("A JavaScript library for interactive maps"),
+        # The words of the layers other apps serve (settings.MAP_LABELS): border's notice
+        # statuses.
+        **{key: value for path in settings.MAP_LABELS
+           for key, value in import_string(path)().items()},
     }
 
 

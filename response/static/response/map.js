@@ -124,6 +124,22 @@
            }}
   };
 
+  // A border event's counterpart notices: overdue "!", escalated an arrow, waiting dots, all
+  // acknowledged a check; none sent, no sign.
+  var NOTICE_SIGNS = {overdue: "!", escalated: "arrow", waiting: "dots", acknowledged: "check"};
+
+  function borderEventSymbol(state, noticeStatus) {
+    var svg = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22", "aria-hidden": "true",
+                              "class": "map-symbol border-event-symbol notice-" +
+                                       (noticeStatus || "none")});
+    svgNode("path", {d: "M11 1L21 11L11 21L1 11Z",
+                     "class": "border-event" + (state ? " state-" + state : "")}, svg);
+    if (NOTICE_SIGNS[noticeStatus]) {
+      svgNode("path", {d: SIGNS[NOTICE_SIGNS[noticeStatus]], "class": "symbol-sign"}, svg);
+    }
+    return svg;
+  }
+
   function symbol(kind, state) {
     var shape = SHAPES[kind];
     var mark = (kind === "incident" ? "status-" : "availability-") + state;
@@ -205,16 +221,18 @@
         ]));
       }
     }),
-    // Border events (border/): real ones only; a diamond, its perimeter dashed.
+    // Border events (border/): real ones only; a diamond, its perimeter dashed. The diamond's
+    // ring and sign tell its counterpart notices' status (NOTICE_SIGNS); the popup and the
+    // marker's title say it in words.
     border_events: L.geoJSON(null, {
       pointToLayer: function (f, latlng) {
-        var svg = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22",
-                                  "aria-hidden": "true", "class": "map-symbol"});
-        svgNode("path", {d: "M11 1L21 11L11 21L1 11Z",
-                         "class": "border-event state-" + f.properties.state}, svg);
-        return L.marker(latlng, {icon: L.divIcon({html: svg, className: "border-event-marker",
+        var p = f.properties;
+        return L.marker(latlng, {icon: L.divIcon({html: borderEventSymbol(p.state,
+                                                                          p.notice_status),
+                                                  className: "border-event-marker",
                                                   iconSize: [22, 22]}),
-                                 title: f.properties.name + " — " + f.properties.state_label});
+                                 title: p.name + " — " + p.state_label + " — " +
+                                        p.notice_status_label});
       },
       style: function () { return {className: "border-event-perimeter"}; },
       onEachFeature: function (f, layer) {
@@ -222,7 +240,9 @@
         layer.bindPopup(popup(p.name, p.url, [
           [labels.kind, p.kind_label], [labels.state, p.state_label],
           [labels.severity, p.severity_label], [labels.side, p.side],
-          [labels.distance, p.border_distance_km]
+          [labels.distance, p.border_distance_km],
+          [labels.notice_status, p.notice_status_label +
+            (p.notice_status === "none" ? "" : " (" + p.notice_summary + ")")]
         ]));
       }
     }),
@@ -311,11 +331,6 @@
     return svg;
   }
 
-  function borderEventSwatch() {
-    var svg = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22", "aria-hidden": "true"});
-    svgNode("path", {d: "M11 1L21 11L11 21L1 11Z", "class": "border-event"}, svg);
-    return svg;
-  }
 
   // [title, [[symbol, label], ...]] for every kind of symbol the map draws.
   function legendGroups() {
@@ -326,9 +341,12 @@
       [labels.layers.incidents, each(labels.statuses, function (status) {
         return symbol("incident", status);
       }).concat([[swatch("rect", "incident-perimeter"), labels.perimeter]])],
-      [labels.layers.border_events, [[borderEventSwatch(), labels.border_event],
+      [labels.layers.border_events, [[borderEventSymbol("", "none"), labels.border_event],
                                      [swatch("rect", "border-event-perimeter"),
                                       labels.perimeter]]],
+      [labels.notice_status, each(labels.notice_statuses, function (status) {
+        return borderEventSymbol("", status);
+      })],
       [labels.layers.deployments, each(labels.states, deploymentSwatch)],
       [labels.layers.units, each(labels.availabilities, function (availability) {
         return symbol("unit", availability);
