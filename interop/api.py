@@ -71,7 +71,8 @@ def get_alert(request, alert_id: int):
     return _alert(request, alert_id)
 
 
-@router.get("/cap/alerts/{alert_id}/document", response={200: None, **error_responses(404)},
+@router.get("/cap/alerts/{alert_id}/document",
+            response={200: None, **error_responses(404, 422)},
             openapi_extra=_xml_response("The document exactly as received",
                                         outgoing.CAP_MEDIA_TYPE))
 def alert_document(request, alert_id: int):

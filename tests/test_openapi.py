@@ -28,6 +28,7 @@ from engagements.tests.aar_factories import add_aar_seeds
 from engagements.tests.factories import add_engagement_seeds
 from enlace.api import api
 from enlace.wsgi import application
+from interop.tests.seeds import add_interop_seeds
 from partnerships.models import Partnership
 from partnerships.tests.factories import add_program_seeds, make_partnership
 from personnel.models import Member
@@ -91,6 +92,7 @@ def _seed(us_coordinator, mx_liaison):
     # As Django's test client does: the end of a request must not close the test's transaction.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    interop = add_interop_seeds({}, us_coordinator, mx_liaison)
     yield Seeded(
         headers={"Authorization": f"Bearer {key}"},
         auth_token_id=auth.pk,
@@ -98,7 +100,7 @@ def _seed(us_coordinator, mx_liaison):
             add_aar_seeds(
                 {"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
                  "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
-                 "order_id": [order.pk]}, us_coordinator, mx_liaison), us_coordinator,
+                 "order_id": [order.pk], **interop}, us_coordinator, mx_liaison), us_coordinator,
             mx_liaison), us_coordinator, mx_coordinator), us_coordinator, mx_liaison),
             us_coordinator, mx_liaison),
     )
