@@ -248,3 +248,28 @@ def test_only_receiving_players_respond_and_only_once_delivered(coordinator, exe
         conduct.respond(create_person("t.ua.liaison", "ZSU", "liaison"), inject, text="x",
                         language="en")
     assert PlayerResponse.objects.count() == 1
+
+
+def test_an_inject_may_stand_for_an_exercise_border_event_never_a_real_one(coordinator,
+                                                                          exercise):
+    from border.tests.factories import MEXICALI
+    from border.tests.factories import report as report_border_event
+
+    real = report_border_event(coordinator, title="Real fire")
+    drill = report_border_event(coordinator, title="Drill quake", kind="earthquake",
+                                point=MEXICALI, is_exercise=True)
+    with pytest.raises(ValidationError) as refused:
+        add_inject(coordinator, exercise, border_event=real.pk)
+    assert "border_event" in refused.value.message_dict
+    inject = add_inject(coordinator, exercise, border_event=drill.pk)
+    assert inject.border_event == drill
+    assert list(drill.injects.all()) == [inject]
+
+
+def test_the_job_delivers_through_the_same_rule(coordinator, exercise):
+    from exercises.tasks import deliver_injects
+
+    add_inject(coordinator, exercise, 0)
+    conduct.conduct(coordinator, exercise, "start", now=at(0))  # STARTEX is in the past
+    deliver_injects.call_local()
+    assert _states(exercise) == {1: "delivered"}
