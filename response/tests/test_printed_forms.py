@@ -19,6 +19,7 @@ from response.tests.factories import (
     make_incident,
     make_offer,
     make_request,
+    make_unit,
 )
 
 
@@ -166,3 +167,17 @@ def test_check_in_list_queries_do_not_grow_with_the_roster(story, duty, client_f
                                location="Beaumont", at=START + timedelta(days=5), recorded_by=duty)
     with django_assert_max_num_queries(len(one)):
         assert client.get(url).status_code == 200
+
+
+def test_crossing_packet_withholds_a_unit_not_released_to_the_reader(story, duty, mx_liaison,
+                                                                    client_for):
+    deployment = story["deployment"]
+    unit = make_unit(mx_liaison, name="Brigada Rayo 7", rel_to=())  # Mexico's eyes only
+    story["offer"].lines.update(unit=unit)
+    url = reverse("response:deployment_packet_pdf", args=[deployment.pk])
+    mine = pdf(client_for(mx_liaison), url)[2]
+    assert "BrigadaRayo7" in flat(mine)
+    theirs = pdf(client_for(duty), url)[2]
+    assert "Rayo" not in theirs
+    assert flat("a record not released to you") in flat(theirs)
+    assert flat("un registro que no se le ha divulgado") in flat(theirs)
