@@ -285,3 +285,23 @@ def test_the_partner_may_read_but_not_open_an_incident(us, mx):
     record = received(us, rel_to=[mx.nation], disclosure="approved")
     with pytest.raises(PermissionDenied):
         services.open_incident(mx, record)
+
+
+def test_the_upload_page_refuses_a_20_mb_file(us, client_for):
+    data = alert_bytes().replace(b"<note>", b"<note>" + b"x" * (20 * 1024 * 1024))
+    response = client_for(us).post(reverse("interop:alert_import"), {
+        "document": SimpleUploadedFile("big.xml", data), **_marking_fields(us)})
+    assert response.status_code == 200
+    assert "larger than" in response.content.decode()
+    assert not ReceivedAlert.objects.exists()
+
+
+def test_the_partner_sees_nothing_of_an_alert_kept_from_it(us, mx, client_for):
+    record = received(us)
+    client = client_for(mx)
+    for url in (record.get_absolute_url(), reverse("interop:alert_marking", args=[record.pk]),
+                f"{API}/{record.pk}", f"{API}/{record.pk}/document",
+                f"{API}/{record.pk}/history"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("interop:alert_open_incident", args=[record.pk])).status_code \
+        == 404
