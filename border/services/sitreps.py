@@ -94,9 +94,13 @@ def _check_period(errors, event, start, end, exclude=None):
 def open_report(user, event, *, period_start, period_end):
     """A new situation report of the event for an operational period, numbered next, with an
     empty section for each border nation; it carries the event's marking. Either nation's
-    reporting role may open it, once the event is released to both."""
+    reporting role may open it, once the event is released to both, until the event is
+    closed (its open reports may still be written and submitted)."""
     _check_writer(user, event)
     event = BorderEvent.objects.select_for_update().get(pk=event.pk)  # numbers in turn
+    if event.state == BorderEvent.State.CLOSED:
+        raise ValidationError({"event": _("The event is closed: open no new situation report "
+                                          "for it.")})
     errors = {}
     start, end = (moment(period_start, "period_start") if period_start is not None else None,
                   moment(period_end, "period_end") if period_end is not None else None)

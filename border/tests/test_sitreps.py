@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from border.models import SITREP_FIELDS, SitrepSection, SituationReport
-from border.services import sitreps
+from border.services import events, sitreps
 from border.tests.factories import nations, report
 from border.tests.sitrep_factories import filled, make_sitrep, section
 from core.models import Notification
@@ -64,6 +64,13 @@ def test_a_period_ends_after_it_starts_after_the_event_and_overlaps_none(us):
     assert "overlaps report 1" in str(refused.value)
     # Back to back is no overlap.
     assert make_sitrep(us, event, hours=(4, 6)).number == 2
+    # A closed event takes no new report; its open ones may still be written.
+    events.transition_event(us, event, "close")
+    with pytest.raises(ValidationError) as refused:
+        make_sitrep(us, event, hours=(6, 8))
+    assert "closed" in str(refused.value)
+    sitreps.write_section(us, section(us, SituationReport.objects.get(event=event, number=2),
+                                      "USA"), situation_en="Mop-up")
 
 
 def test_a_joint_report_needs_the_event_released_to_both_nations(us, mx, ua):
