@@ -29,6 +29,8 @@ from engagements.tests.factories import add_engagement_seeds
 from enlace.api import api
 from enlace.wsgi import application
 from interop.tests.seeds import add_interop_seeds
+from exercises.tests.seeds import add_exercise_seeds
+from interop.tests.seeds import add_interop_seeds
 from partnerships.models import Partnership
 from partnerships.tests.factories import add_program_seeds, make_partnership
 from personnel.models import Member
@@ -96,13 +98,13 @@ def _seed(us_coordinator, mx_liaison):
     yield Seeded(
         headers={"Authorization": f"Bearer {key}"},
         auth_token_id=auth.pk,
-        existing=add_border_seeds(add_response_seeds(add_program_seeds(add_engagement_seeds(
-            add_aar_seeds(
+        existing=add_exercise_seeds(add_border_seeds(add_response_seeds(add_program_seeds(
+            add_engagement_seeds(add_aar_seeds(
                 {"partnership_id": [us_only.pk, shared.pk, released.pk, mexican.pk],
                  "token_id": [spare.pk], "member_id": [member.pk, hidden.pk],
                  "order_id": [order.pk], **interop}, us_coordinator, mx_liaison), us_coordinator,
-            mx_liaison), us_coordinator, mx_coordinator), us_coordinator, mx_liaison),
-            us_coordinator, mx_liaison),
+                mx_liaison), us_coordinator, mx_coordinator), us_coordinator, mx_liaison),
+            us_coordinator, mx_liaison), us_coordinator, mx_liaison),
     )
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
