@@ -15,6 +15,7 @@ from core.views import get_one
 from interop import outgoing, selectors, services
 from interop.messages import media_type_refused
 from interop.schemas import AlertDetailOut, AlertFilter, AlertOut, ImportOut, IncidentOpenedOut
+from response.api.geojson import BOOL, INT, STR, feature, feature_collection, layer_schema
 
 router = Router(tags=["CAP"])
 
@@ -103,6 +104,47 @@ def open_incident(request, alert_id: int):
     marking. Refused once opened, for a cancellation and for an alert with no area point."""
     incident = services.open_incident(request.user, _alert(request, alert_id))
     return Status(201, {"incident": incident.pk})
+
+
+# ---- The map -------------------------------------------------------------------------------
+
+ALERT_PROPERTIES = {"id": INT, "feature": STR, "name": STR, "event": STR, "status": STR,
+                    "status_label": STR, "msg_type": STR, "msg_type_label": STR,
+                    "severity": STR, "exercise": BOOL, "sender": STR, "sent": STR, "url": STR}
+
+
+def _rings(record):
+    """The polygons of the alert's areas as GeoJSON Polygons ([longitude, latitude])."""
+    return [{"type": "Polygon", "coordinates": [[[lon, lat] for lat, lon in polygon]]}
+            for info in record.infos[:1] for area in info.get("areas", [])
+            for polygon in area.get("polygons", [])]
+
+
+@router.get("/map/cap-alerts", url_name="map_cap_alerts", tags=["map"],
+            response=error_responses(),
+            openapi_extra=layer_schema(
+                "Received CAP alerts you may see: the first point of their areas, and the "
+                "polygons of the first info block", ["Point", "Polygon"], ALERT_PROPERTIES))
+def cap_alerts_layer(request):
+    """Received CAP alerts releasable to your nation that give a point (a circle's centre or a
+    polygon's): each as a point (`feature: location`) and its first info block's polygons
+    (`feature: area`). Headlines in your language where the alert has it."""
+    features = []
+    for record in selectors.alerts_for(request.user).filter(latitude__isnull=False):
+        properties = {
+            "id": record.pk, "name": record.headline or record.identifier,
+            "event": record.event, "status": record.status,
+            "status_label": record.get_status_display(), "msg_type": record.msg_type,
+            "msg_type_label": record.get_msg_type_display(), "severity": record.severity,
+            "exercise": record.is_exercise, "sender": record.sender,
+            "sent": record.sent.isoformat(), "url": record.get_absolute_url()}
+        for n, ring in enumerate(_rings(record), start=1):
+            features.append(feature(ring, {**properties, "feature": "area"},
+                                    f"cap-alert-{record.pk}-area-{n}"))
+        features.append(feature({"type": "Point", "coordinates": [round(record.longitude, 6),
+                                                                  round(record.latitude, 6)]},
+                                {**properties, "feature": "location"}, f"cap-alert-{record.pk}"))
+    return feature_collection(features)
 
 
 # ---- CAP out ---------------------------------------------------------------------------------

@@ -121,6 +121,7 @@ def test_alerts_obey_releasability(persona_of):
         api_detail_url=lambda r: f"{API}/{r.pk}",
         export_url=None,
         text=lambda r: "EXERCISE: wildfire on Otay Mountain",
+        map_feature=lambda r: ("/api/v1/map/cap-alerts", f"cap-alert-{r.pk}"),
     ), us_user=persona_of("duty_officer", "USA"), mx_user=persona_of("liaison", "MEX"))
 
 
@@ -305,3 +306,17 @@ def test_the_partner_sees_nothing_of_an_alert_kept_from_it(us, mx, client_for):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("interop:alert_open_incident", args=[record.pk])).status_code \
         == 404
+
+
+def test_the_map_layer_draws_the_point_and_the_polygons(us, client_for):
+    record = received(us)
+    body = ok(client_for(us, HTTP_ACCEPT_LANGUAGE="es").get("/api/v1/map/cap-alerts"))
+    features = {f["id"]: f for f in body["features"]}
+    point = features[f"cap-alert-{record.pk}"]
+    assert point["geometry"] == {"type": "Point", "coordinates": [-116.9713, 32.5434]}
+    assert point["properties"]["name"] == "EJERCICIO: incendio forestal en la sierra de Otay"
+    assert point["properties"]["exercise"] is True
+    area = features[f"cap-alert-{record.pk}-area-1"]["geometry"]
+    assert area["coordinates"][0][0] == [-117.05, 32.55] == area["coordinates"][0][-1]
+    received(us, (STANDARDS / "cap/valid/example1.xml").read_bytes())  # no point: not drawn
+    assert len(ok(client_for(us).get("/api/v1/map/cap-alerts"))["features"]) == 2
