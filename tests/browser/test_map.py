@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Organization, Role, User
 from accounts.reference import load_reference
+from border.contact_matrix import load_contact_matrix
+from border.tests.factories import report as report_border_event
 from response.reference import load_reference as load_response_reference
 from response.tests.factories import (
     make_agreement,
@@ -40,20 +42,28 @@ def liaison(transactional_db):
 
 def expect_legend(page):
     """A legend in Spanish for every symbol: incidents by status and the perimeter, border
-    events and their perimeter, deployments by state (each with its step number), units by
-    availability, ports by their status on the status board, the line and the zone."""
+    events and their perimeter, border events by their counterpart notices' status,
+    deployments by state (each with its step number), units by availability, ports by their
+    status on the status board, the line and the zone."""
     legend = page.locator(".map-legend")
     expect(legend.locator("summary")).to_have_text("Simbología")
     if legend.get_attribute("open") is None:  # closed on a small map: the reader opens it
         legend.locator("summary").click()
     expect(legend.locator("li").first).to_be_visible()
-    expect(legend.locator("h3")).to_have_count(6)
-    expect(legend.locator("li")).to_have_count(3 + 1 + 2 + 8 + 4 + 3 + 1 + 2)
+    expect(legend.locator("h3")).to_have_count(7)
+    expect(legend.locator("li")).to_have_count(3 + 1 + 2 + 5 + 8 + 4 + 3 + 1 + 2)
     expect(legend.locator(".deployment-step")).to_have_text([str(n) for n in range(1, 9)])
     for text in ("Activo", "Perímetro", "Eventos fronterizos (reales)", "Evento fronterizo",
                  "En tránsito", "Disponible", "Garitas (puertos fronterizos)", "Restringida",
-                 "Sin situación reportada", "Frontera", "Zona fronteriza (16 km)"):
+                 "Sin situación reportada", "Frontera", "Zona fronteriza (16 km)",
+                 "Avisos a la contraparte", "Vencido", "Escalado",
+                 "En espera (dentro del plazo)", "Todos con acuse de recibo",
+                 "Sin aviso a la contraparte"):
         expect(legend).to_contain_text(text)
+    # Each notice status its own sign inside the border event's diamond (none: no sign).
+    statuses = legend.locator("li").filter(has=page.locator("svg.border-event-symbol"))
+    signs = [s.get_attribute("d") for s in statuses.locator(".symbol-sign").all()]
+    assert len(signs) == len(set(signs)) == 4
 
 
 def within(inner, outer):
@@ -76,6 +86,10 @@ def open_map(live_server, open_page, user, locale="es-MX"):
 @override_settings(MAP_TILE_URL="")
 def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page):
     liaison, released = liaison
+    # A fire on Otay Mountain reported by Cal OES: Baja California civil protection and
+    # DEFENSA are notified, and neither has acknowledged yet.
+    load_contact_matrix()
+    fire = report_border_event(User.objects.get(username="t.map.us"))
     page = open_map(live_server, open_page, liaison)
     overlay = page.locator(".leaflet-overlay-pane svg")
     expect(overlay.locator("path.boundary")).to_have_count(1)
@@ -102,6 +116,20 @@ def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page
     expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Acercar")
     expect(page.locator(".leaflet-control-layers-toggle")).to_have_attribute("title", "Capas")
     expect_legend(page)
+
+    # The border event: its notices' status by its sign, and in words in its popup.
+    event = page.locator(".border-event-marker")
+    expect(event).to_have_count(1)
+    expect(event.locator("svg.border-event-symbol.notice-waiting path.symbol-sign")) \
+        .to_have_count(1)
+    expect(event).to_have_attribute(
+        "title", "Incendio Otay Mountain Fire — Reportado — En espera (dentro del plazo)")
+    page.keyboard.press("Escape")  # the incident's popup closes
+    event.first.click(force=True)
+    popup = page.locator(".leaflet-popup-content").filter(has_text="Otay Mountain")
+    expect(popup.locator("a")).to_have_attribute("href", fire.get_absolute_url())
+    expect(popup).to_contain_text("Avisos a la contraparte")
+    expect(popup).to_contain_text("En espera (dentro del plazo) (2 contrapartes en espera)")
     assert page.locator("#map-error").is_hidden()
     assert page.console_errors == []
 
