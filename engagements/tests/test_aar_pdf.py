@@ -30,7 +30,7 @@ def test_report_prints_in_both_languages(us_coordinator, mx_liaison, client_for)
                          "Brigadas capacitadas en el registro SCI-211.",
                          "Shared channels worked.", "Los canales compartidos funcionaron.",
                          "Attendance", "Asistencia", "Observations", "Observaciones",
-                         "Approved", "Aprobado"):
+                         "Approved", "Aprobado", "FY2025 Q2"):
             assert expected in text, expected
     assert Attendance.objects.get(report=report).count == 12
 
