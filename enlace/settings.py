@@ -354,7 +354,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
                                       "dailystatus", "shiftlog")),
     *({"model": f"border.{name}", "m2m_fields": ["rel_to"],
        "exclude_fields": ["created_at", "updated_at"]}
-      for name in ("borderevent", "timelineentry", "notice")),
+      for name in ("borderevent", "timelineentry", "notice", "situationreport",
+                   "sitrepsection")),
     "border.bordereventkind", "border.contactrule",
     *({"model": f"exercises.{name}", "m2m_fields": ["rel_to"],
        "exclude_fields": ["created_at", "updated_at"]}

@@ -12,6 +12,7 @@ from border.models import SITREP_FIELDS, SitrepSection, SituationReport
 from border.services import events, sitreps
 from border.tests.factories import nations, report
 from border.tests.sitrep_factories import filled, make_sitrep, section
+from core.history import history_for
 from core.models import Notification
 from core.services import change_marking
 
@@ -146,6 +147,10 @@ def test_both_submissions_publish_the_report_read_only_and_tell_the_other_side(u
     sitreps.submit_section(us, section(us, sitrep, "USA"), **filled("USA"))
     sitrep.refresh_from_db()
     assert sitrep.state == SituationReport.State.PUBLISHED and sitrep.published_at is not None
+    # History names who submitted each section and when the report was published.
+    submitted = history_for(SitrepSection.objects.get(report=sitrep, nation__code="USA"))
+    assert submitted[0].actor == us and "submitted_at" in submitted[0].changes_dict
+    assert "published_at" in history_for(sitrep)[0].changes_dict
     published = Notification.objects.get(recipient=mx)
     assert "is published" in published.message_en and published.url == sitrep.get_absolute_url()
     assert Notification.objects.filter(recipient=us).count() == 1  # not told of its own
