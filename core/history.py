@@ -27,14 +27,18 @@ ACTIONS = {
 
 
 def history_for(record, limit=None):
-    entries = (
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(record.__class__),
-            object_pk=str(record.pk),
-        )
-        .select_related("actor")
-        .order_by("-timestamp", "-pk")
-    )
+    return history_of([record], limit)
+
+
+def history_of(records, limit=None):
+    """The history of several records as one, newest first: a record and the rows written only
+    as part of it (a joint report and its sections)."""
+    wanted = models.Q(pk__in=[])
+    for record in records:
+        wanted |= models.Q(content_type=ContentType.objects.get_for_model(record.__class__),
+                           object_pk=str(record.pk))
+    entries = (LogEntry.objects.filter(wanted).select_related("actor")
+               .order_by("-timestamp", "-pk"))
     return entries[:limit] if limit else entries
 
 

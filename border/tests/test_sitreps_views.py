@@ -143,6 +143,8 @@ def test_writing_and_submitting_a_section_on_its_form(us, mx, client_for):
     assert sitrep.state == SituationReport.State.PUBLISHED
     page = client_for(us).get(sitrep.get_absolute_url()).content.decode()
     assert 'data-testid="edit-section"' not in page and 'data-testid="submit-section"' not in page
+    history = client_for(us).get(sitrep.get_absolute_url()).context["history"]
+    assert {e.actor for e in history} == {us, mx}  # the sections' history with the report's
 
 
 def test_an_exercise_event_s_report_pages_carry_the_banner(us, client_for):

@@ -15,6 +15,7 @@ from border.forms.sitreps import ReportForm, SectionForm
 from border.selectors import events as event_selectors
 from border.selectors import sitreps as selectors
 from border.services import sitreps as services
+from core.history import history_of
 from core.models import localized
 from core.pdf import pdf_filename, pdf_response
 from core.views import attempt, get_one, record_page, run_service
@@ -60,7 +61,8 @@ def sitrep_detail(request, pk):
         section.report = report
         section.can_write = may_write(request.user, section)
     return record_page(request, "border/sitreps/report_detail.html", report, report=report,
-                       event=report.event, sections=sections)
+                       event=report.event, sections=sections,
+                       history=history_of([report, *sections]))  # the sections' with it
 
 
 @login_required
