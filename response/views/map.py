@@ -24,6 +24,7 @@ LAYERS = [
     ("units", "api:map_units"),
     ("incidents", "api:map_incidents"),
     ("border_events", "api:map_border_events"),
+    ("cap_alerts", "api:map_cap_alerts"),
     ("deployments", "api:map_deployments"),
 ]
 
@@ -38,6 +39,7 @@ def _labels():
             "units": _("Units (home bases)"),
             "incidents": _("Incidents and perimeters"),
             "border_events": _("Border events (real)"),
+            "cap_alerts": _("Received CAP alerts"),
             "deployments": _("Deployments by state"),
         },
         "tiles": _("Map tiles"),
@@ -47,6 +49,10 @@ def _labels():
         "legend": _("Legend"),
         "perimeter": _("Perimeter"),
         "border_event": _("Border event"),
+        "cap_alert": _("CAP alert"),
+        "cap_area": _("Alert area"),
+        "msg_type": _("Message type"),
+        "sender": _("Sender"),
         "severity": _("Severity"),
         "side": _("Side of the line"),
         "border": _("Border"),

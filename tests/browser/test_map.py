@@ -50,15 +50,16 @@ def expect_legend(page):
     if legend.get_attribute("open") is None:  # closed on a small map: the reader opens it
         legend.locator("summary").click()
     expect(legend.locator("li").first).to_be_visible()
-    expect(legend.locator("h3")).to_have_count(7)
-    expect(legend.locator("li")).to_have_count(3 + 1 + 2 + 5 + 8 + 4 + 3 + 1 + 2)
+    expect(legend.locator("h3")).to_have_count(8)
+    expect(legend.locator("li")).to_have_count(3 + 1 + 2 + 2 + 5 + 8 + 4 + 3 + 1 + 2)
     expect(legend.locator(".deployment-step")).to_have_text([str(n) for n in range(1, 9)])
     for text in ("Activo", "Perímetro", "Eventos fronterizos (reales)", "Evento fronterizo",
                  "En tránsito", "Disponible", "Garitas (puertos fronterizos)", "Restringida",
                  "Sin situación reportada", "Frontera", "Zona fronteriza (16 km)",
                  "Avisos a la contraparte", "Vencido", "Escalado",
                  "En espera (dentro del plazo)", "Todos con acuse de recibo",
-                 "Sin aviso a la contraparte"):
+                 "Sin aviso a la contraparte", "Alertas CAP recibidas", "Alerta CAP",
+                 "Área de la alerta"):
         expect(legend).to_contain_text(text)
     # Each notice status its own sign inside the border event's diamond (none: no sign).
     statuses = legend.locator("li").filter(has=page.locator("svg.border-event-symbol"))

@@ -246,6 +246,22 @@
         ]));
       }
     }),
+    // Received CAP alerts (interop/): a hollow circle at the alert's point, its area dotted.
+    cap_alerts: L.geoJSON(null, {
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, {radius: 7, className: "cap-alert" +
+                                       (f.properties.exercise ? " exercise" : "")});
+      },
+      style: function () { return {className: "cap-alert-area"}; },
+      onEachFeature: function (f, layer) {
+        var p = f.properties;
+        layer.bindPopup(popup(p.name, p.url, [
+          [labels.kind, p.event], [labels.status, p.status_label],
+          [labels.msg_type, p.msg_type_label], [labels.severity, p.severity],
+          [labels.sender, p.sender]
+        ]));
+      }
+    }),
     deployments: L.geoJSON(null, {
       pointToLayer: function (f, latlng) {
         var icon = svgNode("svg", {width: 22, height: 22, viewBox: "0 0 22 22"});
@@ -344,6 +360,8 @@
       [labels.layers.border_events, [[borderEventSymbol("", "none"), labels.border_event],
                                      [swatch("rect", "border-event-perimeter"),
                                       labels.perimeter]]],
+      [labels.layers.cap_alerts, [[swatch("circle", "cap-alert", 6), labels.cap_alert],
+                                  [swatch("rect", "cap-alert-area"), labels.cap_area]]],
       [labels.notice_status, each(labels.notice_statuses, function (status) {
         return borderEventSymbol("", status);
       })],
