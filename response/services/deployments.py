@@ -206,11 +206,12 @@ def crossing_notice(deployment, tz):
               "nation": deployment.owner_nation.code, "when": when,
               "place": deployment.port.name if deployment.port else deployment.arrival_airport}
     if deployment.transport == Deployment.Transport.GROUND:
-        message = _("Crossing planned: %(deployment)s (%(organization)s, %(nation)s) will "
-                    "cross at the %(place)s port of entry on %(when)s.") % values
+        # The time leads: a time ending in "a.m." would end the sentence with two stops.
+        message = _("Crossing planned for %(when)s: %(deployment)s (%(organization)s, "
+                    "%(nation)s) will cross at the %(place)s port of entry.") % values
     else:
-        message = _("Crossing planned: %(deployment)s (%(organization)s, %(nation)s) will "
-                    "arrive by air at %(place)s on %(when)s.") % values
+        message = _("Crossing planned for %(when)s: %(deployment)s (%(organization)s, "
+                    "%(nation)s) will arrive by air at %(place)s.") % values
     if deployment.carries_equipment:
         message += " " + _("The team brings equipment, vehicles or aircraft.")
     return " ".join([message, *crossing_warnings(deployment)])

@@ -117,8 +117,12 @@ class TestCreate:
                planned_crossing_at=timezone.now() + timedelta(days=1))
         notices = list(Notification.objects.all())
         assert [n.recipient for n in notices] == [mx_liaison]  # not the sender, not a viewer
-        assert "Crossing planned" in notices[0].message_en
+        assert "Crossing planned for" in notices[0].message_en
         assert "Otay Mesa (commercial)" in notices[0].message_en
+        # Each sentence ends once, and the Spanish port name (a "Garita") is not repeated.
+        assert ".." not in notices[0].message_en and ".." not in notices[0].message_es
+        assert "por Garita Mesa de Otay" in notices[0].message_es
+        assert "garita Garita" not in notices[0].message_es
         assert notices[0].url.startswith("/response/deployments/")
         assert not Notification.objects.filter(recipient=mx_viewer).exists()
 

@@ -108,7 +108,8 @@ def test_crossing_packet(story, duty, mx_liaison, client_for):
     crossing, roster, manifest = pages
     for expected in ("Crossing packet", "Paquete de cruce", port.name_en, port.name_es,
                      "Time of entry", "Hora de entrada",
-                     "Crossing planned: CONAFOR contingent", "Host government notified in advance",
+                     "Crossing planned for", "CONAFOR contingent (", "Cruce previsto para el",
+                     "Host government notified in advance",
                      "Aviso al gobierno anfitrión"):
         assert flat(expected) in flat(crossing), expected
     # 11 Jan 2025 18:30 UTC is 10:30 at the port (Pacific standard time), in each format.
