@@ -156,23 +156,14 @@ class Stack:
     def _exited(self, process):
         return process.poll() is not None
 
-    def web_worker(self):
-        """The pid of gunicorn's worker (its master restarts one that dies)."""
-        return wait_for(lambda: next((p for p in children(self.gunicorn.pid) if alive(p)), None),
-                        "a gunicorn worker")
-
-    def jobs(self):
+    def jobs(self, **env):
         """A huey consumer with one worker process, health-checked every second (a worker
         that dies is started again, as in production)."""
         self.huey = self._start("huey", [
             PYTHON, "-m", "django", "run_huey", "--workers", "1", "--worker-type", "process",
             "--health-check-interval", "1", "--delay", "0.05", "--max-delay", "0.2"],
-            self.env())
+            self.env(**env))
         return self
-
-    def job_worker(self):
-        return wait_for(lambda: next((p for p in children(self.huey.pid) if alive(p)), None),
-                        "a huey worker process")
 
     def storage(self):
         from huey.storage import RedisStorage
@@ -267,16 +258,38 @@ class Locked:
         self.conn.close()
 
 
+def client_of(backend_pid, parent):
+    """The process among `parent`'s children whose connection `backend_pid` serves: the
+    backend's client port, its socket's inode in /proc/net/tcp, the child holding it."""
+    with pg() as conn:
+        port = conn.execute("SELECT client_port FROM pg_stat_activity WHERE pid = %s",
+                            (backend_pid,)).fetchone()[0]
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    for child in children(parent):
+        try:
+            fds = [os.readlink(f"/proc/{child}/fd/{fd}") for fd in os.listdir(f"/proc/{child}/fd")]
+        except FileNotFoundError:
+            continue
+        if inodes & set(fds):
+            return child
+    raise AssertionError(f"no child of {parent} holds the connection of backend {backend_pid}")
+
+
 def backend_gone(pid):
     with pg() as conn:
         return not conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s",
                                 (pid,)).fetchone()
 
 
-def kill_mid_write(stack, locked, fire, worker):
-    """Run `fire()` in a thread, wait until its backend waits for `locked`, kill -9 `worker()`,
-    release the lock, and wait until that backend has rolled back and gone. Returns what the
-    stopped backend was running."""
+def kill_mid_write(stack, locked, fire):
+    """Run `fire()` (a request) in a thread, wait until its backend waits for `locked`, kill -9
+    the gunicorn worker whose connection it is, release the lock, and wait until that backend
+    has rolled back and gone. Returns what the stopped backend was running."""
     outcome = {}
 
     def run():
@@ -293,7 +306,7 @@ def kill_mid_write(stack, locked, fire, worker):
         assert found != "done", f"it finished without waiting for the lock: {outcome} " \
                                 f"{stack.output('gunicorn')[-3000:]}"
         pid, query = found
-        os.kill(worker(), signal.SIGKILL)
+        os.kill(client_of(pid, stack.gunicorn.pid), signal.SIGKILL)
     finally:
         locked.release()
     thread.join(WAIT)

@@ -61,8 +61,7 @@ def test_accepting_a_proposal_into_many_offers(stack, persona_of, mx_liaison):
     locked = Locked(f"LOCK TABLE {AllocationProposal.offers.through._meta.db_table} "
                     "IN EXCLUSIVE MODE")
     query = kill_mid_write(stack, locked, lambda: request(stack.port, "POST", path,
-                                                          token=token, body={}),
-                           stack.web_worker)
+                                                          token=token, body={}))
     assert "INSERT" in query
 
     proposal.refresh_from_db()
@@ -95,8 +94,7 @@ def test_signing_the_last_part_of_an_agreement(stack, persona_of):
     # The notices that it is in force are written last, after the signature, the agreement,
     # the offer and the request.
     locked = Locked(f"LOCK TABLE {Notification._meta.db_table} IN EXCLUSIVE MODE")
-    kill_mid_write(stack, locked, lambda: request(stack.port, "POST", path, token=token),
-                   stack.web_worker)
+    kill_mid_write(stack, locked, lambda: request(stack.port, "POST", path, token=token))
 
     agreement.refresh_from_db()
     assert agreement.state == AidAgreement.State.AWAITING_SIGNATURES
@@ -147,8 +145,7 @@ def test_applying_an_order_to_thousands_of_members(stack, persona_of):
     path = f"/api/v1/personnel/orders/{order.pk}/transitions/apply"
     # The order's effects are written after every period is closed and every new one opened.
     locked = Locked(f"LOCK TABLE {OrderEffect._meta.db_table} IN EXCLUSIVE MODE")
-    kill_mid_write(stack, locked, lambda: request(stack.port, "POST", path, token=token),
-                   stack.web_worker)
+    kill_mid_write(stack, locked, lambda: request(stack.port, "POST", path, token=token))
 
     order.refresh_from_db()
     assert order.state == Order.State.DRAFT and order.applied_at is None
