@@ -28,6 +28,9 @@ ATOM_MEDIA_TYPE = "application/atom+xml"
 ATOM = "http://www.w3.org/2005/Atom"
 LANGUAGES = (("en", "en-US"), ("es", "es-MX"))
 FEED_SIZE = 100
+# The saves that record an incident (the record, then its marking) fall within this of its
+# creation: a change after it is an Update.
+CREATED_WITHIN = dt.timedelta(seconds=5)
 
 CATEGORIES = {
     Incident.Kind.WILDFIRE: "Fire",
@@ -131,7 +134,7 @@ def incident_alert(incident, *, url=""):
     changed = _seconds(incident.updated_at)
     if incident.status == Incident.Status.CLOSED:
         msg_type = "Cancel"
-    elif changed > first.sent:
+    elif changed > first.sent + CREATED_WITHIN:
         msg_type = "Update"
     else:
         msg_type = "Alert"
