@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from interop.xml import CAP_10, CAP_11, CAP_12, XMLDSIG, XMLError, parse, serialize, validate
+from interop.xml import (
+    CAP_10,
+    CAP_11,
+    CAP_12,
+    XMLDSIG,
+    SchemaProblem,
+    XMLError,
+    parse,
+    serialize,
+    validate,
+)
 
 VERSIONS = {CAP_12: "1.2", CAP_11: "1.1", CAP_10: "1.0"}
 CAP_PREFIX = "urn:oasis:names:tc:emergency:cap:"
@@ -153,6 +163,7 @@ def _number(value):
 
 
 def format_polygon(points):
+    check_ring([(float(lat), float(lon)) for lat, lon in points])
     return " ".join(f"{_number(lat)},{_number(lon)}" for lat, lon in points)
 
 
@@ -264,12 +275,25 @@ def parse_time(text):
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def check_ring(points):
+    """A CAP polygon is a closed ring: at least four pairs, the last repeating the first
+    (CAP 1.2, section 3.2.4). ValueError otherwise."""
+    if len(points) < 4 or points[0] != points[-1]:
+        raise ValueError("a polygon must be a closed ring of at least four points")
+    for lat, lon in points:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError("a polygon's points must be latitude,longitude in range")
+    return points
+
+
 def parse_polygon(text):
     points = []
     for pair in text.split():
-        lat, _comma, lon = pair.partition(",")
+        lat, comma, lon = pair.partition(",")
+        if not comma:
+            raise ValueError(f"{pair!r} is not a latitude,longitude pair")
         points.append((float(lat), float(lon)))
-    return points
+    return check_ring(points)
 
 
 def parse_circle(text):
@@ -300,13 +324,31 @@ class _Reader:
     def texts(self, element, local):
         return [(child.text or "").strip() for child in element.iterfind(self.name(local))]
 
+    def each(self, element, local, read):
+        """`read` of the text of each `local` child: a value the schema let through but CAP's
+        rules do not (a polygon of odd pairs, a reference without its time) is refused with
+        where it is and what it holds."""
+        values = []
+        for child in element.iterfind(self.name(local)):
+            text = (child.text or "").strip()
+            try:
+                values.append(read(text) if text else None)
+            except (ValueError, TypeError):
+                problem = SchemaProblem(line=child.sourceline or 0, path="", element=local,
+                                        kind="bad_value", value=text[:80],
+                                        message=f"'{text[:80]}' is not a valid {local}")
+                raise XMLError("invalid", {"detail": str(problem)}, [problem]) from None
+        return values
+
+    def one(self, element, local, read):
+        values = self.each(element, local, read)
+        return values[0] if values else None
+
     def time(self, element, local):
-        text = self.text(element, local)
-        return parse_time(text) if text else None
+        return self.one(element, local, parse_time)
 
     def number(self, element, local):
-        text = self.text(element, local)
-        return float(text) if text else None
+        return self.one(element, local, float)
 
     def pairs(self, element, local):
         pairs = []
@@ -321,19 +363,18 @@ class _Reader:
     def area(self, element):
         return Area(
             desc=self.text(element, "areaDesc"),
-            polygons=[parse_polygon(t) for t in self.texts(element, "polygon")],
-            circles=[parse_circle(t) for t in self.texts(element, "circle")],
+            polygons=self.each(element, "polygon", parse_polygon),
+            circles=self.each(element, "circle", parse_circle),
             geocodes=self.pairs(element, "geocode"),
             altitude=self.number(element, "altitude"),
             ceiling=self.number(element, "ceiling"),
         )
 
     def resource(self, element):
-        size = self.text(element, "size")
         return Resource(
             desc=self.text(element, "resourceDesc"),
             mime_type=self.text(element, "mimeType"),
-            size=int(size) if size else None,
+            size=self.one(element, "size", int),
             uri=self.text(element, "uri"),
             deref_uri=self.text(element, "derefUri"),
             digest=self.text(element, "digest"),
@@ -370,7 +411,7 @@ class _Reader:
         return Alert(
             identifier=self.text(root, "identifier"),
             sender=self.text(root, "sender"),
-            sent=parse_time(self.text(root, "sent")),
+            sent=self.time(root, "sent"),
             status=self.text(root, "status"),
             msg_type=self.text(root, "msgType"),
             scope=self.text(root, "scope"),
@@ -379,7 +420,7 @@ class _Reader:
             addresses=self.text(root, "addresses"),
             codes=self.texts(root, "code"),
             note=self.text(root, "note"),
-            references=parse_references(self.text(root, "references")),
+            references=self.one(root, "references", parse_references) or [],
             incidents=self.text(root, "incidents"),
             infos=[self.info(e) for e in root.iterfind(self.name("info"))],
             signatures=[etree.tostring(e) for e in root.iterfind(f"{{{XMLDSIG}}}Signature")],
@@ -411,6 +452,8 @@ def from_element(root):
     namespace = etree.QName(root).namespace
     try:
         return _Reader(namespace).alert(root)
+    except XMLError:
+        raise
     except ValueError as error:  # a value the schema lets through but CAP's rules do not
         raise XMLError("invalid", {"detail": str(error)}) from None
 

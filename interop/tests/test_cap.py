@@ -220,3 +220,35 @@ def test_alerts_inside_an_envelope_read_through_from_element():
     alerts = [cap.from_element(e) for e in root.iter(f"{{{xml.CAP_12}}}alert")]
     assert len(alerts) == 7
     assert all(cap.is_cap(e) for e in root.iter(f"{{{xml.CAP_12}}}alert"))
+
+
+@pytest.mark.parametrize("polygon", [
+    "32.5,-117.0 32.6,-117.0 32.6,-116.9",                  # three pairs
+    "32.5,-117.0 32.6,-117.0 32.6,-116.9 32.5,-116.9",      # not closed
+    "32.5,-117.0 32.6 -117.0 32.6,-116.9 32.5,-117.0",      # a pair without its comma
+    "32.5,-117.0 32.6,-117.0 95.0,-116.9 32.5,-117.0",      # latitude out of range
+], ids=["three-pairs", "open-ring", "no-comma", "out-of-range"])
+def test_a_polygon_that_is_not_a_closed_ring_is_refused_where_it_is(polygon):
+    data = alert_bytes().replace(b"<circle>", f"<polygon>{polygon}</polygon><circle>".encode(),
+                                 1)
+    with pytest.raises(xml.XMLError) as caught:
+        cap.read(data)
+    [problem] = caught.value.problems
+    assert (problem.kind, problem.element) == ("bad_value", "polygon")
+    assert problem.value == polygon and problem.line > 1
+
+
+def test_a_reference_without_its_time_is_refused():
+    data = alert_bytes(references=[bilingual_alert().reference()]).replace(
+        b",2026-01-11T09:30:00-08:00</references>", b"</references>")
+    with pytest.raises(xml.XMLError) as caught:
+        cap.read(data)
+    assert caught.value.problems[0].element == "references"
+
+
+def test_the_writer_refuses_an_open_ring():
+    alert = bilingual_alert()
+    alert.infos[0].areas[0].polygons = [[(32.5, -117.0), (32.6, -117.0), (32.6, -116.9),
+                                         (32.5, -116.9)]]
+    with pytest.raises(ValueError):
+        cap.write(alert)

@@ -320,3 +320,14 @@ def test_the_map_layer_draws_the_point_and_the_polygons(us, client_for):
     assert area["coordinates"][0][0] == [-117.05, 32.55] == area["coordinates"][0][-1]
     received(us, (STANDARDS / "cap/valid/example1.xml").read_bytes())  # no point: not drawn
     assert len(ok(client_for(us).get("/api/v1/map/cap-alerts"))["features"]) == 2
+
+
+def test_an_open_ring_is_refused_in_spanish(us, client_for):
+    data = alert_bytes().replace(
+        b"<circle>", b"<polygon>32.5,-117.0 32.6,-117.0 32.6,-116.9 32.5,-116.9</polygon>"
+        b"<circle>", 1)
+    body = error(client_for(us, HTTP_ACCEPT_LANGUAGE="es").post(API, data, content_type=CAP),
+                 422)
+    message = body["errors"][0]["message"]
+    assert "no es un valor válido de “polygon”" in message and "línea" in message
+    assert not ReceivedAlert.objects.exists()
