@@ -5,7 +5,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -17,7 +17,13 @@ from ninja.parser import Parser
 from ninja.security import SessionAuth
 
 from core.history import history_for, readable_history
-from core.middleware import BUSY_RETRY_AFTER, busy_message, database_busy
+from core.middleware import (
+    BUSY_RETRY_AFTER,
+    busy_message,
+    database_busy,
+    database_unavailable,
+    unavailable_response,
+)
 from core.related import Shown
 from core.schemas import ErrorOut
 from core.services import nations_by_code
@@ -229,8 +235,11 @@ def install_error_handlers(api):
     def on_not_found(request, exc):
         return respond(request, 404, _("Not found."))
 
+    @api.exception_handler(InterfaceError)
     @api.exception_handler(OperationalError)
     def on_database_error(request, exc):
+        if database_unavailable(exc):
+            return unavailable_response(request)
         if not database_busy(exc):
             raise exc
         response = respond(request, 503, busy_message())

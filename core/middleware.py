@@ -3,8 +3,10 @@ import re
 import uuid
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -81,9 +83,44 @@ def busy_message():
              "a few seconds.")
 
 
+# Seconds a client is asked to wait when the database cannot be reached.
+UNAVAILABLE_RETRY_AFTER = 30
+
+
+def database_unavailable(exc):
+    """Whether a request failed because the database could not be reached or its connection
+    was cut (PostgreSQL down or restarting, the backend terminated): the transaction did not
+    commit, and the same request works once the database is back — each request opens its
+    connection afresh, so the site recovers by itself. An error on a working connection (a
+    bad query) is not this: it stays a 500."""
+    if not isinstance(exc, (OperationalError, InterfaceError)) or database_busy(exc):
+        return False
+    raw = connection.connection
+    return raw is None or bool(getattr(raw, "closed", False) or getattr(raw, "broken", False))
+
+
+def unavailable_message():
+    return _("Enlace cannot reach its database just now, and nothing of yours was saved. It "
+             "comes back by itself: try again in a minute.")
+
+
+def unavailable_response(request):
+    """503 with Retry-After: the one JSON error shape for the API, else a page that needs
+    nothing from the database (no context processors: they would read the user)."""
+    message = unavailable_message()
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message, "errors": []}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {
+            "title": _("Unavailable"), "message": message}), status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
+
+
 class BusyDatabaseMiddleware:
     """A busy database answers 503 with Retry-After and a page in the user's language, never a
-    500 (the API answers it in the one error shape: core.api)."""
+    500 (the API answers it in the one error shape: core.api); so does a database that cannot
+    be reached (web.views.server_error answers it when a middleware met it first)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,6 +129,8 @@ class BusyDatabaseMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if database_unavailable(exception):
+            return unavailable_response(request)
         if not database_busy(exception):
             return None
         response = render(request, "503.html", {"message": busy_message()}, status=503)

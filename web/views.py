@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
@@ -12,6 +14,7 @@ from huey.contrib.djhuey import HUEY
 from accounts.models import Nation
 from border.selectors.notices import dashboard_card as border_notices_card
 from core.history import recent_activity
+from core.middleware import database_unavailable, unavailable_response
 from core.models import Notification
 from core.related import readable_notices
 from core.views import paginate
@@ -140,4 +143,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Called while the exception is handled: one met before the view (a middleware reading the
+    # user) when the database cannot be reached is a 503 too (core.middleware).
+    if database_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
     return _error(request, 500, "500.html")
