@@ -86,12 +86,14 @@ def create_following(rows, actor=None):
     name = model.MARKING_FOLLOWS
     parent_field = model._meta.get_field(name)
     nations = defaultdict(set)  # parent id → its nations, read in one query
+    codes = {}  # nation id → code, for the history
     link = parent_field.related_model._meta.get_field("rel_to")
     source, target = link.m2m_field_name(), link.m2m_reverse_field_name()
-    for parent_id, nation_id in link.remote_field.through.objects.filter(**{
+    for parent_id, nation_id, code in link.remote_field.through.objects.filter(**{
             f"{source}_id__in": {getattr(r, parent_field.attname) for r in rows}}).values_list(
-            f"{source}_id", f"{target}_id"):
+            f"{source}_id", f"{target}_id", f"{target}__code"):
         nations[parent_id].add(nation_id)
+        codes[nation_id] = code
     for row in rows:
         if type(row) is not model:
             raise TypeError("create_following() takes rows of one model")
@@ -100,6 +102,8 @@ def create_following(rows, actor=None):
         row.disclosure = parent.disclosure
         row.tlp = parent.tlp or ""
         nations[parent.pk].add(parent.owner_nation_id)  # the owner always sees its own
+        if parent.owner_nation_id not in codes:
+            codes[parent.owner_nation_id] = parent.owner_nation.code
     model.objects.bulk_create(rows)
     if any(row.pk is None for row in rows):
         raise NotImplementedError("create_following() needs a database that returns the ids "
@@ -114,8 +118,8 @@ def create_following(rows, actor=None):
     log_bulk(rows, LogEntry.Action.CREATE, lambda row: {
         **{f.name: [None, getattr(row, f.attname)] for f in model._meta.concrete_fields
            if f.name not in skipped},
-        "rel_to": [None, ", ".join(str(n) for n in sorted(
-            nations[getattr(row, parent_field.attname)]))]}, actor)
+        "rel_to": [None, ", ".join(sorted(
+            codes[n] for n in nations[getattr(row, parent_field.attname)]))]}, actor)
     return rows
 
 

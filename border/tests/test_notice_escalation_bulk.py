@@ -69,8 +69,9 @@ def test_each_notice_escalates_as_it_would_alone(us_duty):
         assert notices[("military", 2)].national
         # The new notice carries its event's marking and has its history; the escalation too.
         assert nxt.marking() == event.marking()
-        assert LogEntry.objects.get_for_object(nxt).filter(
-            action=LogEntry.Action.CREATE).exists()
+        created = LogEntry.objects.get_for_object(nxt).get(action=LogEntry.Action.CREATE)
+        assert created.changes["rel_to"] == ["None", "MEX, USA"]
+        assert created.changes["organization"][1] == str(nxt.organization_id)
         (change,) = [e for e in LogEntry.objects.get_for_object(first).filter(
             action=LogEntry.Action.UPDATE) if "state" in e.changes]
         assert change.changes["state"] == ["pending", "escalated"]
