@@ -274,3 +274,22 @@ def test_a_new_exercise_from_the_form(coordinator, client_for):
                            "startex": "2026-03-03 08:00", "endex": "2026-03-03 12:00"})
     assert ok.status_code == 302
     assert Exercise.objects.get().engagement == engagement
+
+
+def test_objectives_show_their_partnership_objectives_in_bounded_queries(
+        coordinator, mx, exercise, client_for, django_assert_max_num_queries):
+    from engagements.tests.factories import make_objective
+
+    served = make_objective(coordinator, exercise.engagement.partnership, code="HADR-7")
+    add_objective(coordinator, exercise, text="Coordinate", partnership_objectives=[served.pk],
+                  capabilities=["operational_coordination"])
+    client = client_for(coordinator)
+    page = client.get(_page(exercise)).content.decode()
+    assert "Interoperable incident command" in page and "Operational coordination" in page
+    with django_assert_max_num_queries(60) as few:
+        client.get(_page(exercise))
+    for number in range(2, 12):
+        add_objective(coordinator, exercise, text=f"Objective {number}",
+                      partnership_objectives=[served.pk], capabilities=["planning"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(_page(exercise)).status_code == 200

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from border.models import exercise_banner
 from core.history import history_for
 from core.humanize import duration
-from core.related import shown
+from core.related import shown, shown_many
 from core.views import attempt, list_page, record_page, run_service
 from exercises.clock import offset_label
 from exercises.forms.exercises import (
@@ -55,6 +55,9 @@ def msel_rows(user, exercise, injects, now=None):
     the reader's zone as the exercise's clock now stands."""
     now = now or timezone.now()
     clock = conduct.clock_of(exercise)
+    injects = list(injects)
+    # The border events they stand for, as the reader may see them: one query for all.
+    events = iter(shown_many(user, [i.border_event for i in injects if i.border_event_id]))
     rows = []
     for inject in injects:
         receiver_ids = {o.pk for o in inject.receivers.all()}
@@ -62,10 +65,22 @@ def msel_rows(user, exercise, injects, now=None):
             "inject": inject, "offset": offset_label(inject.offset_minutes),
             "at": inject.delivered_at or clock.scheduled_for(inject.offset_minutes, now),
             "receivers": inject.receivers.all(),
-            "border_event": shown(user, inject.border_event) if inject.border_event_id else None,
+            "border_event": next(events) if inject.border_event_id else None,
             "is_receiver": is_receiver(user, inject, receiver_ids),
         })
     return rows
+
+
+def objective_rows(user, objectives):
+    """Each objective with the partnership objectives it serves as the reader may see them
+    (a withheld one reads "a record not released to you"): one query for all."""
+    objectives = list(objectives)
+    links = iter(shown_many(user, [p for o in objectives
+                                   for p in o.partnership_objectives.all()]))
+    for objective in objectives:
+        objective.partnership_shown = [next(links)
+                                       for _p in objective.partnership_objectives.all()]
+    return objectives
 
 
 def _exercise_page(request, exercise):
@@ -79,7 +94,7 @@ def _exercise_page(request, exercise):
         steps=[{"name": o.name, "label": o.label, "refusal": o.refusal,
                 "url": reverse("exercises:conduct", args=[exercise.pk, o.name])}
                for o in conduct.steps_for(user, exercise)],
-        objectives=list(selectors.objectives_for(user, exercise)),
+        objectives=objective_rows(user, selectors.objectives_for(user, exercise)),
         msel=msel_rows(user, exercise, selectors.msel_with_responses(user, exercise), now),
         play_time_label=duration(clock.play_time(now).total_seconds() / 60),
         held_label=duration(exercise.paused_seconds / 60),
