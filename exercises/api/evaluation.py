@@ -14,6 +14,9 @@ from core.api import Pagination, error_responses, history_out
 from core.schemas import HistoryEntryOut
 from core.views import get_one
 from exercises.schemas.evaluation import (
+    EvaluatorObservationFilter,
+    EvaluatorObservationIn,
+    EvaluatorObservationOut,
     EvaluatorOut,
     EvaluatorsIn,
     ItemCreate,
@@ -22,11 +25,8 @@ from exercises.schemas.evaluation import (
     ItemOut,
     ItemStep,
     ItemUpdate,
-    MeasureIn,
-    MeasurementOut,
-    ObservationFilter,
-    ObservationIn,
-    ObservationOut,
+    ObjectivesMetIn,
+    ObjectivesMetOut,
     RatingIn,
     RatingOut,
     ReportWrittenOut,
@@ -106,17 +106,17 @@ def set_evaluators(request, exercise_id: int, payload: EvaluatorsIn):
 
 
 @router.get("/exercises/{exercise_id}/observations",
-            response={200: list[ObservationOut], **error_responses(404, 422)})
+            response={200: list[EvaluatorObservationOut], **error_responses(404, 422)})
 @paginate(Pagination)
-def list_observations(request, exercise_id: int, filters: Query[ObservationFilter]):
+def list_observations(request, exercise_id: int, filters: Query[EvaluatorObservationFilter]):
     """The evaluators' observations, by objective and time."""
     return selectors.observations_for(request.user, _exercise(request, exercise_id),
                                       **filters.dict())
 
 
 @router.post("/exercises/{exercise_id}/observations",
-             response={201: ObservationOut, **error_responses(403, 404, 422)})
-def record_observation(request, exercise_id: int, payload: ObservationIn):
+             response={201: EvaluatorObservationOut, **error_responses(403, 404, 422)})
+def record_observation(request, exercise_id: int, payload: EvaluatorObservationIn):
     """Record a strength or an area for improvement against one of the exercise's objectives,
     in English and Spanish. Only the exercise's evaluators may, once play has started."""
     exercise = _exercise(request, exercise_id)
@@ -127,7 +127,7 @@ def record_observation(request, exercise_id: int, payload: ObservationIn):
 
 
 @router.get("/exercises/{exercise_id}/observations/{observation_id}",
-            response={200: ObservationOut, **error_responses(404, 422)})
+            response={200: EvaluatorObservationOut, **error_responses(404, 422)})
 def get_observation(request, exercise_id: int, observation_id: int):
     return selectors.get_observation(request.user, _exercise(request, exercise_id),
                                      observation_id)
@@ -224,8 +224,8 @@ def write_into_report(request, exercise_id: int):
 
 
 @router.post("/exercises/{exercise_id}/improvement-plan/measurements",
-             response={201: MeasurementOut, **error_responses(403, 404, 422)})
-def record_objectives_met(request, exercise_id: int, payload: MeasureIn):
+             response={201: ObjectivesMetOut, **error_responses(403, 404, 422)})
+def record_objectives_met(request, exercise_id: int, payload: ObjectivesMetIn):
     """Record the share of the exercise's objectives met (rated P or S) as a measurement of a
     partnership indicator their objectives map to, with the engagement as evidence."""
     exercise = _exercise(request, exercise_id)

@@ -26,12 +26,12 @@ def _text():
     return Field(..., min_length=1, max_length=LONG_TEXT)
 
 
-class ObservationFilter(Schema):
+class EvaluatorObservationFilter(Schema):
     kind: ObservationKind | None = None
     objective: Id | None = Field(None, description="Only those on this objective (its id)")
 
 
-class ObservationIn(Schema):
+class EvaluatorObservationIn(Schema):
     objective: Id = Field(..., description="The id of one of the exercise's objectives")
     kind: ObservationKind
     text_en: str = _text()
@@ -40,7 +40,7 @@ class ObservationIn(Schema):
                                                 "offset, your time zone")
 
 
-class ObservationOut(Schema):
+class EvaluatorObservationOut(Schema):
     id: int
     exercise: int
     objective: int
@@ -205,12 +205,12 @@ class ReportWrittenOut(Schema):
     written: int = Field(..., description="How many observations were written into it")
 
 
-class MeasureIn(Schema):
+class ObjectivesMetIn(Schema):
     indicator: Id = Field(..., description="The id of an indicator of a partnership objective "
                                            "the exercise's objectives map to")
 
 
-class MeasurementOut(Schema):
+class ObjectivesMetOut(Schema):
     id: int
     indicator: int
     value: Decimal = Field(..., description="The share of the objectives met, in percent")

@@ -5,12 +5,20 @@ from datetime import timedelta
 
 from accounts.models import Organization
 from exercises.services import conduct, improvement
-from exercises.tests.factories import STARTEX, add_objective, make_exercise
+from exercises.tests.factories import (
+    STARTEX,
+    add_objective,
+    make_exercise,
+    make_exercise_engagement,
+)
 
 
-def ended_exercise(user):
-    """An exercise `user` controls, released to Mexico, played and ended."""
-    exercise = make_exercise(user)
+def ended_exercise(user, partnership=None):
+    """An exercise `user` controls, released to Mexico, played and ended; in `partnership`
+    (by default a new California–Mexico one)."""
+    engagement = make_exercise_engagement(user, title="Ended exercise", **(
+        {"partnership": partnership} if partnership is not None else {}))
+    exercise = make_exercise(user, engagement)
     add_objective(user, exercise)
     conduct.conduct(user, exercise, "start", now=STARTEX)
     conduct.conduct(user, exercise, "end", now=STARTEX + timedelta(hours=2))
@@ -31,9 +39,12 @@ def add_evaluation_seeds(existing, us_user, mx_user):
     """Records for the OpenAPI fuzzing's path parameters of evaluation and the improvement
     plan (added to `existing`): an ended exercise released to Mexico with the Mexican liaison
     named evaluator, a rated objective, an observation and an item; steps by name."""
+    from exercises.models import Exercise
     from exercises.services import evaluation
 
-    exercise = ended_exercise(us_user)
+    # The partnership of the exercises seeded before, released to Mexico.
+    shared = Exercise.objects.filter(rel_to__code="MEX").select_related("engagement").first()
+    exercise = ended_exercise(us_user, shared.engagement.partnership if shared else None)
     evaluation.set_evaluators(us_user, exercise, [mx_user])
     objective = exercise.objectives.get()
     observation = evaluation.record_observation(
