@@ -328,29 +328,36 @@ class _Season:
         deployments = self.w.create("deployments", deployments, marks)
         self.say(f"  deployments: {len(deployments)}")
 
-        people, people_marks = [], []
-        for deployment, mark in zip(deployments, marks, strict=True):
-            for k in range(v["roster_per_deployment"]):
-                people.append(RosterMember(
-                    deployment_id=deployment.pk, full_name=f"Responder {deployment.pk}-{k}",
-                    organization_id=deployment.sending_organization_id,
-                    position="Firefighter" if k else "Crew boss",
-                    created_by_id=self.users_pk[mark.owner]))
-                people_marks.append(mark)
-        people = self.w.create("roster members", people, people_marks)
-        checkins = []
-        for i, person in enumerate(people):
-            owner = people_marks[i].owner
-            checkins.append(CheckIn(member_id=person.pk, status="checked_in",
-                                    location="Incident base", at=START + timedelta(hours=i % 500),
-                                    recorded_by_id=self.users_pk[owner]))
-            if i % 3 == 0:
-                checkins.append(CheckIn(member_id=person.pk, status="assigned",
-                                        location="Division A",
-                                        at=START + timedelta(hours=i % 500 + 12),
+        # In slices of deployments, so a large season never holds every responder at once.
+        people_count = checkin_count = 0
+        pairs = list(zip(deployments, marks, strict=True))
+        for start in range(0, len(pairs), 2000):
+            people, people_marks = [], []
+            for deployment, mark in pairs[start:start + 2000]:
+                for k in range(v["roster_per_deployment"]):
+                    people.append(RosterMember(
+                        deployment_id=deployment.pk, full_name=f"Responder {deployment.pk}-{k}",
+                        organization_id=deployment.sending_organization_id,
+                        position="Firefighter" if k else "Crew boss",
+                        created_by_id=self.users_pk[mark.owner]))
+                    people_marks.append(mark)
+            people = self.w.create("roster members", people, people_marks)
+            checkins = []
+            for i, person in enumerate(people):
+                owner = people_marks[i].owner
+                checkins.append(CheckIn(member_id=person.pk, status="checked_in",
+                                        location="Incident base",
+                                        at=START + timedelta(hours=i % 500),
                                         recorded_by_id=self.users_pk[owner]))
-        self.w.plain("check-ins", checkins)
-        self.say(f"  roster members: {len(people)}, check-ins: {len(checkins)}")
+                if i % 3 == 0:
+                    checkins.append(CheckIn(member_id=person.pk, status="assigned",
+                                            location="Division A",
+                                            at=START + timedelta(hours=i % 500 + 12),
+                                            recorded_by_id=self.users_pk[owner]))
+            self.w.plain("check-ins", checkins)
+            people_count += len(people)
+            checkin_count += len(checkins)
+        self.say(f"  roster members: {people_count}, check-ins: {checkin_count}")
 
     def engagements(self):
         from engagements.models import Engagement, Participation, Person
