@@ -210,28 +210,24 @@ def write_into_after_action_report(user, exercise):
         with acting_as(user):
             item.save(update_fields=["after_action_report", "aar_observation", "updated_at"])
         written += 1
-    if _strengths_tracked():
-        strengths = (exercise.observations.filter(kind=EvaluatorObservation.Kind.STRENGTH,
-                                                  aar_observation__isnull=True)
-                     .select_related("objective").order_by("objective__number", "at", "pk"))
-        for strength in strengths:
-            row = after_action.add_observation(
-                user, report, kind=Observation.Kind.SUSTAIN,
-                topic=_topic(_("Strength, objective"), strength.objective),
-                text_en=strength.text_en, text_es=strength.text_es)
-            strength.aar_observation = row
-            with acting_as(user):
-                strength.save(update_fields=["aar_observation", "updated_at"])
-            written += 1
+    # A strength is written once: the report's "sustain" rows are matched by their text.
+    sustained = set(report.observations.filter(kind=Observation.Kind.SUSTAIN)
+                    .values_list("text_en", flat=True))
+    strengths = (exercise.observations.filter(kind=EvaluatorObservation.Kind.STRENGTH)
+                 .select_related("objective").order_by("objective__number", "at", "pk"))
+    for strength in strengths:
+        if strength.text_en in sustained:
+            continue
+        after_action.add_observation(
+            user, report, kind=Observation.Kind.SUSTAIN,
+            topic=_topic(_("Strength, objective"), strength.objective),
+            text_en=strength.text_en, text_es=strength.text_es)
+        sustained.add(strength.text_en)
+        written += 1
     if not written:
         raise ValidationError(_("Everything in the improvement plan is already in the "
                                 "after-action report."))
     return report, written
-
-
-def _strengths_tracked():
-    """Whether a strength remembers the report row it was written into."""
-    return any(f.name == "aar_observation" for f in EvaluatorObservation._meta.get_fields())
 
 
 def _item_texts(item):

@@ -76,6 +76,7 @@ def test_the_demo_loads_the_tecate_exercise_once(reference):
     # The plan is in the engagement's after-action report, cancelled items aside …
     report = exercise.engagement.after_action_report
     assert report.observations.filter(kind="improve").count() == 4
+    assert report.observations.filter(kind="sustain").count() == 3  # the strengths
     assert all(i.aar_observation_id for i in items if i.state != "cancelled")
     # … and the objectives met measure the program's indicator, with the engagement as
     # evidence.

@@ -167,9 +167,11 @@ def test_the_plan_is_written_into_the_after_action_report_once(ended, us, mx):
     cancelled.refresh_from_db()
     assert first.aar_observation == improve[0] and first.after_action_report == report
     assert cancelled.aar_observation is None
-    # Strengths become "sustain" rows where the observation remembers its row.
+    # The strength becomes a "sustain" row, in both languages.
     sustain = [r for r in rows if r.kind == Observation.Kind.SUSTAIN]
-    assert written == 1 + len(sustain)
+    assert [(r.text_en, r.text_es) for r in sustain] == [("Observed strength",
+                                                          "Observado strength")]
+    assert written == 2
     # Nothing is written twice.
     with pytest.raises(ValidationError, match="already"):
         services.write_into_after_action_report(us, ended)
