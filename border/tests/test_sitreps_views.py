@@ -132,10 +132,15 @@ def test_writing_and_submitting_a_section_on_its_form(us, mx, client_for):
     assert done.status_code == 302
     sitrep.refresh_from_db()
     assert sitrep.state == SituationReport.State.PARTLY_SUBMITTED
-    # The other nation's form: its user may not write it.
-    other = client.post(reverse("border:sitrep_section", args=[sitrep.pk, "USA"]),
-                        {"save": "", "situation_en": "Mexico writes for the US"})
-    assert other.status_code == 200 and other.context["form"].non_field_errors()
+    # The other nation's form: its user is sent back to the report with the reason, in
+    # Spanish, and nothing is written, whether opening the form or posting to it.
+    other_url = reverse("border:sitrep_section", args=[sitrep.pk, "USA"])
+    opened = client.get(other_url, HTTP_ACCEPT_LANGUAGE="es")
+    assert opened.status_code == 302 and opened.url == sitrep.get_absolute_url()
+    other = client.post(other_url, {"save": "", "situation_en": "Mexico writes for the US"},
+                        HTTP_ACCEPT_LANGUAGE="es", follow=True)
+    assert "Solo los reporteros del lado de Estados Unidos" in other.content.decode()
+    assert SitrepSection.objects.get(report=sitrep, nation__code="USA").situation_en == ""
     # The US submits what it saved with the button on the report's page: published.
     sitreps.write_section(us, section(us, sitrep, "USA"), **filled("USA"))
     client_for(us).post(reverse("border:sitrep_section_submit", args=[sitrep.pk, "USA"]))

@@ -72,6 +72,11 @@ def section_edit(request, pk, nation):
     user = request.user
     report = selectors.report_for(user, pk)
     section = selectors.section_for(user, report, nation)
+    if not may_write(user, section):  # no form to fill that could never be saved
+        messages.error(request, _("Only the %(nation)s side's reporters may write this section, "
+                                  "and only until it is submitted.")
+                       % {"nation": section.nation.name})
+        return redirect(report)
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST" and form.is_valid():
         submitting = "submit" in request.POST
