@@ -129,3 +129,15 @@ def require_item_mover(user, item):
     if not _works_item(user, item):
         raise PermissionDenied(_("Only the owner organization and the exercise's controllers "
                                  "and evaluators move an improvement item along."))
+
+
+def may_move_items(user, exercise, items):
+    """{item id: whether `user` may move it} for items of `exercise` the user sees: the rule of
+    `may_move_item`, asked once for the whole plan rather than once per item."""
+    items = list(items)
+    if not items or not user.has_perm("exercises.transition_improvementitem"):
+        return dict.fromkeys((i.pk for i in items), False)
+    planner = _named_evaluator(user, exercise) or is_controller(user, exercise)
+    return {i.pk: planner or (user.organization_id is not None
+                              and user.organization_id == i.owner_organization_id)
+            for i in items}

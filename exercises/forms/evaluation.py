@@ -8,6 +8,7 @@ from accounts.models import Organization, User
 from core.forms import DayField, FilterForm
 from exercises.models import EvaluatorObservation, ExerciseObjective, ImprovementItem
 from exercises.selectors.evaluation import NOT_OVERDUE, OVERDUE
+from partnerships.models import Indicator
 from response.forms.common import ServiceFieldsMixin, search_field, with_any
 
 
@@ -75,7 +76,7 @@ class ItemForm(ServiceFieldsMixin, forms.Form):
     due_date = DayField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     observation = forms.ModelChoiceField(queryset=EvaluatorObservation.objects.none(),
                                          required=False, label=_("From the observation"))
-    indicator = forms.ModelChoiceField(queryset=ImprovementItem.objects.none(), required=False,
+    indicator = forms.ModelChoiceField(queryset=Indicator.objects.none(), required=False,
                                        label=_("Partnership indicator"),
                                        help_text=_("The indicator this item works towards."))
 
@@ -101,7 +102,7 @@ class ItemFilterForm(FilterForm):
 
 
 class MeasureForm(forms.Form):
-    indicator = forms.ModelChoiceField(queryset=ImprovementItem.objects.none(),
+    indicator = forms.ModelChoiceField(queryset=Indicator.objects.none(),
                                        label=_("Partnership indicator"))
 
     def __init__(self, *args, indicators, **kwargs):

@@ -21,13 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import acting_as
-from core.lifecycle import Lifecycle, Transition, refused_by_state
+from core.lifecycle import Lifecycle, Transition, TransitionOption, refused_by_state
 from core.permissions import may, require
 from core.services import apply_parent_marking, model_errors
 from engagements.models import AfterActionReport, Observation
 from engagements.services import after_action
 from exercises.models import EvaluatorObservation, Exercise, ImprovementItem
-from exercises.rules import may_move_item, require_item_mover, require_planner
+from exercises.rules import (
+    may_move_item,
+    may_move_items,
+    require_item_mover,
+    require_planner,
+)
 from partnerships.models import Indicator, Measurement
 from partnerships.services import record_measurement
 
@@ -171,6 +176,15 @@ def transition_item(user, item, name):
 def item_transitions_for(user, item):
     """The steps the user may take on the item now."""
     return ITEM_LIFECYCLE.options(user, item)
+
+
+def plan_transitions(user, exercise, items):
+    """{item id: the steps the user may take on it now} for items of one exercise the user
+    sees, in a fixed number of queries (the lifecycle has no guards: the state and who may
+    move the item decide)."""
+    movers = may_move_items(user, exercise, items)
+    return {item.pk: [TransitionOption(step.name, str(step.label)) for step in ITEM_LIFECYCLE
+                      if item.state in step.sources and movers[item.pk]] for item in items}
 
 
 # ---- Feeding the after-action report and the indicators ------------------------------------

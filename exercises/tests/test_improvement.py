@@ -340,3 +340,19 @@ def test_improvement_items_obey_releasability(ended, us):
         export_url=None, text=lambda i: i.text_en,
         parents=lambda i: [i.exercise, i.exercise.engagement])
     assert_releasability(case, us_user=us_reader, mx_user=mx_reader)
+
+
+def test_plan_page_reads_in_a_fixed_number_of_queries(ended, us, mx, client_for,
+                                                      django_assert_max_num_queries):
+    for days, owner in enumerate(("DEFENSA", "CalGuard") * 4):
+        _item(us, ended, owner=owner, due=ENDEX_DAY + timedelta(days=days))
+    evaluation.set_evaluators(us, ended, [])
+    for user, movable in ((us, 8), (mx, 4)):  # the controller all; DEFENSA its own
+        client = client_for(user)
+        url = reverse("exercises:improvement_plan", args=[ended.pk])
+        client.get(url)  # warm the session and permission caches
+        with django_assert_max_num_queries(40):
+            page = client.get(url)
+        text = page.content.decode()
+        assert text.count('data-testid="improvement-item"') == 8
+        assert text.count(">Start work<") == movable

@@ -128,8 +128,9 @@ def _plan_page(request, exercise, *, item_form=None, measure_form=None, status=2
     planning = is_planner(user, exercise) and exercise.state == exercise.State.ENDED
     indicators = improvement.exercise_indicators(user, exercise)
     items = list(selectors.items_for(user, exercise))
+    transitions = improvement.plan_transitions(user, exercise, items)
     for item in items:
-        item.transitions = improvement.item_transitions_for(user, item)
+        item.transitions = transitions[item.pk]
     return render(request, "exercises/evaluation/improvement_plan.html", {
         "exercise": exercise, "items": items,
         "item_form": (item_form or _item_form(request, exercise)) if planning else None,
