@@ -46,6 +46,7 @@ from engagements.schemas import (
     EngagementOut,
     EngagementRefOut,
     EngagementStateCode,
+    EngagementTransitionIn,
     EngagementUpdate,
     ExportQuery,
     FollowOnIn,
@@ -61,7 +62,6 @@ from engagements.schemas import (
     ProposalIn,
     ProposalOut,
     ReadinessOut,
-    TransitionIn,
 )
 from engagements.services import after_action, lifecycle
 from engagements.services import engagements as engagement_services
@@ -332,7 +332,7 @@ def engagement_readiness(request, engagement_id: int):
     summary="Move an engagement through its lifecycle",
 )
 def transition_engagement(request, engagement_id: int, name: EngagementStateCode,
-                          payload: TransitionIn = None):
+                          payload: EngagementTransitionIn = None):
     """Move the engagement to state `name`: concept → nominated → approved → funded →
     preparing → ready → in_execution → executed → aar_submitted → recorded_complete → closed;
     side exits deferred, postponed (from planning) and cancelled (from any state but closed).

@@ -200,7 +200,7 @@ class EngagementCreate(EngagementUpdate):
     marking: MarkingIn = Field(default_factory=MarkingIn)
 
 
-class TransitionIn(Schema):
+class EngagementTransitionIn(Schema):
     tracking_reference: str | None = Field(
         None, max_length=64, description="For recorded_complete: the tracking system reference")
     start_date: Day | None = Field(None, description="For deferred or postponed: the new start")

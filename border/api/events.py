@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from border.models import EXERCISE_BANNER, BorderEventKind
 from border.schemas.events import (
+    BorderEventTransitionIn,
     EventCreate,
     EventDetailOut,
     EventFilter,
@@ -15,7 +16,6 @@ from border.schemas.events import (
     EventUpdate,
     TimelineEntryIn,
     TimelineEntryOut,
-    TransitionIn,
 )
 from border.selectors import events as selectors
 from border.selectors import notices as notice_selectors
@@ -103,7 +103,7 @@ def update_event(request, event_id: int, payload: EventUpdate):
 
 @router.post("/border/events/{event_id}/transitions/{name}",
              response={200: EventDetailOut, **error_responses(403, 404, 422)})
-def transition_event(request, event_id: int, name: str, payload: TransitionIn):
+def transition_event(request, event_id: int, name: str, payload: BorderEventTransitionIn):
     """One step: `confirm` (reported → confirmed), `contain` (reported or confirmed →
     contained) or `close` (the end is now unless given). Only the reporting nation may."""
     services.transition_event(request.user, _event(request, event_id), name,

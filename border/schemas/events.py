@@ -168,7 +168,7 @@ class EventCreate(EventUpdate):
     marking: NewMarking
 
 
-class TransitionIn(Schema):
+class BorderEventTransitionIn(Schema):
     reason: str = Field("", max_length=REASON)
 
 

@@ -15,12 +15,12 @@ from exercises.schemas.exercises import (
     ExerciseCreate,
     ExerciseDetailOut,
     ExerciseFilter,
+    ExerciseObjectiveOut,
     ExerciseOut,
     ExerciseUpdate,
     InjectIn,
     InjectOut,
     ObjectiveIn,
-    ObjectiveOut,
     ResponseIn,
     ResponseOut,
     SkipIn,
@@ -98,14 +98,14 @@ def exercise_history(request, exercise_id: int):
 # ---- Objectives ------------------------------------------------------------------------------
 
 @router.get("/exercises/{exercise_id}/objectives",
-            response={200: list[ObjectiveOut], **error_responses(404, 422)})
+            response={200: list[ExerciseObjectiveOut], **error_responses(404, 422)})
 @paginate(Pagination)
 def list_objectives(request, exercise_id: int):
     return selectors.objectives_for(request.user, _exercise(request, exercise_id))
 
 
 @router.post("/exercises/{exercise_id}/objectives",
-             response={201: ObjectiveOut, **error_responses(403, 404, 422)})
+             response={201: ExerciseObjectiveOut, **error_responses(403, 404, 422)})
 def add_objective(request, exercise_id: int, payload: ObjectiveIn):
     """An objective in both languages, mapped to core capabilities (codes) and partnership
     objectives (ids) of the exercise's partnership (controllers)."""

@@ -117,7 +117,7 @@ class ObjectiveIn(Schema):
     partnership_objectives: list[Id] = Field(default_factory=list, max_length=50)
 
 
-class ObjectiveOut(Schema):
+class ExerciseObjectiveOut(Schema):
     id: int
     number: int
     text: str = Field(..., description="In your language")

@@ -30,6 +30,7 @@ from response.schemas.deployments import (
     DeploymentDetailOut,
     DeploymentFilter,
     DeploymentOut,
+    DeploymentTransitionIn,
     DeploymentUpdate,
     ExtensionIn,
     OnboardingIn,
@@ -40,7 +41,6 @@ from response.schemas.deployments import (
     RosterMemberUpdate,
     ShiftIn,
     ShiftOut,
-    TransitionIn,
     TransitionName,
 )
 from response.selectors import deployments as selectors
@@ -150,7 +150,7 @@ def update_deployment(request, deployment_id: int, payload: DeploymentUpdate):
              response={200: DeploymentDetailOut, **error_responses(403, 404, 422)},
              summary="Move a deployment through its lifecycle")
 def transition_deployment(request, deployment_id: int, name: TransitionName,
-                          payload: TransitionIn = None):
+                          payload: DeploymentTransitionIn = None):
     """mobilizing → in_transit (a roster and the host notified) → arrived (the whole
     crossing checklist) → onboarding → assigned (every onboarding item done; starts the
     14-day clock) → demobilizing → returned → closed (no cost left not claimed). The sending

@@ -139,7 +139,7 @@ class DeploymentUpdate(Schema):
     supervisor: str | None = Field(None, max_length=200)
 
 
-class TransitionIn(Schema):
+class DeploymentTransitionIn(Schema):
     at: Moment | None = Field(None, description="When it happened (default now)")
 
 
