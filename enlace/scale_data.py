@@ -516,3 +516,28 @@ def load_users(count, password):
             user.groups.set([roles[role]])
         made.append((user.username, organization.nation.code, role))
     return made
+
+
+def write_accounts(made, password, path):
+    """A new read-write API token (two days) for each load-test account, written with the
+    account to `path` as JSON (readable by its owner only): what bench/load's users sign in
+    with."""
+    import json
+    import os
+
+    from accounts.models import User
+    from accounts.services import create_token
+
+    users = {u.username: u for u in User.objects.filter(username__in=[m[0] for m in made])
+             .select_related("organization")}
+    accounts = []
+    for username, nation, role in made:
+        user = users[username]
+        _token, key = create_token(user, name="load test", write=True, days=2)
+        accounts.append({"username": username, "password": password, "nation": nation,
+                         "role": role, "organization": user.organization.acronym,
+                         "token": key})
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(accounts, handle)
+    return accounts

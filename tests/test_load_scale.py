@@ -2,6 +2,7 @@
 per seed, with the marking mix a load test needs — and nothing a nation may not see leaking
 through restrict()."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -85,3 +86,16 @@ def test_load_users_of_both_nations_and_several_roles(reference):
     assert scale_data.load_users(12, "x") == made  # idempotent
     user = User.objects.get(username="load.01")
     assert user.check_password("a-long-password-for-load") and user.nation.code == "MEX"
+
+
+def test_accounts_file_gives_each_account_a_working_token(reference, tmp_path, client):
+    path = tmp_path / "accounts.json"
+    call_command("load_scale", "--users", "3", "--accounts-file", str(path),
+                 "--password", "a-long-password-for-load", stdout=StringIO())
+    accounts = json.loads(path.read_text())
+    assert [a["username"] for a in accounts] == ["load.00", "load.01", "load.02"]
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    mexican = accounts[1]
+    assert mexican["nation"] == "MEX" and mexican["organization"] == "DEFENSA"
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {mexican['token']}")
+    assert response.status_code == 200 and response.json()["username"] == "load.01"

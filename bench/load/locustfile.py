@@ -23,6 +23,7 @@ import os
 import random
 import re
 import threading
+import time
 
 from locust import HttpUser, between, constant, tag, task  # noqa: F401
 
@@ -97,16 +98,34 @@ class SeasonUser(Account):
     def on_start(self):
         super().on_start()
         self.cookies, self.deployments, self.requests = {}, [], []
-        status, page = self.page("/accounts/login/", "page: login")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page or "")
-        if token is None:
-            return
-        response = self.client.post(
-            "/accounts/login/", name="page: login", allow_redirects=False,
-            data={"login": self.account["username"], "password": self.account["password"],
-                  "csrfmiddlewaretoken": token.group(1)},
-            headers={"Cookie": self.cookie_header(), "Referer": self.host + "/accounts/login/"})
-        self.keep_cookies(response)
+        self.sign_in()
+
+    def sign_in(self):
+        """The login form, as a person signs in. The site allows 30 sign-ins a minute from one
+        address (all the simulated users share 127.0.0.1): a throttled attempt (429) waits and
+        tries again, counted apart ("page: login throttled"), not as an error."""
+        for _attempt in range(20):
+            status, page = self.page("/accounts/login/", "page: login form")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page or "")
+            if token is None:
+                return
+            with self.client.post(
+                    "/accounts/login/", name="page: login", allow_redirects=False,
+                    data={"login": self.account["username"],
+                          "password": self.account["password"],
+                          "csrfmiddlewaretoken": token.group(1)},
+                    headers={"Cookie": self.cookie_header(),
+                             "Referer": self.host + "/accounts/login/"},
+                    catch_response=True) as response:
+                self.keep_cookies(response)
+                if response.status_code == 302:
+                    return
+                if response.status_code != 429:
+                    response.failure(f"sign-in refused: {response.status_code}")
+                    return
+                response.request_meta["name"] = "page: login throttled"
+                response.success()
+            time.sleep(5 + self.rng.random() * 5)
 
     # Production cookies are Secure and this talks plain HTTP on the machine: kept by hand.
     def keep_cookies(self, response):

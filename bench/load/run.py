@@ -1,6 +1,6 @@
 """The load test, end to end: fill a PostgreSQL database (`enlace load_scale`), start the
 production stack on it (ops/production: gunicorn, huey, Redis, DEBUG off), make each simulated
-user's account and API token (`enlace load_scale --users`, `enlace token create`), run locust
+user's account and API token (`enlace load_scale --users N --accounts-file …`), run locust
 headless, then serve the same key reads from the raw baseline (bench/load/baseline.py under
 gunicorn with the same worker count) and load both the same way. Writes the report as JSON and
 a markdown table: p50/p95/p99 per endpoint group, throughput, errors, and Enlace's throughput
@@ -28,7 +28,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -187,29 +186,12 @@ def main():
     log("migrating and loading the data (idempotent per seed)")
     enlace(env, "migrate", "--noinput", "--verbosity", "0")
     enlace(env, "load_reference")
+    accounts_file = VAR / f"accounts-{stamp}.json"
     started = time.monotonic()
     enlace(env, "load_scale", "--size", args.size, "--seed", str(args.seed),
-           "--users", str(args.users), "--password", "enlace-load-test")
+           "--users", str(args.users), "--password", "enlace-load-test",
+           "--accounts-file", str(accounts_file))
     load_seconds = round(time.monotonic() - started, 1)
-
-    log(f"API tokens for {args.users} accounts")
-    from enlace.scale_data import LOAD_ROLES  # noqa: PLC0415 (after the paths are known)
-
-    def token(i):
-        return enlace(env, "token", "create", f"load.{i:02d}", "--write", "--days", "2",
-                      "--name", f"load test {stamp}", capture=True).strip()
-
-    with ThreadPoolExecutor(4) as pool:
-        tokens = list(pool.map(token, range(args.users)))
-    nation_of = {"CalGuard": "USA", "CalOES": "USA", "CAL FIRE": "USA"}
-    accounts = [{"username": f"load.{i:02d}", "password": "enlace-load-test",
-                 "organization": LOAD_ROLES[i % len(LOAD_ROLES)][0],
-                 "nation": nation_of.get(LOAD_ROLES[i % len(LOAD_ROLES)][0], "MEX"),
-                 "role": LOAD_ROLES[i % len(LOAD_ROLES)][1], "token": tokens[i]}
-                for i in range(args.users)]
-    accounts_file = VAR / f"accounts-{stamp}.json"
-    accounts_file.write_text(json.dumps(accounts))
-    accounts_file.chmod(0o600)
     env["LOAD_ACCOUNTS"] = str(accounts_file)
 
     phases = args.phases.split(",")

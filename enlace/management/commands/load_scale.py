@@ -17,8 +17,12 @@ class Command(BaseCommand):
                                  "several roles (idempotent).")
         parser.add_argument("--password", default="enlace-load",
                             help="The load-test accounts' password (new accounts only).")
+        parser.add_argument("--accounts-file", default=None, metavar="PATH",
+                            help="With --users: give each account a new read-write API token "
+                                 "(two days) and write the accounts, the password and the "
+                                 "tokens to PATH as JSON (bench/load reads it).")
 
-    def handle(self, *args, size, seed, users, password, **options):
+    def handle(self, *args, size, seed, users, password, accounts_file, **options):
         from accounts.models import Nation
         from response.models import ResourceKind
 
@@ -29,6 +33,9 @@ class Command(BaseCommand):
             made = scale_data.load_users(users, password)
             self.stdout.write(f"Load-test accounts: {len(made)} "
                               f"(load.00–load.{len(made) - 1:02d}).")
+            if accounts_file:
+                scale_data.write_accounts(made, password, accounts_file)
+                self.stdout.write(f"Their API tokens: {accounts_file}.")
         verbose = options["verbosity"] > 1
         self.stdout.write(f"Loading the {size} set, seed {seed}…")
         report = scale_data.load(size, seed, stdout=self.stdout if verbose else None)
