@@ -28,7 +28,6 @@ from engagements.tests.aar_factories import add_aar_seeds
 from engagements.tests.factories import add_engagement_seeds
 from enlace.api import api
 from enlace.wsgi import application
-from interop.tests.seeds import add_interop_seeds
 from exercises.tests.seeds import add_exercise_seeds
 from interop.tests.seeds import add_interop_seeds
 from partnerships.models import Partnership
