@@ -57,6 +57,18 @@ def us_coordinator(reference):
 
 
 @pytest.fixture
+def us(persona_of):
+    """The US side's Joint Operations Center duty officer: who reports border events."""
+    return persona_of("duty_officer", "USA")
+
+
+@pytest.fixture
+def mx(persona_of):
+    """The Mexican side's liaison: who acknowledges notices and writes Mexico's sections."""
+    return persona_of("liaison", "MEX")
+
+
+@pytest.fixture
 def us_viewer(make_user):
     return make_user("t.us.viewer", "CalOES", "viewer")
 

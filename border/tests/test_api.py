@@ -16,16 +16,6 @@ pytestmark = pytest.mark.django_db
 EVENTS = "/api/v1/border/events"
 
 
-@pytest.fixture
-def us(persona_of):
-    return persona_of("duty_officer", "USA")
-
-
-@pytest.fixture
-def mx(persona_of):
-    return persona_of("liaison", "MEX")
-
-
 def _new(**changes):
     return {"kind": "wildfire", "title_en": "Tecate fire", "title_es": "Incendio en Tecate",
             "latitude": 32.585, "longitude": -116.62, "severity": "severe",

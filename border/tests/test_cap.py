@@ -21,16 +21,6 @@ PERIMETER = {"type": "Polygon", "coordinates": [[
     [-116.905, 32.530], [-116.835, 32.530], [-116.820, 32.575], [-116.905, 32.530]]]}
 
 
-@pytest.fixture
-def us(persona_of):
-    return persona_of("duty_officer", "USA")
-
-
-@pytest.fixture
-def mx(persona_of):
-    return persona_of("liaison", "MEX")
-
-
 def _valid(body):
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     parser = etree.XMLParser(resolve_entities=False, no_network=True)

@@ -26,16 +26,6 @@ from response.models import Incident
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def us(persona_of):
-    return persona_of("duty_officer", "USA")
-
-
-@pytest.fixture
-def mx(persona_of):
-    return persona_of("liaison", "MEX")
-
-
 # ---- Kinds -----------------------------------------------------------------------------------
 
 def test_the_seeded_kinds_are_the_border_s_eight(reference):

@@ -16,16 +16,6 @@ PERIMETER = {"type": "Polygon", "coordinates": [[[-116.9, 32.53], [-116.83, 32.5
                                                  [-116.84, 32.61], [-116.9, 32.53]]]}
 
 
-@pytest.fixture
-def us(persona_of):
-    return persona_of("duty_officer", "USA")
-
-
-@pytest.fixture
-def mx(persona_of):
-    return persona_of("liaison", "MEX")
-
-
 def _features(client, **query):
     response = client.get(LAYER, query)
     assert response.status_code == 200 and response["Content-Type"].startswith(

@@ -20,16 +20,6 @@ from core.testing import ReleasabilityCase, assert_releasability, error, ok
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def us(persona_of):
-    return persona_of("duty_officer", "USA")
-
-
-@pytest.fixture
-def mx(persona_of):
-    return persona_of("liaison", "MEX")
-
-
 # ---- Releasability -----------------------------------------------------------------------------
 
 def test_situation_reports_obey_releasability(persona_of):

@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("border:events")
 
 
-@pytest.fixture
-def us(persona_of):
-    return persona_of("duty_officer", "USA")
-
-
-@pytest.fixture
-def mx(persona_of):
-    return persona_of("liaison", "MEX")
-
-
 def test_border_events_obey_releasability(persona_of):
     assert_releasability(ReleasabilityCase(
         make=lambda user: report(user, title="Releasable fire"),

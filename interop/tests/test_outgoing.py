@@ -19,16 +19,6 @@ PERIMETER = {"type": "Polygon", "coordinates": [[
     [-118.56, 34.04], [-118.50, 34.04], [-118.50, 34.08], [-118.56, 34.08], [-118.56, 34.04]]]}
 
 
-@pytest.fixture
-def us(persona_of):
-    return persona_of("duty_officer", "USA")
-
-
-@pytest.fixture
-def mx(persona_of):
-    return persona_of("liaison", "MEX")
-
-
 def _url(incident):
     return f"/api/v1/incidents/{incident.pk}/cap"
 

@@ -23,16 +23,6 @@ XXE = STANDARDS / "edxl-de/2.0/invalid/external-entity.xml"
 INVALID = STANDARDS / "cap/invalid/invalid.cap"
 
 
-@pytest.fixture
-def us(persona_of):
-    return persona_of("duty_officer", "USA")
-
-
-@pytest.fixture
-def mx(persona_of):
-    return persona_of("liaison", "MEX")
-
-
 def received(user, data=None, **marking):
     record, created = services.import_alert(user, data or alert_bytes(), **marking)
     assert created
