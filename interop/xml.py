@@ -4,7 +4,7 @@ Every XML document Enlace reads — an uploaded CAP file, an API body, an EDXL e
 through `parse()`: one lxml parser configuration that loads no DTD, expands no entity, opens no
 network or file, refuses a document over a size limit and refuses any DOCTYPE (the door through
 which XML bombs and external-entity attacks come). Every document Enlace writes or accepts is
-checked with `validate()` against a schema shipped in `interop/schemas/` (see its README).
+checked with `validate()` against a schema shipped in `interop/xsd/` (see its README).
 
 Errors are `XMLError`s carrying a stable `code` and `params`; `str()` gives an English message,
 and the Django side (`interop.messages`) gives the same message in the reader's language.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "xsd"
 
 # The most a single inbound document may weigh. A CAP alert is a few kilobytes; one with an
 # embedded resource (derefUri) a few megabytes at most.
