@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import Organization, Role, User
 from accounts.reference import load_reference
 from border.contact_matrix import load_contact_matrix
+from border.tests.factories import ensure_kinds
 from border.tests.factories import report as report_border_event
 from response.reference import load_reference as load_response_reference
 from response.tests.factories import (
@@ -89,6 +90,7 @@ def test_liaison_sees_the_offline_map_in_spanish(live_server, liaison, open_page
     liaison, released = liaison
     # A fire on Otay Mountain reported by Cal OES: Baja California civil protection and
     # DEFENSA are notified, and neither has acknowledged yet.
+    ensure_kinds()  # the matrix names the kinds; a flushed database lacks the migration's
     load_contact_matrix()
     fire = report_border_event(User.objects.get(username="t.map.us"))
     page = open_map(live_server, open_page, liaison)
